@@ -1,0 +1,55 @@
+import {Args, Flags} from '@oclif/core'
+import {existsSync} from 'node:fs'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {buildClaims, type Claims, DEFAULT_TTL, MAX_TTL, parseClaimArgs, splitKeyAndClaims} from '../../lib/claims.js'
+import {JWT_HEADER, signJwt} from '../../lib/jwt.js'
+import {parsePrivateKey, readKeyText} from '../../lib/keys.js'
+
+export interface JwtGenerateResult {
+  token: string
+  header: typeof JWT_HEADER
+  claims: Claims
+}
+
+export default class JwtGenerate extends BaseCommand {
+  static summary = "Sign a Vonage JWT with an application's private key."
+  static description = `The token goes to stdout with a newline and nothing else, so JWT="$(<%= config.bin %> <%= command.id %> …)" works.
+Claims are NAME=VALUE; exp, nbf, iat and acl are read as JSON, everything else as text. application_id is required.
+The token is RS256 with iat, a random jti and exp = iat + ${DEFAULT_TTL} s unless --ttl or exp says otherwise; lifetimes over ${MAX_TTL} s (Vonage's maximum) need --force.
+The private key is a file, "-" for standard input, or the PEM text; without one, VONAGE_PRIVATE_KEY (a path or the PEM, literal \\n accepted) is used.`
+
+  static usage = '<%= command.id %> [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]'
+  static examples = [
+    {command: '<%= config.bin %> <%= command.id %> ./temp.key application_id=YOUR_APP_ID', description: 'The manual flow\'s step 2'},
+    {command: 'JWT="$(<%= config.bin %> <%= command.id %> ./temp.key --app-id "$APP" --ttl 3600)"', description: 'Keep a one-hour token in a variable'},
+    {command: `<%= config.bin %> <%= command.id %> ./private.key application_id=YOUR_APP_ID sub=alice acl='{"paths":{"/*/users/**":{}}}'`, description: 'Client SDK token for a user'},
+    {command: 'VONAGE_PRIVATE_KEY="$(cat private.key)" <%= config.bin %> <%= command.id %> --app-id YOUR_APP_ID', description: 'Key from the environment'},
+  ]
+
+  static strict = false
+  static args = {
+    private_key: Args.string({description: 'private key file, "-" for stdin, or PEM text (default: $VONAGE_PRIVATE_KEY)'}),
+  }
+
+  static flags = {
+    acl: Flags.string({description: 'acl claim, as JSON'}),
+    'app-id': Flags.string({description: 'application_id claim: the Vonage application the key belongs to'}),
+    exp: Flags.integer({description: 'exp claim: expiry in seconds since 1970 (instead of --ttl)'}),
+    force: Flags.boolean({description: `sign even when the lifetime is over ${MAX_TTL} s or the token would be born expired`}),
+    jti: Flags.string({description: 'jti claim (default: a random UUID)'}),
+    nbf: Flags.integer({description: 'nbf claim: not valid before, in seconds since 1970'}),
+    sub: Flags.string({description: 'sub claim: the user the token is for'}),
+    ttl: Flags.integer({description: `lifetime in seconds [default: ${DEFAULT_TTL}]`, min: 1}),
+  }
+
+  async run(): Promise<JwtGenerateResult> {
+    const {argv, flags} = await this.parse(JwtGenerate)
+    const split = splitKeyAndClaims(argv as string[], (path) => existsSync(path))
+    const claims = buildClaims({...flags, appId: flags['app-id'], claims: parseClaimArgs(split.claims)})
+    const privateKey = parsePrivateKey(await readKeyText(split.key, {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
+    const token = await signJwt(privateKey, claims)
+    if (!this.jsonEnabled()) this.log(token)
+    return {claims, header: JWT_HEADER, token}
+  }
+}

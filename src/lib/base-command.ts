@@ -1,0 +1,63 @@
+// The one base class of every command: host compatibility, --json, and turning any failure into
+// one line on stderr plus the exit code from the table in errors.ts.
+import {Command, Errors, type Interfaces} from '@oclif/core'
+
+import {messageOf, PluginError} from './errors.js'
+
+export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true
+
+  /**
+   * @vonage/cli 1.x (oclif core v1) calls `Command.run(argv, itsOwnConfig)`; core v4 cannot use
+   * that object ("opts.getPluginsList is not a function"), so give it the host's root and let it
+   * load its own config. A core v4 host passes a v4 Config, which goes through untouched.
+   */
+  static async run<T extends Command>(
+    this: new (argv: string[], config: Interfaces.Config) => T,
+    argv?: string[],
+    opts?: Interfaces.LoadOptions,
+  ): Promise<ReturnType<T['run']>> {
+    const legacyConfig = typeof opts === 'object' && opts !== null && !('getPluginsList' in opts) && 'root' in opts
+    const options = legacyConfig ? {root: (opts as {root: string}).root} : opts
+    return Command.run.call(this, argv, options)
+  }
+
+  /** Prints a one-line notice on stderr: progress, hints, warnings. Never data. */
+  protected notice(message: string): void {
+    process.stderr.write(`${message}\n`)
+  }
+
+  protected async catch(error: Error): Promise<never> {
+    if (error instanceof Errors.ExitError) throw error
+    const failure = toPluginError(error)
+    process.stderr.write(`Error: ${failure.message}\n`)
+    if (process.env.DEBUG) process.stderr.write(`${describeStack(error)}\n`)
+    if (this.jsonEnabled()) {
+      this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}})
+    }
+
+    this.exit(failure.exitCode)
+  }
+}
+
+/** Anything thrown, as a PluginError: ours as they are, oclif's parse errors as usage errors. */
+export function toPluginError(error: unknown): PluginError {
+  if (error instanceof PluginError) return error
+  if (error instanceof Errors.CLIError && (error.oclif?.exit === 2 || 'parse' in error)) {
+    const lines = error.message.split('\n').map((line) => line.trim())
+    const text = lines.filter((line) => line !== '' && !line.startsWith('See more help with')).join(' ')
+    return new PluginError('usage', `${text} (see --help)`, {cause: error})
+  }
+
+  return new PluginError('internal', `unexpected failure: ${messageOf(error)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+}
+
+function describeStack(error: unknown): string {
+  const parts: string[] = []
+  for (let current = error; current !== undefined; current = (current as Error).cause) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
+    if (!(current instanceof Error)) break
+  }
+
+  return parts.join('\nCaused by: ')
+}

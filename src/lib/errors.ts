@@ -1,0 +1,52 @@
+// Typed errors for the whole plugin. The library throws these; the base command turns each into
+// one line on stderr and one exit code, exactly once, using the table below.
+
+export type ErrorKind =
+  | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
+  | 'auth' // missing or rejected credentials (401/403)
+  | 'not-found' // the thing named does not exist (404)
+  | 'conflict' // the remote state forbids it (409, already linked)
+  | 'remote' // the service failed or answered something unexpected (5xx, bad body)
+  | 'network' // no answer: refused, reset, timed out
+  | 'partial' // some items succeeded and some failed
+  | 'invalid' // a token was checked and is invalid or expired (jwt:decode)
+  | 'internal' // a bug: anything we did not anticipate
+
+/** Exit codes: documented in the README ("Exit codes"); change both together. */
+export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
+  internal: 1,
+  usage: 2,
+  auth: 3,
+  'not-found': 4,
+  conflict: 5,
+  remote: 6,
+  network: 7,
+  partial: 8,
+  invalid: 9,
+}
+
+export const EXIT_INTERRUPTED = {SIGINT: 130, SIGTERM: 143} as const
+
+export class PluginError extends Error {
+  readonly kind: ErrorKind
+  /** What the command still has to report with the failure (the --json payload, e.g. a token report). */
+  readonly result?: Record<string, unknown>
+
+  constructor(kind: ErrorKind, message: string, options: {cause?: unknown; result?: Record<string, unknown>} = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'PluginError'
+    this.kind = kind
+    this.result = options.result
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.kind]
+  }
+}
+
+export const usageError = (message: string, cause?: unknown): PluginError => new PluginError('usage', message, {cause})
+
+/** The message of anything thrown, for wrapping it with context. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,133 @@
+// Loading the RSA keys Vonage JWTs are signed and verified with, from wherever users keep them:
+// a file, standard input, the PEM text itself (with literal "\n"s from .env files), or an env var.
+import {createPrivateKey, createPublicKey, type KeyObject} from 'node:crypto'
+
+import {usageError} from './errors.js'
+import {readStdin, readTextFile} from './files.js'
+
+const MAX_KEY_BYTES = 64 * 1024
+const PEM_BEGIN = '-----BEGIN'
+
+export interface KeyText {
+  text: string
+  /** Where the key came from, for messages; never the key itself. */
+  origin: string
+}
+
+/**
+ * Reads key text from `value` (a path, "-" for stdin, or PEM text) or, when absent, from the
+ * environment variable `envName` (a path or PEM text).
+ */
+export async function readKeyText(
+  value: string | undefined,
+  {env = process.env, envName, what}: {env?: NodeJS.ProcessEnv; envName?: string; what: string},
+): Promise<KeyText> {
+  const key = await readRawKey(value, {env, envName, what})
+  return {origin: key.origin, text: normalizePem(key.text)}
+}
+
+async function readRawKey(
+  value: string | undefined,
+  {env, envName, what}: {env: NodeJS.ProcessEnv; envName?: string; what: string},
+): Promise<KeyText> {
+  if (value === undefined || value === '') {
+    const fromEnv = envName ? env[envName]?.trim() : undefined
+    if (!fromEnv) {
+      const envHint = envName ? `, or set ${envName}` : ''
+      throw usageError(`no ${what} given: pass a file path, "-" to read it from standard input${envHint}`)
+    }
+
+    if (looksLikePem(fromEnv)) return {origin: envName!, text: fromEnv}
+    return {origin: `${envName} (${fromEnv})`, text: await readTextFile(fromEnv, what, MAX_KEY_BYTES)}
+  }
+
+  if (value === '-') return {origin: 'standard input', text: await readStdin(what, MAX_KEY_BYTES)}
+  if (looksLikePem(value)) return {origin: `the ${what} text given`, text: value}
+  return {origin: value, text: await readTextFile(value, what, MAX_KEY_BYTES)}
+}
+
+export function looksLikePem(value: string): boolean {
+  return value.includes(PEM_BEGIN)
+}
+
+/** Undoes what .env files and CI secret stores do to PEM text: quotes, literal \n, CRLF. */
+export function normalizePem(value: string): string {
+  let text = value.trim()
+  if ((text.startsWith('"') && text.endsWith('"')) || (text.startsWith("'") && text.endsWith("'"))) {
+    text = text.slice(1, -1)
+  }
+
+  return `${text.replaceAll('\\r\\n', '\n').replaceAll('\\n', '\n').replaceAll('\r\n', '\n').trim()}\n`
+}
+
+/** Parses an RSA private key (PKCS#8 or PKCS#1 PEM) or explains exactly why it cannot. */
+export function parsePrivateKey({text, origin}: KeyText): KeyObject {
+  const problem = describeWrongKey(text)
+  if (problem) throw usageError(`${origin} ${problem}`)
+  if (!/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) {
+    throw usageError(`${origin} is not a PEM private key; expected an RSA private key ("-----BEGIN PRIVATE KEY-----")`)
+  }
+
+  let key: KeyObject
+  try {
+    key = createPrivateKey({format: 'pem', key: text})
+  } catch (error) {
+    throw usageError(`${origin} looks like a PEM private key but cannot be parsed; is it complete?`, error)
+  }
+
+  return requireRsa(key, origin)
+}
+
+/** Parses a public key, or derives it from a private key, for signature checks. */
+export function parsePublicKey({text, origin}: KeyText): KeyObject {
+  if (/-----BEGIN (RSA )?PRIVATE KEY-----/.test(text)) return createPublicKey(parsePrivateKey({origin, text}))
+  if (!/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) {
+    const problem = describeWrongKey(text, {publicWanted: true})
+    throw usageError(`${origin} ${problem ?? 'is not a PEM public key; expected "-----BEGIN PUBLIC KEY-----"'}`)
+  }
+
+  let key: KeyObject
+  try {
+    key = createPublicKey({format: 'pem', key: text})
+  } catch (error) {
+    throw usageError(`${origin} looks like a PEM public key but cannot be parsed; is it complete?`, error)
+  }
+
+  return requireRsa(key, origin)
+}
+
+function requireRsa(key: KeyObject, origin: string): KeyObject {
+  if (key.asymmetricKeyType !== 'rsa') {
+    const type = (key.asymmetricKeyType ?? 'unknown').toUpperCase()
+    throw usageError(`${origin} is an ${type} key; Vonage JWTs are RS256 and need an RSA key`)
+  }
+
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
+  if (bits < 2048) throw usageError(`${origin} is a ${bits}-bit RSA key; RS256 needs at least 2048 bits`)
+  return key
+}
+
+/** Recognises the usual wrong files by their PEM header, before any parsing. */
+function describeWrongKey(text: string, {publicWanted = false} = {}): string | undefined {
+  if (text.trim() === '') return 'is empty; expected a PEM key ("-----BEGIN ...-----")'
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what marks binary data
+  if (/[\u0000-\u0008\u000E-\u001F]/.test(text)) {
+    return 'is binary data, not a PEM key; expected text starting with "-----BEGIN PRIVATE KEY-----"'
+  }
+
+  if (!publicWanted && /-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) {
+    return "is a public key; signing needs the application's private key (the file app:temp or the dashboard saved)"
+  }
+
+  if (text.includes('-----BEGIN CERTIFICATE-----')) return 'is a certificate, not a key'
+  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || text.includes('Proc-Type: 4,ENCRYPTED')) {
+    return 'is encrypted with a passphrase; decrypt it first: openssl pkey -in KEY -out plain.key'
+  }
+
+  if (text.includes('-----BEGIN EC PRIVATE KEY-----')) return 'is an EC key; Vonage JWTs are RS256 and need an RSA key'
+  if (text.includes('-----BEGIN OPENSSH PRIVATE KEY-----')) {
+    return 'is an OpenSSH key; Vonage needs an RSA key in PEM ("-----BEGIN PRIVATE KEY-----")'
+  }
+
+  return undefined
+}

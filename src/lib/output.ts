@@ -1,0 +1,71 @@
+// Small formatting helpers shared by the commands' human-readable output.
+import type {JwtReport, SignatureCheck} from './jwt.js'
+
+/** "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. */
+export function formatTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')
+}
+
+/** "in 14 min 59 s" or "2 h 3 min ago": a time relative to `now`, both in seconds. */
+export function formatRelative(seconds: number, now: number): string {
+  const delta = seconds - now
+  if (delta === 0) return 'now'
+  const span = formatDuration(Math.abs(delta))
+  return delta > 0 ? `in ${span}` : `${span} ago`
+}
+
+const UNITS: ReadonlyArray<[string, number]> = [
+  ['d', 86_400],
+  ['h', 3600],
+  ['min', 60],
+  ['s', 1],
+]
+
+/** "15 min", "1 d 2 h", "59 s": the two largest non-zero units of a duration in seconds. */
+export function formatDuration(totalSeconds: number): string {
+  let rest = Math.floor(totalSeconds)
+  const parts: string[] = []
+  for (const [name, size] of UNITS) {
+    if (rest < size) continue
+    parts.push(`${Math.floor(rest / size)} ${name}`)
+    rest %= size
+  }
+
+  return parts.slice(0, 2).join(' ') || '0 s'
+}
+
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf'])
+
+/** The human form of jwt:decode's report: header, one claim a line, lifetime, status, signature. */
+export function formatJwtReport(report: JwtReport, now: number, keyOrigin?: string): string {
+  const {claims} = report
+  const width = Math.max(9, ...Object.keys(claims).map((name) => name.length)) + 2
+  const row = (name: string, value: string) => `${name.padEnd(width)}${value}`
+  const lines = [row('header', JSON.stringify(report.header))]
+  for (const [name, value] of Object.entries(claims)) {
+    const text = typeof value === 'string' ? value : JSON.stringify(value)
+    const when = TIME_CLAIMS.has(name) && typeof value === 'number' ? ` (${formatTime(value)}, ${formatRelative(value, now)})` : ''
+    lines.push(row(name, text + when))
+  }
+
+  if (typeof claims.exp === 'number' && typeof claims.iat === 'number') {
+    const lifetime = claims.exp - claims.iat
+    lines.push(row('lifetime', lifetime > 0 ? formatDuration(lifetime) : `none: exp is ${formatDuration(-lifetime)} before iat`))
+  }
+
+  lines.push(row('status', describeStatus(report, now)), row('signature', describeSignature(report.signature, keyOrigin)))
+  return lines.join('\n')
+}
+
+function describeStatus({claims, status}: JwtReport, now: number): string {
+  const {exp, nbf} = claims as {exp?: number; nbf?: number}
+  if (status === 'expired') return `EXPIRED ${formatRelative(exp!, now)}`
+  if (status === 'not-yet-valid') return `NOT YET VALID: usable ${formatRelative(nbf!, now)}`
+  return exp === undefined ? 'valid, never expires (no exp claim; Vonage may refuse it)' : `valid, expires ${formatRelative(exp, now)}`
+}
+
+function describeSignature(signature: SignatureCheck, keyOrigin?: string): string {
+  if (signature === 'valid') return `valid (checked with ${keyOrigin})`
+  if (signature === 'invalid') return `INVALID (does not match ${keyOrigin})`
+  return 'not checked (pass --public-key or --private-key to check it)'
+}

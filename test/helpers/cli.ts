@@ -1,0 +1,48 @@
+// Runs the built CLI (bin/run.js) as a user would: a child process, a temporary HOME, a shell.
+import {spawn} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = join(ROOT, 'bin', 'run.js')
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'nexmo-messenger-home-'))
+}
+
+/** A clean environment: no credentials or keys leak in from the developer's shell. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {HOME: tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
+  return {...env, ...extra}
+}
+
+/** Runs a bash script in which `$CLI` is the built binary; stdin is empty unless given. */
+export function sh(script: string, options: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', script], {
+      cwd: options.cwd ?? ROOT,
+      env: cleanEnv({CLI: BIN, ...options.env}),
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({code, stderr, stdout}))
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs the binary with arguments (no shell quoting to worry about). */
+export function cli(args: string[], options: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<RunResult> {
+  const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+  return sh(`"$CLI" ${quoted}`, options)
+}

@@ -1,0 +1,127 @@
+import {expect} from 'chai'
+
+import {buildClaims, DEFAULT_TTL, parseClaimArgs, splitKeyAndClaims} from '../../src/lib/claims.js'
+import {PluginError} from '../../src/lib/errors.js'
+
+const NOW = 1_800_000_000
+
+function usageMessage(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).to.be.instanceOf(PluginError)
+    expect((error as PluginError).kind).to.equal('usage')
+    return (error as PluginError).message
+  }
+
+  throw new Error('expected a usage error')
+}
+
+describe('parseClaimArgs', () => {
+  it('reads name=value as strings and exp/nbf/iat/acl as JSON, like nexmo-cli', () => {
+    expect(parseClaimArgs(['application_id=abc', 'sub=42', 'exp=1800000100', 'acl={"paths":{"/*/users/**":{}}}', 'note=a=b'])).to.deep.equal({
+      acl: {paths: {'/*/users/**': {}}},
+      application_id: 'abc',
+      exp: 1_800_000_100,
+      note: 'a=b',
+      sub: '42',
+    })
+  })
+
+  it('refuses text that is not name=value', () => {
+    expect(usageMessage(() => parseClaimArgs(['application_id']))).to.match(/claim "application_id" is not name=value/)
+    expect(usageMessage(() => parseClaimArgs(['=x']))).to.match(/not name=value/)
+  })
+
+  it('refuses bad JSON in a JSON claim and names the claim', () => {
+    expect(usageMessage(() => parseClaimArgs(['acl={paths:'])))
+      .to.match(/claim acl is not valid JSON/)
+  })
+
+  it('refuses a claim given twice', () => {
+    expect(usageMessage(() => parseClaimArgs(['sub=a', 'sub=b']))).to.match(/sub is given twice/)
+  })
+
+  it('shortens long values in messages', () => {
+    const message = usageMessage(() => parseClaimArgs([`x${'y'.repeat(500)}`]))
+    expect(message.length).to.be.below(120)
+  })
+})
+
+describe('buildClaims', () => {
+  it('makes application_id, iat, jti (UUID) and exp = iat + 900 seconds, in that order', () => {
+    const claims = buildClaims({claims: {application_id: 'app'}, now: NOW})
+    expect(Object.keys(claims)).to.deep.equal(['application_id', 'iat', 'jti', 'exp'])
+    expect(claims.iat).to.equal(NOW)
+    expect(claims.exp).to.equal(NOW + DEFAULT_TTL)
+    expect(claims.jti).to.match(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/)
+  })
+
+  it('uses the clock in seconds, not milliseconds', () => {
+    const claims = buildClaims({appId: 'app'})
+    const now = Date.now() / 1000
+    expect(claims.iat as number).to.be.within(now - 5, now + 1)
+    expect((claims.exp as number) - (claims.iat as number)).to.equal(900)
+  })
+
+  it('takes flags for every claim and keeps --ttl out of the claims', () => {
+    const claims = buildClaims({acl: '{"paths":{}}', appId: 'app', jti: 'id-1', nbf: NOW + 10, now: NOW, sub: 'alice', ttl: 60})
+    expect(claims).to.deep.equal({acl: {paths: {}}, application_id: 'app', exp: NOW + 60, iat: NOW, jti: 'id-1', nbf: NOW + 10, sub: 'alice'})
+    expect(claims).not.to.have.property('ttl')
+  })
+
+  it('honours an explicit exp and iat', () => {
+    expect(buildClaims({claims: {application_id: 'a', exp: NOW + 100, iat: NOW - 5}, now: NOW})).to.include({exp: NOW + 100, iat: NOW - 5})
+    expect(buildClaims({appId: 'a', exp: NOW + 30, now: NOW})).to.include({exp: NOW + 30})
+  })
+
+  it('requires application_id', () => {
+    expect(usageMessage(() => buildClaims({now: NOW}))).to.match(/application_id is required/)
+    expect(usageMessage(() => buildClaims({claims: {application_id: ''}, now: NOW}))).to.match(/application_id is required/)
+  })
+
+  it('refuses the same claim twice with different values, accepts it twice with the same', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', claims: {application_id: 'b'}}))).to.match(/application_id is given twice.*--app-id/)
+    expect(buildClaims({appId: 'a', claims: {application_id: 'a'}, now: NOW}).application_id).to.equal('a')
+  })
+
+  it('refuses a lifetime over 24 hours unless forced', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: 86_401}))).to.match(/over Vonage's 24 h maximum.*--force/)
+    expect(buildClaims({appId: 'a', now: NOW, ttl: 86_400}).exp).to.equal(NOW + 86_400)
+    expect(buildClaims({appId: 'a', force: true, now: NOW, ttl: 10 * 86_400}).exp).to.equal(NOW + 10 * 86_400)
+  })
+
+  it('refuses a token that would be expired when signed, unless forced', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', exp: NOW, now: NOW}))).to.match(/not after iat/)
+    expect(buildClaims({appId: 'a', exp: 1, force: true, now: NOW}).exp).to.equal(1)
+  })
+
+  it('refuses times in milliseconds, negative or not numbers', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', exp: Date.now(), now: NOW}))).to.match(/looks like milliseconds/)
+    expect(usageMessage(() => buildClaims({claims: {application_id: 'a', nbf: 'soon'}, now: NOW}))).to.match(/nbf must be a whole number/)
+    expect(usageMessage(() => buildClaims({claims: {application_id: 'a', iat: -1}, now: NOW}))).to.match(/iat must be/)
+  })
+
+  it('refuses a bad ttl, and ttl with exp', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: -5}))).to.match(/--ttl must be a whole number/)
+    expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: 1.5}))).to.match(/--ttl/)
+    expect(usageMessage(() => buildClaims({appId: 'a', exp: NOW + 5, now: NOW, ttl: 60}))).to.match(/either --ttl or exp/)
+  })
+
+  it('refuses an acl that is not a JSON object', () => {
+    expect(usageMessage(() => buildClaims({acl: '[1]', appId: 'a', now: NOW}))).to.match(/acl must be a JSON object/)
+    expect(usageMessage(() => buildClaims({acl: '{bad', appId: 'a', now: NOW}))).to.match(/--acl is not valid JSON/)
+  })
+})
+
+describe('splitKeyAndClaims', () => {
+  const noFiles = () => false
+  it('takes the first argument as the key', () => {
+    expect(splitKeyAndClaims(['./temp.key', 'application_id=x'], noFiles)).to.deep.equal({claims: ['application_id=x'], key: './temp.key'})
+  })
+
+  it('takes a leading claim as a claim when no such file exists (key from VONAGE_PRIVATE_KEY)', () => {
+    expect(splitKeyAndClaims(['application_id=x', 'sub=y'], noFiles)).to.deep.equal({claims: ['application_id=x', 'sub=y']})
+    expect(splitKeyAndClaims(['a=b.key'], () => true)).to.deep.equal({claims: [], key: 'a=b.key'})
+  })
+})

@@ -1,0 +1,90 @@
+import {expect} from 'chai'
+
+import {PluginError} from '../../src/lib/errors.js'
+import {normalizePem, parsePrivateKey, parsePublicKey, readKeyText} from '../../src/lib/keys.js'
+import {testKeys} from '../helpers/keys.js'
+
+async function failure(promise: Promise<unknown>): Promise<PluginError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).to.be.instanceOf(PluginError)
+    return error as PluginError
+  }
+
+  throw new Error('expected a failure')
+}
+
+const load = async (path: string) => parsePrivateKey(await readKeyText(path, {what: 'private key'}))
+
+describe('keys', () => {
+  const keys = testKeys()
+
+  it('loads PKCS#8 and PKCS#1 RSA private keys', async () => {
+    expect((await load(keys.privateFile)).asymmetricKeyType).to.equal('rsa')
+    expect((await load(keys.files.pkcs1)).asymmetricKeyType).to.equal('rsa')
+  })
+
+  it('accepts the PEM text itself, with literal \\n, quotes or CRLF', async () => {
+    const oneLine = keys.privatePem.trim().replaceAll('\n', '\\n')
+    for (const text of [keys.privatePem, oneLine, `"${oneLine}"`, keys.privatePem.replaceAll('\n', '\r\n')]) {
+      const key = parsePrivateKey(await readKeyText(text, {what: 'private key'}))
+      expect(key.asymmetricKeyType).to.equal('rsa')
+    }
+
+    expect((await load(keys.files.oneLine)).asymmetricKeyType).to.equal('rsa')
+  })
+
+  it('reads an environment variable holding a path or the PEM', async () => {
+    const fromPath = await readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: keys.privateFile}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    expect(fromPath.origin).to.equal(`VONAGE_PRIVATE_KEY (${keys.privateFile})`)
+    const fromPem = await readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: keys.privatePem.replaceAll('\n', '\\n')}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    expect(fromPem.origin).to.equal('VONAGE_PRIVATE_KEY')
+    expect(parsePrivateKey(fromPem).asymmetricKeyType).to.equal('rsa')
+  })
+
+  it('explains a missing key, naming the environment variable', async () => {
+    const error = await failure(readKeyText(undefined, {env: {}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
+    expect(error.message).to.match(/no private key given.*VONAGE_PRIVATE_KEY/)
+  })
+
+  const wrong: Array<[string, keyof ReturnType<typeof testKeys>['files'] | 'public' | 'missing' | 'dir', RegExp]> = [
+    ['a public key', 'public', /is a public key; signing needs the application's private key/],
+    ['an encrypted key', 'encrypted', /is encrypted with a passphrase; decrypt it first/],
+    ['an EC key', 'ec', /is an EC key; Vonage JWTs are RS256 and need an RSA key/],
+    ['an Ed25519 key', 'ed25519', /is an ED25519 key; .*RSA/],
+    ['a 1024-bit RSA key', 'small', /is a 1024-bit RSA key; RS256 needs at least 2048 bits/],
+    ['binary data', 'binary', /is binary data, not a PEM key/],
+    ['garbage text', 'garbage', /is not a PEM private key/],
+    ['an empty file', 'empty', /is empty; expected a PEM key/],
+    ['a missing file', 'missing', /private key file not found/],
+    ['a directory', 'dir', /is a directory; give the path of the private key file/],
+  ]
+  for (const [name, which, message] of wrong) {
+    it(`refuses ${name} with a clear message`, async () => {
+      const path = which === 'public' ? keys.publicFile : which === 'missing' ? `${keys.dir}/nope.key` : which === 'dir' ? keys.dir : keys.files[which]
+      const error = await failure(load(path))
+      expect(error.kind).to.equal('usage')
+      expect(error.message).to.match(message)
+      expect(error.message).not.to.include('PRIVATE KEY-----\n')
+    })
+  }
+
+  it('refuses an oversized file without reading it as a key', async () => {
+    const {writeFileSync} = await import('node:fs')
+    const path = `${keys.dir}/huge.key`
+    writeFileSync(path, 'A'.repeat(70 * 1024))
+    expect((await failure(load(path))).message).to.match(/too large for a private key/)
+  })
+
+  it('derives the public key from a private key, and reads a public key', async () => {
+    const fromPrivate = parsePublicKey(await readKeyText(keys.privateFile, {what: 'private key'}))
+    const fromPublic = parsePublicKey(await readKeyText(keys.publicFile, {what: 'public key'}))
+    expect(fromPrivate.export({format: 'pem', type: 'spki'})).to.equal(fromPublic.export({format: 'pem', type: 'spki'}))
+    expect((await failure(Promise.resolve().then(() => parsePublicKey({origin: 'x', text: 'nope'})))).message).to.match(/x is not a PEM public key/)
+  })
+
+  it('normalizePem leaves a proper PEM as it is', () => {
+    expect(normalizePem(keys.privatePem)).to.equal(keys.privatePem)
+  })
+})
