@@ -1,0 +1,58 @@
+import {runCommand} from '@oclif/test'
+import {expect} from 'chai'
+
+import {testKeys} from '../../helpers/keys.js'
+
+describe('jwt:decode', () => {
+  const keys = testKeys()
+  const generate = async (...args: string[]) => (await runCommand(['jwt:generate', keys.privateFile, 'application_id=app-9', ...args])).stdout.trim()
+
+  it('shows claims with readable times and says valid; exit 0', async () => {
+    const {error, stdout} = await runCommand(['jwt:decode', await generate()])
+    expect(error).to.equal(undefined)
+    expect(stdout).to.match(/application_id\s+app-9/)
+    expect(stdout).to.match(/exp\s+\d+ \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, in 1[45] min/)
+    expect(stdout).to.match(/status\s+valid, expires in/)
+    expect(stdout).to.match(/signature\s+not checked/)
+  })
+
+  it('verifies the signature with --public-key or --private-key', async () => {
+    const token = await generate()
+    for (const flag of [['--public-key', keys.publicFile], ['--private-key', keys.privateFile]]) {
+      const {error, stdout} = await runCommand(['jwt:decode', token, ...flag])
+      expect(error).to.equal(undefined)
+      expect(stdout).to.match(/signature\s+valid \(checked with/)
+    }
+  })
+
+  it('says invalid and exits 9 for a token signed by another key', async () => {
+    const {error, stderr, stdout} = await runCommand(['jwt:decode', await generate(), '--public-key', keys.otherPublicFile])
+    expect(error?.oclif?.exit).to.equal(9)
+    expect(stdout).to.match(/signature\s+INVALID/)
+    expect(stderr).to.equal('Error: invalid token: the signature does not match the key\n')
+  })
+
+  it('says expired and exits 9', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const token = await generate(`iat=${now - 1000}`, `exp=${now - 100}`)
+    const {error, stdout} = await runCommand(['jwt:decode', token])
+    expect(error?.oclif?.exit).to.equal(9)
+    expect(stdout).to.match(/status\s+EXPIRED 1 min 40 s ago/)
+  })
+
+  it('--json gives the report, with the error when invalid', async () => {
+    const ok = JSON.parse((await runCommand(['jwt:decode', await generate(), '--private-key', keys.privateFile, '--json'])).stdout)
+    expect(ok).to.include({signature: 'valid', status: 'valid', valid: true})
+    expect(ok.claims.application_id).to.equal('app-9')
+    const bad = JSON.parse((await runCommand(['jwt:decode', await generate(), '--public-key', keys.otherPublicFile, '--json'])).stdout)
+    expect(bad).to.include({signature: 'invalid', valid: false})
+    expect(bad.error).to.deep.equal({exitCode: 9, kind: 'invalid', message: 'invalid token: the signature does not match the key'})
+  })
+
+  it('refuses a non-token and both key flags with exit 2', async () => {
+    expect((await runCommand(['jwt:decode', 'not-a-token'])).error?.oclif?.exit).to.equal(2)
+    const both = await runCommand(['jwt:decode', await generate(), '--public-key', keys.publicFile, '--private-key', keys.privateFile])
+    expect(both.error?.oclif?.exit).to.equal(2)
+    expect(both.stderr).to.match(/cannot also be provided/)
+  })
+})
