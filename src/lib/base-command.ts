@@ -1,6 +1,6 @@
 // The one base class of every command: host compatibility, --json, and turning any failure into
 // one line on stderr plus the exit code from the table in errors.ts.
-import {Command, Errors, type Interfaces} from '@oclif/core'
+import {Command, type Config, Errors, type Interfaces} from '@oclif/core'
 
 import {messageOf, PluginError} from './errors.js'
 
@@ -10,16 +10,24 @@ export abstract class BaseCommand extends Command {
   /**
    * @vonage/cli 1.x (oclif core v1) calls `Command.run(argv, itsOwnConfig)`; core v4 cannot use
    * that object ("opts.getPluginsList is not a function"), so give it the host's root and let it
-   * load its own config. A core v4 host passes a v4 Config, which goes through untouched.
+   * load its own config. The old host's error handler knows only its own ExitError class and would
+   * print ours as "Error: EEXIT: 2", so there the exit code is handed over as process.exitCode.
+   * A core v4 host passes a v4 Config, which goes through untouched.
    */
   static async run<T extends Command>(
-    this: new (argv: string[], config: Interfaces.Config) => T,
+    this: new (argv: string[], config: Config) => T,
     argv?: string[],
     opts?: Interfaces.LoadOptions,
   ): Promise<ReturnType<T['run']>> {
-    const legacyConfig = typeof opts === 'object' && opts !== null && !('getPluginsList' in opts) && 'root' in opts
-    const options = legacyConfig ? {root: (opts as {root: string}).root} : opts
-    return Command.run.call(this, argv, options)
+    const legacyHost = typeof opts === 'object' && opts !== null && !('getPluginsList' in opts) && 'root' in opts
+    if (!legacyHost) return Command.run.call(this, argv, opts)
+    try {
+      return await Command.run.call(this, argv, {root: (opts as {root: string}).root})
+    } catch (error) {
+      if (!(error instanceof Errors.ExitError)) throw error
+      process.exitCode = error.oclif.exit ?? 1
+      return undefined as ReturnType<T['run']>
+    }
   }
 
   /** Prints a one-line notice on stderr: progress, hints, warnings. Never data. */
