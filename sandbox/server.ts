@@ -1,0 +1,196 @@
+// The sandbox: one HTTP server on 127.0.0.1 that stands in for api.nexmo.com (Applications v2 and
+// External Accounts) and graph.facebook.com, plus control endpoints under /_sandbox for tests.
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+import {applicationsApi} from './applications.js'
+import type {Api, ApiRequest} from './contract.js'
+import {externalAccountsApi} from './external-accounts.js'
+import {addFault, faultAnswer, takeFault} from './faults.js'
+import {graphApi, seedFacebookUser} from './graph.js'
+import {type Answer, BadBody, json, parseJson, readBody, sleep} from './http.js'
+import {SandboxState} from './state.js'
+
+export interface SandboxOptions {
+  port?: number
+  host?: string
+  /** Milliseconds added before every API answer (not the control endpoints). */
+  latency?: number
+  apiKey?: string
+  apiSecret?: string
+}
+
+export interface Sandbox {
+  url: string
+  port: number
+  state: SandboxState
+  close(): Promise<void>
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const state = new SandboxState({apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'})
+  const apis: Array<[string, Api]> = [
+    ['/v2/applications', await applicationsApi(state)],
+    ['/beta/chatapp-accounts', await externalAccountsApi(state)],
+  ]
+  const graph = graphApi(state)
+  const latency = options.latency ?? 0
+
+  /** Sends a request to the API that serves its path; `raw` and `badBody` describe its body. */
+  async function route(request: ApiRequest, req: IncomingMessage, raw: string, badBody: string | undefined): Promise<Answer> {
+    const vonage = apis.find(([root]) => request.path === root || request.path.startsWith(`${root}/`))
+    if (vonage) {
+      const name = vonage[0] === '/v2/applications' ? 'applications' : 'external-accounts'
+      const violation = (error: string) => state.violations.push({api: name, errors: [error], kind: 'request', method: request.method, path: request.path})
+      const contentType = String(req.headers['content-type'] ?? '')
+      if (raw.trim() !== '' && !contentType.includes('application/json')) {
+        violation(`Content-Type is "${contentType}", not application/json`)
+        return json(415, {detail: 'Content-Type must be application/json', title: 'Unsupported Media Type', type: 'https://developer.nexmo.com/api-errors#unsupported-media-type'})
+      }
+
+      if (badBody) {
+        violation(badBody)
+        return json(400, {detail: badBody, invalid_params: [{name: 'body', reason: badBody}], title: 'Bad Request', type: 'https://developer.nexmo.com/api-errors#bad-request'})
+      }
+
+      return vonage[1](request)
+    }
+
+    if (/^\/v\d+\.\d+(\/|$)/.test(request.path) || request.path === '/debug_token' || request.path.startsWith('/me')) return graph(request)
+    return json(404, {detail: `${request.path} is not served by the sandbox`, title: 'Not Found'})
+  }
+
+  function control(request: ApiRequest): Answer {
+    const key = `${request.method} ${request.path}`
+    switch (key) {
+      case 'POST /_sandbox/reset': {
+        state.reset()
+        return json(200, {reset: true})
+      }
+
+      case 'GET /_sandbox/state': {
+        return json(200, state.snapshot())
+      }
+
+      case 'POST /_sandbox/facebook/users': {
+        return seedFacebookUser(state, request.body)
+      }
+
+      case 'POST /_sandbox/faults': {
+        return addFault(state, request.body)
+      }
+
+      case 'DELETE /_sandbox/faults': {
+        state.faults = []
+        return json(200, {cleared: true})
+      }
+
+      case 'POST /_sandbox/clock': {
+        const offset = (request.body as {offset_s?: unknown})?.offset_s
+        if (typeof offset !== 'number' || !Number.isFinite(offset)) return json(400, {errors: ['offset_s must be a number of seconds']})
+        state.clockOffset = Math.trunc(offset)
+        return json(200, {now: state.now(), offset_s: state.clockOffset})
+      }
+
+      default: {
+        return json(404, {errors: [`no control endpoint ${key}`]})
+      }
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = `http://${req.headers.host ?? '127.0.0.1'}`
+    const url = new URL(req.url ?? '/', origin)
+    const query: Record<string, string | string[]> = {}
+    for (const [name, value] of url.searchParams) {
+      const previous = query[name]
+      query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value]
+    }
+
+    const method = (req.method ?? 'GET').toUpperCase()
+    const request: ApiRequest = {body: undefined, headers: req.headers, method, origin, path: url.pathname, query}
+    let raw = ''
+    let badBody: string | undefined
+    try {
+      raw = await readBody(req)
+      request.body = parseJson(raw)
+    } catch (error) {
+      if (!(error instanceof BadBody)) throw error
+      badBody = error.message
+    }
+
+    if (url.pathname.startsWith('/_sandbox/')) {
+      send(res, badBody ? json(400, {errors: [badBody]}) : control(request))
+      return
+    }
+
+    state.requests += 1
+    const fault = takeFault(state, method, url.pathname)
+    if (fault?.when === 'before' && (await applyFault(fault, req, res, url.pathname))) return
+    let answer: Answer
+    try {
+      answer = await route(request, req, raw, badBody)
+    } catch (error) {
+      state.violations.push({api: 'sandbox', errors: [`the sandbox failed: ${(error as Error).stack}`], kind: 'response', method, path: url.pathname})
+      answer = json(500, {detail: (error as Error).message, title: 'Sandbox error'})
+    }
+
+    if (latency > 0) await sleep(latency)
+    if (fault?.when === 'after' && (await applyFault(fault, req, res, url.pathname))) return
+    state.log.push({method, path: url.pathname, status: answer.status})
+    send(res, answer)
+  }
+
+  /** Applies a fault; true when it answered (or cut) the request itself. */
+  async function applyFault(fault: NonNullable<ReturnType<typeof takeFault>>, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (fault.delay_ms) await sleep(fault.delay_ms)
+    if (fault.reset) {
+      state.log.push({method: req.method ?? 'GET', path, status: 0})
+      req.socket.destroy()
+      return true
+    }
+
+    if (fault.status === undefined) return false
+    state.log.push({method: req.method ?? 'GET', path, status: fault.status})
+    send(res, faultAnswer(fault))
+    return true
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) send(res, json(500, {detail: String(error), title: 'Sandbox error'}))
+    })
+  })
+  server.keepAliveTimeout = 1000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
+  const {address, port} = server.address() as AddressInfo
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+    port,
+    state,
+    url: `http://${address}:${port}`,
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed) return
+  const headers: Record<string, string> = {...answer.headers}
+  let payload = ''
+  if (typeof answer.body === 'string') {
+    headers['content-type'] ??= 'text/html; charset=utf-8'
+    payload = answer.body
+  } else if (answer.body !== undefined) {
+    headers['content-type'] ??= 'application/json'
+    payload = JSON.stringify(answer.body)
+  }
+
+  res.writeHead(answer.status, headers)
+  res.end(payload)
+}

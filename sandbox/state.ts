@@ -1,0 +1,132 @@
+// Everything the sandbox remembers: Vonage applications and linked accounts, the Facebook users,
+// Pages and tokens it issued, the faults to inject, the clock, and what it saw (requests, contract
+// violations). One instance per running sandbox; `reset()` empties it.
+import {randomBytes} from 'node:crypto'
+
+export interface Application {
+  id: string
+  name: string
+  capabilities: Record<string, unknown>
+  keys: {public_key: string}
+  privacy: {improve_ai: boolean}
+}
+
+export interface Account {
+  external_id: string
+  provider: 'messenger'
+  api_key: string
+  access_token: string
+  name?: string
+  applications: string[]
+}
+
+export interface FacebookPage {
+  id: string
+  name: string
+  category: string
+  tasks: string[]
+}
+
+/** A token the Facebook side issued: a user's, or a Page's (read through a user). */
+export interface FacebookToken {
+  token: string
+  type: 'USER' | 'PAGE'
+  userId: string
+  pageId?: string
+  /** Seconds since 1970; 0 = never. */
+  expires_at: number
+  data_access_expires_at: number
+  scopes: string[]
+}
+
+export interface FacebookUser {
+  id: string
+  token: string
+  pageIds: string[]
+  /** The Page token this user's /me/accounts hands out, by Page id. */
+  pageTokens: Record<string, string>
+}
+
+export interface Violation {
+  kind: 'request' | 'response'
+  api: string
+  method: string
+  path: string
+  operation?: string
+  status?: number
+  errors: string[]
+}
+
+export interface LogEntry {
+  method: string
+  /** Path without the query string, which may carry tokens. */
+  path: string
+  status: number
+}
+
+export interface Fault {
+  method: string
+  /** A path prefix, or a regular expression written as "/…/". */
+  path: string
+  times: number
+  status?: number
+  body?: unknown
+  delay_ms?: number
+  retry_after?: number | string
+  reset?: boolean
+  /** "after": let the request take effect, then fail its answer (the ambiguous failure). */
+  when: 'before' | 'after'
+}
+
+export const DEFAULT_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata']
+
+export class SandboxState {
+  applications = new Map<string, Application>()
+  accounts = new Map<string, Account>()
+  facebookUsers = new Map<string, FacebookUser>()
+  facebookPages = new Map<string, FacebookPage>()
+  facebookTokens = new Map<string, FacebookToken>()
+  faults: Fault[] = []
+  violations: Violation[] = []
+  log: LogEntry[] = []
+  requests = 0
+  clockOffset = 0
+
+  constructor(readonly credentials: {apiKey: string; apiSecret: string}) {}
+
+  /** The sandbox's "now" in seconds, moved by POST /_sandbox/clock. */
+  now(): number {
+    return Math.floor(Date.now() / 1000) + this.clockOffset
+  }
+
+  reset(): void {
+    for (const store of [this.applications, this.accounts, this.facebookUsers, this.facebookPages, this.facebookTokens]) store.clear()
+    this.faults = []
+    this.violations = []
+    this.log = []
+    this.requests = 0
+    this.clockOffset = 0
+  }
+
+  /** A fresh opaque Facebook-style token. */
+  static newToken(prefix: string): string {
+    return `${prefix}${randomBytes(24).toString('base64url')}`
+  }
+
+  snapshot() {
+    return {
+      accounts: [...this.accounts.values()],
+      applications: [...this.applications.values()].map(({capabilities, id, keys, name}) => ({capabilities, id, keys, name})),
+      clock: {now: this.now(), offset_s: this.clockOffset},
+      facebook: {
+        pages: [...this.facebookPages.values()],
+        tokens: [...this.facebookTokens.values()],
+        users: [...this.facebookUsers.values()],
+      },
+      faults: this.faults,
+      log: this.log,
+      requests: this.requests,
+      violations: this.violations,
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import {expect} from 'chai'
+import {spawn} from 'node:child_process'
+
+import {ROOT} from '../helpers/cli.js'
+import {basic, useSandbox} from '../helpers/sandbox.js'
+
+describe('sandbox: faults, clock, reset, latency', () => {
+  const sandbox = useSandbox()
+
+  it('answers a fault with its status, body and Retry-After, `times` times, then normally', async () => {
+    const added = await sandbox.fault({method: 'GET', path: '/v2/applications', retry_after: 3, status: 429, times: 2})
+    expect(added.status).to.equal(201)
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const reply = await sandbox.request('GET', '/v2/applications', {auth: basic()})
+      expect(reply.status).to.equal(429)
+      expect(reply.headers.get('retry-after')).to.equal('3')
+    }
+
+    expect((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status).to.equal(200)
+  })
+
+  it('serves an HTML error page when the body is text', async () => {
+    await sandbox.fault({body: '<html><body>502 Bad Gateway</body></html>', path: '/beta/', status: 502})
+    const reply = await sandbox.request('GET', '/beta/chatapp-accounts', {auth: basic()})
+    expect(reply.status).to.equal(502)
+    expect(reply.headers.get('content-type')).to.match(/text\/html/)
+    expect(reply.body).to.include('Bad Gateway')
+  })
+
+  it('matches by method and by /regex/', async () => {
+    await sandbox.fault({method: 'DELETE', path: '/^\\/beta\\/chatapp-accounts\\/messenger\\/\\d+$/', status: 500})
+    expect((await sandbox.request('GET', '/beta/chatapp-accounts/messenger/1', {auth: basic()})).status).to.equal(404)
+    expect((await sandbox.request('DELETE', '/beta/chatapp-accounts/messenger/1', {auth: basic()})).status).to.equal(500)
+    expect((await sandbox.state()).faults).to.deep.equal([])
+  })
+
+  it('delays an answer, or cuts the connection', async () => {
+    await sandbox.fault({delay_ms: 300, path: '/v2/applications'})
+    const started = Date.now()
+    expect((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status).to.equal(200)
+    expect(Date.now() - started).to.be.at.least(290)
+    await sandbox.fault({path: '/v2/applications', reset: true})
+    const error = await sandbox.request('GET', '/v2/applications', {auth: basic()}).catch((error_) => error_)
+    expect(error).to.be.instanceOf(Error)
+    expect(String(error.cause?.code ?? error.cause)).to.match(/ECONNRESET|other side closed|UND_ERR_SOCKET/)
+  })
+
+  it('with when:"after", lets the request take effect and then fails its answer', async () => {
+    await sandbox.fault({method: 'POST', path: '/v2/applications', status: 503, when: 'after'})
+    const reply = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {name: 'ghost'}})
+    expect(reply.status).to.equal(503)
+    expect((await sandbox.state()).applications.map((app: {name: string}) => app.name)).to.deep.equal(['ghost'])
+  })
+
+  it('refuses a malformed fault', async () => {
+    const reply = await sandbox.fault({path: 'no-slash', status: 42, times: 0})
+    expect(reply.status).to.equal(400)
+    expect(reply.body.errors).to.have.length(3)
+    expect((await sandbox.fault({path: '/x'})).body.errors).to.deep.equal(['a fault needs status, reset or delay_ms'])
+  })
+
+  it('counts and logs API requests (not control calls), without query strings', async () => {
+    await sandbox.request('GET', '/v24.0/me/accounts?access_token=SECRET')
+    await sandbox.request('GET', '/v2/applications', {auth: basic()})
+    const state = await sandbox.state()
+    expect(state.requests).to.equal(2)
+    expect(state.log).to.deep.equal([{method: 'GET', path: '/v24.0/me/accounts', status: 400}, {method: 'GET', path: '/v2/applications', status: 200}])
+  })
+
+  it('reset empties everything; the clock moves and comes back', async () => {
+    await sandbox.createApp()
+    await sandbox.seedUser({pages: [{id: '1', name: 'P'}], user_token: 'U'})
+    await sandbox.fault({path: '/x', status: 500})
+    const moved = await sandbox.clock(3600)
+    expect(moved.body.offset_s).to.equal(3600)
+    expect((await sandbox.clock(Number.NaN)).status).to.equal(400)
+    await sandbox.reset()
+    const state = await sandbox.state()
+    expect(state).to.deep.include({accounts: [], applications: [], faults: [], requests: 0, violations: []})
+    expect(state.facebook.users).to.deep.equal([])
+    expect(state.clock.offset_s).to.equal(0)
+  })
+
+  it('answers 404 for paths it does not serve', async () => {
+    expect((await sandbox.request('GET', '/nothing/here')).status).to.equal(404)
+    expect((await sandbox.request('POST', '/_sandbox/nothing')).status).to.equal(404)
+  })
+})
+
+describe('sandbox: --latency', () => {
+  const slow = useSandbox({latency: 120})
+  it('adds the latency to API answers but not to control calls', async () => {
+    let started = Date.now()
+    await slow.request('GET', '/v2/applications', {auth: basic()})
+    expect(Date.now() - started).to.be.at.least(115)
+    started = Date.now()
+    await slow.state()
+    expect(Date.now() - started).to.be.below(100)
+  })
+})
+
+describe('sandbox: standalone (npm run sandbox)', function () {
+  this.timeout(20_000)
+  it('prints one line with its URL, serves, and closes on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--api-key', 'k', '--api-secret', 's'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (chunk) => resolve(String(chunk)))
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)))
+    })
+    expect(line).to.match(/^sandbox listening on http:\/\/127\.0\.0\.1:\d+\n$/)
+    const url = line.trim().split(' ').pop()!
+    const reply = await fetch(`${url}/v2/applications`, {headers: {authorization: basic('k', 's')}})
+    expect(reply.status).to.equal(200)
+    const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})))
+    child.kill('SIGTERM')
+    expect(await exit).to.deep.equal({code: 0, signal: null})
+  })
+})
