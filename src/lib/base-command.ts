@@ -1,6 +1,6 @@
 // The one base class of every command: host compatibility, --json, and turning any failure into
 // one line on stderr plus the exit code from the table in errors.ts.
-import {Command, type Config, Errors, type Interfaces} from '@oclif/core'
+import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
 import {messageOf, PluginError} from './errors.js'
 
@@ -30,9 +30,23 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  /** Prints a one-line notice on stderr: progress, hints, warnings. Never data. */
+  /** Prints a one-line notice on stderr: hints, warnings, what happened. Never data; not with --json. */
   protected notice(message: string): void {
-    process.stderr.write(`${message}\n`)
+    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  /** Runs network work behind a spinner on stderr, shown only to a person at a terminal. */
+  protected async progress<T>(message: string, work: () => Promise<T>): Promise<T> {
+    if (!process.stderr.isTTY || this.jsonEnabled()) return work()
+    ux.action.start(message)
+    try {
+      const result = await work()
+      ux.action.stop('done')
+      return result
+    } catch (error) {
+      ux.action.stop('failed')
+      throw error
+    }
   }
 
   protected async catch(error: Error): Promise<never> {
@@ -51,6 +65,7 @@ export abstract class BaseCommand extends Command {
 /** Anything thrown, as a PluginError: ours as they are, oclif's parse errors as usage errors. */
 export function toPluginError(error: unknown): PluginError {
   if (error instanceof PluginError) return error
+  if (error instanceof Error && error.name === 'ExitPromptError') return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
   if (error instanceof Errors.CLIError && (error.oclif?.exit === 2 || 'parse' in error)) {
     const lines = error.message.split('\n').map((line) => line.trim())
     const text = lines.filter((line) => line !== '' && !line.startsWith('See more help with')).join(' ')

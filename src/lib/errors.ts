@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'network' // no answer: refused, reset, timed out
   | 'partial' // some items succeeded and some failed
   | 'invalid' // a token was checked and is invalid or expired (jwt:decode)
+  | 'interrupted' // the user pressed Ctrl-C (SIGINT) at a prompt or during the work
   | 'internal' // a bug: anything we did not anticipate
 
 /** Exit codes: documented in the README ("Exit codes"); change both together. */
@@ -23,6 +24,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   network: 7,
   partial: 8,
   invalid: 9,
+  interrupted: 130,
 }
 
 export const EXIT_INTERRUPTED = {SIGINT: 130, SIGTERM: 143} as const
@@ -31,12 +33,15 @@ export class PluginError extends Error {
   readonly kind: ErrorKind
   /** What the command still has to report with the failure (the --json payload, e.g. a token report). */
   readonly result?: Record<string, unknown>
+  /** The HTTP status of the answer that caused it, when a service answered. */
+  readonly status?: number
 
-  constructor(kind: ErrorKind, message: string, options: {cause?: unknown; result?: Record<string, unknown>} = {}) {
+  constructor(kind: ErrorKind, message: string, options: {cause?: unknown; result?: Record<string, unknown>; status?: number} = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'PluginError'
     this.kind = kind
     this.result = options.result
+    this.status = options.status
   }
 
   get exitCode(): number {

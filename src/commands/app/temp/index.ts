@@ -1,0 +1,46 @@
+import {Flags} from '@oclif/core'
+import {resolve} from 'node:path'
+
+import {BaseCommand} from '../../../lib/base-command.js'
+import {connectVonage, vonageFlags} from '../../../lib/flags.js'
+import {createTempApplicationWithKey, DEFAULT_WEBHOOKS, TEMP_PREFIX, tempApplicationName} from '../../../lib/temp-app.js'
+
+export interface AppTempResult {
+  id: string
+  name: string
+  keyfile: string
+}
+
+export default class AppTemp extends BaseCommand {
+  static summary = 'Create a temporary Messages application and save its private key.'
+  static description = `Step 1 of the manual flow. The application id goes to stdout; the private key is written to --keyfile with mode 0600 and never printed.
+If the key cannot be written, the application is deleted again, so nothing is left behind. Its name starts with "${TEMP_PREFIX}", which app:temp:delete --all looks for.`
+
+  static examples = [
+    {command: 'APP="$(<%= config.bin %> <%= command.id %> --keyfile temp.key)"', description: "The manual flow's step 1"},
+    {command: '<%= config.bin %> jwt:generate ./temp.key application_id=$APP', description: 'then step 2'},
+    {command: '<%= config.bin %> <%= command.id %> --keyfile temp.key --force --json', description: 'Replace an old key file; JSON out'},
+  ]
+
+  static flags = {
+    ...vonageFlags,
+    force: Flags.boolean({description: 'replace --keyfile if it exists'}),
+    'inbound-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.inboundUrl), description: 'inbound message webhook'}),
+    keyfile: Flags.string({default: './temp.key', description: 'where to save the private key'}),
+    name: Flags.string({description: `application name [default: ${TEMP_PREFIX}<date>-<time>-<random>]`}),
+    'status-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.statusUrl), description: 'message status webhook'}),
+  }
+
+  async run(): Promise<AppTempResult> {
+    const {flags} = await this.parse(AppTemp)
+    const client = await connectVonage(flags)
+    const name = flags.name ?? tempApplicationName()
+    const urls = {inboundUrl: flags['inbound-url'].toString(), statusUrl: flags['status-url'].toString()}
+    const application = await this.progress('Creating a temporary Messages application', () =>
+      createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}),
+    )
+    if (!this.jsonEnabled()) this.log(application.id)
+    this.notice(`Created ${application.name}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`)
+    return {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}
+  }
+}

@@ -1,0 +1,101 @@
+// The temporary Messages application of the manual flow ("Delete Me Later"), made so that none is
+// ever left behind: recognisable by name, deleted again whenever its key cannot be kept, and
+// looked up by its unique name after a failure that may or may not have created it.
+import {randomBytes} from 'node:crypto'
+
+import {messageOf, PluginError} from './errors.js'
+import {checkCanWrite, writeSecretFile} from './files.js'
+import {isAmbiguous} from './http.js'
+import type {CreatedApplication, VonageApplications, WebhookUrls} from './vonage.js'
+
+export const TEMP_PREFIX = 'messenger-link-temp-'
+export const DEFAULT_WEBHOOKS: WebhookUrls = {
+  inboundUrl: 'https://example.com/webhooks/inbound',
+  statusUrl: 'https://example.com/webhooks/status',
+}
+
+/** messenger-link-temp-20261129-131242-a1b2: sortable, and unique enough to find it again. */
+export function tempApplicationName(now = new Date()): string {
+  const stamp = now.toISOString().replaceAll(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${TEMP_PREFIX}${stamp}-${randomBytes(2).toString('hex')}`
+}
+
+/** Creates the application; after an ambiguous failure, removes it if it was created after all. */
+export async function createTempApplication(client: VonageApplications, name: string, urls: WebhookUrls): Promise<CreatedApplication> {
+  try {
+    return await client.createMessagesApplication(name, urls)
+  } catch (error) {
+    if (!isAmbiguous(error)) throw error
+    const leftover = await removeByName(client, name)
+    const note = leftover ?? `if an application named ${name} shows up later, app:temp:delete --all removes it`
+    throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {cause: error, status: (error as PluginError).status})
+  }
+}
+
+async function removeByName(client: VonageApplications, name: string): Promise<string | undefined> {
+  try {
+    const matches = (await client.listApplications()).filter((application) => application.name === name)
+    for (const application of matches) await client.deleteApplication(application.id)
+    return matches.length > 0 ? `it had been created anyway and was deleted again` : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export interface TempAppWithKey {
+  name: string
+  keyfile: string
+  force?: boolean
+  urls?: WebhookUrls
+}
+
+/** app:temp: the application plus its private key on disk (0600, atomic), or neither. */
+export async function createTempApplicationWithKey(client: VonageApplications, options: TempAppWithKey): Promise<CreatedApplication> {
+  const what = 'private key'
+  await checkCanWrite(options.keyfile, {force: options.force, what})
+  const application = await createTempApplication(client, options.name, options.urls ?? DEFAULT_WEBHOOKS)
+  try {
+    await writeSecretFile(options.keyfile, application.privateKey, {force: options.force, what})
+  } catch (error) {
+    const undone = await client.deleteApplication(application.id).then(
+      () => `application ${application.id} was deleted again`,
+      (deleteError) => `application ${application.id} could not be deleted either (${messageOf(deleteError)}): run app:temp:delete ${application.id}`,
+    )
+    throw new PluginError((error as PluginError).kind ?? 'internal', `${messageOf(error)}; ${undone}`, {cause: error})
+  }
+
+  return application
+}
+
+export interface DeleteReport {
+  deleted: string[]
+  missing: string[]
+  failed: Array<{id: string; error: string}>
+}
+
+/** Deletes each application, a few at a time; fails with the report when any deletion failed. */
+export async function deleteApplications(client: VonageApplications, ids: string[], concurrency = 4): Promise<DeleteReport> {
+  const report: DeleteReport = {deleted: [], failed: [], missing: []}
+  const errors: PluginError[] = []
+  const queue = [...new Set(ids)]
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      try {
+        report[(await client.deleteApplication(id)) === 'deleted' ? 'deleted' : 'missing'].push(id)
+      } catch (error) {
+        errors.push(error as PluginError)
+        report.failed.push({error: messageOf(error), id})
+      }
+    }
+  }
+
+  await Promise.all(Array.from({length: Math.min(concurrency, queue.length)}, worker))
+  const order = (id: string) => ids.indexOf(id)
+  report.deleted.sort((a, b) => order(a) - order(b))
+  report.missing.sort((a, b) => order(a) - order(b))
+  if (report.failed.length === 0) return report
+  const done = report.deleted.length + report.missing.length
+  const kind = done > 0 ? 'partial' : (errors[0].kind ?? 'internal')
+  const first = report.failed[0]
+  throw new PluginError(kind, `could not delete ${report.failed.length} of ${ids.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
+}

@@ -1,0 +1,123 @@
+// The one place that talks to Vonage's Applications API. It uses the SDK's own
+// @vonage/applications module rather than all of @vonage/server-sdk (same code, a fraction of the
+// start-up cost), loaded only when a command needs it, and turns SDK failures into typed errors.
+import type {Applications} from '@vonage/applications'
+
+import type {Credentials} from './credentials.js'
+import {PluginError, usageError} from './errors.js'
+import {errorFromNetwork, errorFromStatus, type ServiceContext} from './http.js'
+
+export const DEFAULT_API_HOST = 'https://api.nexmo.com'
+
+export interface ApplicationSummary {
+  id: string
+  name: string
+  /** Has the Messages capability (the only kind a Page can be linked to). */
+  messages: boolean
+}
+
+export interface CreatedApplication extends ApplicationSummary {
+  /** PEM; returned by Vonage only in the answer to the create call. */
+  privateKey: string
+}
+
+export interface WebhookUrls {
+  inboundUrl: string
+  statusUrl: string
+}
+
+export interface VonageSettings {
+  credentials: Credentials
+  apiHost: string
+  timeoutMs: number
+}
+
+/** Application ids are UUIDs; anything with other characters would change the request's path. */
+export function checkApplicationId(id: string): string {
+  if (!/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(id)) {
+    throw usageError(`"${id.length > 40 ? `${id.slice(0, 37)}...` : id}" is not an application id (a UUID such as 2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f)`)
+  }
+
+  return id
+}
+
+export class VonageApplications {
+  private constructor(
+    private readonly sdk: Applications,
+    private readonly context: ServiceContext,
+    private readonly credentialsSource: string,
+  ) {}
+
+  static async connect(settings: VonageSettings): Promise<VonageApplications> {
+    // The SDK logs whole requests and answers (the Authorization header, private keys) through the
+    // `debug` package: keep its namespace out of DEBUG=* so our own DEBUG output stays secret-free.
+    if (process.env.DEBUG && !process.env.DEBUG.includes('-vonage:')) process.env.DEBUG += ',-vonage:*'
+    const {Applications} = await import('@vonage/applications')
+    const {apiKey, apiSecret, source} = settings.credentials
+    const sdk = new Applications({apiKey, apiSecret}, {apiHost: settings.apiHost, timeout: settings.timeoutMs})
+    return new VonageApplications(sdk, {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs}, source)
+  }
+
+  async createMessagesApplication(name: string, urls: WebhookUrls): Promise<CreatedApplication> {
+    const created = await this.call('creating the application', () =>
+      this.sdk.createApplication({
+        capabilities: {
+          messages: {
+            version: 'v1',
+            webhooks: {inboundUrl: {address: urls.inboundUrl, httpMethod: 'POST'}, statusUrl: {address: urls.statusUrl, httpMethod: 'POST'}},
+          },
+        },
+        name,
+      } as Parameters<Applications['createApplication']>[0]),
+    )
+    const privateKey = (created.keys as {privateKey?: string} | undefined)?.privateKey
+    if (!privateKey) throw new PluginError('remote', `Vonage created application ${created.id} but returned no private key; delete it with app:temp:delete ${created.id}`)
+    return {id: created.id!, messages: true, name: created.name, privateKey}
+  }
+
+  async listApplications(): Promise<ApplicationSummary[]> {
+    return this.call('listing the applications', async () => {
+      const all: ApplicationSummary[] = []
+      for await (const application of this.sdk.listAllApplications({pageSize: 100})) {
+        all.push({id: application.id!, messages: Boolean(application.capabilities?.messages), name: application.name})
+      }
+
+      return all
+    })
+  }
+
+  /** Deletes an application; one that is already gone is reported, not an error. */
+  async deleteApplication(id: string): Promise<'deleted' | 'missing'> {
+    checkApplicationId(id)
+    try {
+      await this.call(`deleting application ${id}`, () => this.sdk.deleteApplication(id))
+      return 'deleted'
+    } catch (error) {
+      if (error instanceof PluginError && error.kind === 'not-found') return 'missing'
+      throw error
+    }
+  }
+
+  private async call<T>(action: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw await this.translate(error, action)
+    }
+  }
+
+  private async translate(error: unknown, action: string): Promise<unknown> {
+    const response = (error as {response?: {status?: number; text?: () => Promise<string>}}).response
+    // The SDK's VetchError carries the fetch Response (its body unread); it does not set `name`.
+    if (typeof response?.status === 'number') {
+      const body = (await response.text?.().catch(() => '')) ?? ''
+      const failure = errorFromStatus(response.status, body, this.context, action)
+      if (failure.kind !== 'auth') return failure
+      return new PluginError('auth', `${failure.message}; check the API key and secret (taken from ${this.credentialsSource})`, {cause: error, status: response.status})
+    }
+
+    const name = (error as Error)?.name
+    if (name === 'AbortError' || name === 'FetchError' || (error as {code?: string})?.code) return errorFromNetwork(error, this.context, action)
+    return error
+  }
+}

@@ -1,0 +1,174 @@
+// app:temp and app:temp:delete from the built binary against the sandbox, as a shell user would.
+import {expect} from 'chai'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {cli, sh} from '../helpers/cli.js'
+import {basic, useSandbox} from '../helpers/sandbox.js'
+
+const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/
+
+describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
+  this.timeout(60_000)
+  const sandbox = useSandbox()
+  let dir: string
+  let env: Record<string, string>
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-app-'))
+    env = {VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+  })
+
+  const apps = async () => (await sandbox.state()).applications as Array<{id: string; name: string}>
+  const noContractViolations = async () => expect((await sandbox.state()).violations).to.deep.equal([])
+
+  it("runs the manual flow's steps 1-2 as a pipeline; the sandbox accepts the JWT", async () => {
+    const {code, stderr, stdout} = await sh(
+      `set -e
+       APP="$("$CLI" app:temp --keyfile temp.key)"
+       JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)"
+       curl -s -o /dev/null -w '%{http_code}\\n' -H "Authorization: Bearer $JWT" "$VONAGE_API_HOST/beta/chatapp-accounts"
+       echo "$APP"`,
+      {cwd: dir, env},
+    )
+    expect(code, stderr).to.equal(0)
+    const [status, app] = stdout.trim().split('\n')
+    expect(status).to.equal('200')
+    expect(app).to.match(UUID)
+    const [created] = await apps()
+    expect(created.id).to.equal(app)
+    expect(created.name).to.match(/^messenger-link-temp-\d{8}-\d{6}-[\da-f]{4}$/)
+    expect(stderr).to.include(`app:temp:delete ${app}`)
+    await noContractViolations()
+  })
+
+  it('prints only the id on stdout and writes the key with mode 0600, never printing it', async () => {
+    const {code, stderr, stdout} = await cli(['app:temp', '--keyfile', 'k.pem'], {cwd: dir, env})
+    expect(code).to.equal(0)
+    expect(stdout).to.match(/^[\da-f-]{36}\n$/)
+    expect(statSync(join(dir, 'k.pem')).mode & 0o777).to.equal(0o600)
+    expect(readFileSync(join(dir, 'k.pem'), 'utf8')).to.match(/^-----BEGIN PRIVATE KEY-----\n/)
+    expect(stdout + stderr).not.to.include('PRIVATE KEY')
+  })
+
+  it('--json gives {id, name, keyfile} and never the key', async () => {
+    const {code, stdout} = await cli(['app:temp', '--keyfile', 'k.pem', '--name', 'my temp', '--json'], {cwd: dir, env})
+    expect(code).to.equal(0)
+    const result = JSON.parse(stdout)
+    expect(result).to.have.keys('id', 'name', 'keyfile')
+    expect(result).to.include({keyfile: join(dir, 'k.pem'), name: 'my temp'})
+    expect(stdout).not.to.include('PRIVATE KEY')
+  })
+
+  it('refuses to overwrite a key file before creating anything, and --force replaces it', async () => {
+    writeFileSync(join(dir, 'temp.key'), 'precious')
+    const refused = await cli(['app:temp'], {cwd: dir, env})
+    expect(refused).to.deep.include({code: 2, stderr: 'Error: ./temp.key already exists; choose another path or use --force to replace it\n', stdout: ''})
+    expect(readFileSync(join(dir, 'temp.key'), 'utf8')).to.equal('precious')
+    expect((await sandbox.state()).requests).to.equal(0)
+    const forced = await cli(['app:temp', '--force'], {cwd: dir, env})
+    expect(forced.code).to.equal(0)
+    expect(readFileSync(join(dir, 'temp.key'), 'utf8')).to.match(/BEGIN PRIVATE KEY/)
+    expect(statSync(join(dir, 'temp.key')).mode & 0o777).to.equal(0o600)
+  })
+
+  it('refuses a key path in a missing folder before creating anything', async () => {
+    const {code, stderr} = await cli(['app:temp', '--keyfile', 'no/such/folder/k.key'], {cwd: dir, env})
+    expect(code).to.equal(2)
+    expect(stderr).to.equal('Error: folder no/such/folder does not exist; create it first\n')
+    expect(await apps()).to.deep.equal([])
+  })
+
+  it('deletes the application again when the key cannot be written after it was created', async () => {
+    mkdirSync(join(dir, 'keys'))
+    await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/v2/applications'})
+    const running = cli(['app:temp', '--keyfile', 'keys/temp.key'], {cwd: dir, env})
+    // When the sandbox holds the create request, the folder disappears: the write must fail.
+    while ((await sandbox.state()).requests === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+    rmSync(join(dir, 'keys'), {recursive: true})
+    const {code, stderr} = await running
+    expect(code).to.equal(2)
+    expect(stderr).to.match(/^Error: cannot write the private key to keys\/temp.key: folder keys does not exist; application [\da-f-]{36} was deleted again\n$/)
+    expect(await apps()).to.deep.equal([])
+  })
+
+  it('says the credentials were refused, with the auth exit code and where they came from', async () => {
+    const {code, stderr} = await cli(['app:temp', '--keyfile', 'k.key'], {cwd: dir, env: {...env, VONAGE_API_SECRET: 'wrong'}})
+    expect(code).to.equal(3)
+    expect(stderr).to.equal('Error: Vonage refused creating the application: 401 (Unauthorized: You did not provide correct credentials.); check the API key and secret (taken from VONAGE_API_KEY/VONAGE_API_SECRET)\n')
+    expect(stderr).not.to.include('wrong')
+  })
+
+  it('explains missing credentials without a network call', async () => {
+    const {code, stderr} = await cli(['app:temp'], {cwd: dir, env: {VONAGE_API_HOST: sandbox.url}})
+    expect(code).to.equal(3)
+    expect(stderr).to.match(/^Error: no Vonage API credentials found/)
+    expect((await sandbox.state()).requests).to.equal(0)
+  })
+
+  const faults: Array<[string, Record<string, unknown>, number, RegExp]> = [
+    ['a 500 before creating', {status: 500}, 6, /^Error: Vonage failed while creating the application: 500 \(Sandbox fault: injected by the sandbox\); try again later/],
+    ['a 500 after creating', {status: 500, when: 'after'}, 6, /failed while creating the application: 500.*it had been created anyway and was deleted again/],
+    ['a connection reset after creating', {reset: true, when: 'after'}, 7, /the connection to http:\/\/127.0.0.1:\d+ was reset while creating the application.*deleted again/],
+    ['a timeout after creating', {delay_ms: 4000, when: 'after'}, 7, /no answer from http:\/\/127.0.0.1:\d+ within 1 s while creating the application.*deleted again/],
+    ['an HTML error page', {body: '<html><h1>502 Bad Gateway</h1></html>', status: 502}, 6, /^Error: Vonage failed while creating the application: 502; try again later/],
+  ]
+  for (const [name, fault, exitCode, message] of faults) {
+    it(`survives ${name}: one clear line, exit ${exitCode}, no application left, no key file`, async () => {
+      await sandbox.fault({method: 'POST', path: '/v2/applications', ...fault})
+      const started = Date.now()
+      const {code, stderr, stdout} = await cli(['app:temp', '--keyfile', 'k.key', '--timeout', '1'], {cwd: dir, env})
+      expect(code, stderr).to.equal(exitCode)
+      expect(stderr).to.match(message)
+      expect(stderr.trim().split('\n')).to.have.length(1)
+      expect(stdout).to.equal('')
+      expect(Date.now() - started).to.be.below(10_000)
+      expect(await apps()).to.deep.equal([])
+      expect(() => statSync(join(dir, 'k.key'))).to.throw()
+    })
+  }
+
+  it('app:temp:delete --all deletes only temporary applications, and needs --yes in a script', async () => {
+    await sandbox.createApp('production app')
+    await sandbox.createApp('Delete Me Later')
+    const temp = await Promise.all([1, 2, 3].map(() => cli(['app:temp', '--keyfile', `k${Math.random()}.key`], {cwd: dir, env})))
+    const tempIds = temp.map((run) => run.stdout.trim())
+    const refused = await cli(['app:temp:delete', '--all'], {cwd: dir, env})
+    expect(refused.code).to.equal(2)
+    expect(refused.stderr).to.match(/3 application\(s\) named "messenger-link-temp-…"[\s\S]*Error: not deleting 3 application\(s\): standard input is not a terminal, so pass --yes to confirm\n$/)
+    expect(await apps()).to.have.length(5)
+    const done = await cli(['app:temp:delete', '--all', '--yes'], {cwd: dir, env})
+    expect(done.code).to.equal(0)
+    expect(done.stdout.trim().split('\n').sort()).to.deep.equal([...tempIds].sort())
+    expect((await apps()).map((app) => app.name).sort()).to.deep.equal(['Delete Me Later', 'production app'])
+    const manual = await cli(['app:temp:delete', '--all', '--prefix', 'Delete Me Later', '--yes', '--json'], {cwd: dir, env})
+    expect(JSON.parse(manual.stdout).deleted).to.have.length(1)
+    expect((await apps()).map((app) => app.name)).to.deep.equal(['production app'])
+  })
+
+  it('app:temp:delete ID: deletes, treats an already-gone id as done, refuses a non-id', async () => {
+    const {id} = await sandbox.createApp('x')
+    const first = await cli(['app:temp:delete', id], {cwd: dir, env})
+    expect(first).to.deep.include({code: 0, stdout: `${id}\n`})
+    const again = await cli(['app:temp:delete', id], {cwd: dir, env})
+    expect(again).to.deep.include({code: 0, stderr: `${id} was already gone\n`, stdout: ''})
+    const bad = await cli(['app:temp:delete', '../v2/applications'], {cwd: dir, env})
+    expect(bad.code).to.equal(2)
+    expect(bad.stderr).to.match(/is not an application id/)
+    expect((await cli(['app:temp:delete'], {cwd: dir, env})).code).to.equal(2)
+  })
+
+  it('app:temp:delete reports a partial failure with its own exit code', async () => {
+    const a = await sandbox.createApp('a')
+    const b = await sandbox.createApp('b')
+    await sandbox.fault({method: 'DELETE', path: `/v2/applications/${b.id}`, status: 500})
+    const {code, stderr, stdout} = await cli(['app:temp:delete', a.id, b.id, '--json'], {cwd: dir, env})
+    expect(code).to.equal(8)
+    const result = JSON.parse(stdout)
+    expect(result.deleted).to.deep.equal([a.id])
+    expect(result.failed[0].id).to.equal(b.id)
+    expect(result.error).to.include({exitCode: 8, kind: 'partial'})
+    expect(stderr).to.match(/^Error: could not delete 1 of 2 application\(s\)/)
+    expect((await sandbox.request('GET', `/v2/applications/${b.id}`, {auth: basic()})).status).to.equal(200)
+  })
+})
