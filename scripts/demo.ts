@@ -1,39 +1,71 @@
-// `npm run demo`: the story a newcomer should see, told by the real built CLI in a scratch folder.
-// Each step prints the command and its output; any failure stops the demo with a non-zero exit.
-import {spawnSync} from 'node:child_process'
-import {generateKeyPairSync} from 'node:crypto'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+// `npm run demo`: the story a newcomer should see, told by the real built CLI against the sandbox
+// (started here on a free port), in a scratch folder with its own HOME. Each step prints the
+// command and what it printed; a step that does not end as expected stops the demo with exit 1.
+import {spawn} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {startSandbox} from '../sandbox/server.js'
+
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js')
 const work = mkdtempSync(join(tmpdir(), 'nexmo-messenger-demo-'))
-const env: NodeJS.ProcessEnv = {...process.env, CLI: BIN, HOME: work}
-
-/** Runs one shell line in the scratch folder, shows it and its output, returns stdout. */
-function step(title: string, line: string, {expectCode = 0} = {}): string {
-  process.stdout.write(`\n# ${title}\n$ ${line.replaceAll('"$CLI"', 'nexmo')}\n`)
-  const result = spawnSync('bash', ['-o', 'pipefail', '-c', line], {cwd: work, encoding: 'utf8', env})
-  process.stdout.write(result.stdout + result.stderr)
-  if (result.status !== expectCode) {
-    process.stdout.write(`\ndemo failed: exit ${result.status}, expected ${expectCode}\n`)
-    process.exit(1)
-  }
-
-  return result.stdout.trim()
+const sandbox = await startSandbox({port: 0})
+const env: NodeJS.ProcessEnv = {
+  CLI: BIN,
+  HOME: work,
+  PATH: process.env.PATH,
+  VONAGE_API_HOST: sandbox.url,
+  VONAGE_API_KEY: 'sandbox-key',
+  VONAGE_API_SECRET: 'sandbox-secret',
 }
 
-try {
-  const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
-  writeFileSync(join(work, 'temp.key'), privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600})
-  env.APP = '8d3f2a51-6c1e-4b7a-9f0d-2e4c6a8b0d1f'
+/** Runs one shell line in the scratch folder (asynchronously: the sandbox serves from this very process), shows it and its output. */
+async function step(title: string, line: string, {expectCode = 0} = {}): Promise<string> {
+  process.stdout.write(`\n# ${title}\n$ ${line.replaceAll('"$CLI"', 'nexmo')}\n`)
+  const child = spawn('bash', ['-o', 'pipefail', '-c', line], {cwd: work, env, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+    process.stdout.write(chunk)
+  })
+  child.stderr.on('data', (chunk) => process.stdout.write(chunk))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== expectCode) throw new Error(`"${title}" exited ${code}, expected ${expectCode}`)
+  return stdout.trim()
+}
 
-  step('Step 2 of the manual flow: sign a JWT with the application key', 'JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)"; echo "$JWT" | cut -c1-60; echo "$JWT" > jwt.txt')
-  step('Read it back, checking the signature', '"$CLI" jwt:decode "$(cat jwt.txt)" --private-key ./temp.key')
-  step('The same as JSON, for scripts', '"$CLI" jwt:decode - --json < jwt.txt | head -8')
-  step('A mistake gets one clear line and exit code 2', '"$CLI" jwt:generate ./temp.key application_id=$APP --ttl 172800', {expectCode: 2})
-  process.stdout.write('\ndemo finished: every step behaved as expected\n')
+async function seedFacebook(): Promise<void> {
+  const response = await fetch(`${sandbox.url}/_sandbox/facebook/users`, {
+    body: JSON.stringify({pages: [{id: '101', name: 'Pizza Place'}, {id: '102', name: 'Bike Shop'}], user_token: 'demo-user-token'}),
+    headers: {'content-type': 'application/json'},
+    method: 'POST',
+  })
+  if (response.status !== 201) throw new Error(`seeding the sandbox failed: ${response.status}`)
+}
+
+let failed = false
+try {
+  await seedFacebook()
+  process.stdout.write(`sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret; a Facebook user who manages "Pizza Place" (101) and "Bike Shop" (102)\n`)
+  env.APP = await step("Step 1 of the manual flow: a temporary Messages application and its key", '"$CLI" app:temp --keyfile temp.key')
+  await step('The key is readable by you alone', 'ls -l temp.key | cut -c1-10')
+  await step("Step 2: sign a JWT with the application's key", 'JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)" && echo "$JWT" > jwt.txt && cut -c1-72 jwt.txt')
+  await step('Read it back, checking the signature', '"$CLI" jwt:decode "$(cat jwt.txt)" --private-key ./temp.key')
+  await step('Vonage (here, the sandbox) accepts it', 'curl -s -o /dev/null -w "GET /beta/chatapp-accounts -> %{http_code}\\n" -H "Authorization: Bearer $(cat jwt.txt)" "$VONAGE_API_HOST/beta/chatapp-accounts"')
+  await step('A mistake gets one clear line and exit code 2', '"$CLI" jwt:generate ./temp.key application_id=$APP --ttl 172800', {expectCode: 2})
+  await step('What nobody does by hand: delete the temporary application', '"$CLI" app:temp:delete --all --yes')
+  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {applications: unknown[]; requests: number; violations: unknown[]}
+  process.stdout.write(`\nsandbox: ${state.requests} API requests, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`)
+  if (state.applications.length > 0 || state.violations.length > 0) throw new Error('the demo left applications behind or broke the API contract')
+  process.stdout.write('demo finished: every step behaved as expected\n')
+} catch (error) {
+  failed = true
+  process.stdout.write(`\ndemo failed: ${(error as Error).message}\n`)
 } finally {
+  await sandbox.close()
   rmSync(work, {force: true, recursive: true})
 }
+
+process.exitCode = failed ? 1 : 0
