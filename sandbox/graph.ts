@@ -77,7 +77,7 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
   }
 
   function debugToken(request: ApiRequest): Answer {
-    const inspector = one(request.query.access_token)
+    const inspector = requestToken(request)
     if (!inspector || (!inspector.includes('|') && isAnswer(validToken(state, inspector)))) {
       return graphError(190, 'Invalid OAuth access token - the access_token used to inspect is not valid')
     }

@@ -4,6 +4,9 @@ import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
 import {messageOf, PluginError} from './errors.js'
 
+/** Flags whose values are secrets: given on the command line, they land in shell history and ps. */
+const SECRET_FLAGS = ['api-secret', 'jwt', 'page-token', 'user-token']
+
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
 
@@ -27,6 +30,17 @@ export abstract class BaseCommand extends Command {
       if (!(error instanceof Errors.ExitError)) throw error
       process.exitCode = error.oclif.exit ?? 1
       return undefined as ReturnType<T['run']>
+    }
+  }
+
+  /** Secrets given as flags end up in shell history and `ps`: say so once, pointing to the safer way. */
+  async init(): Promise<void> {
+    await super.init()
+    const given = SECRET_FLAGS.filter((name) => this.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)))
+    const viaStdin = (name: string) => this.argv[this.argv.indexOf(`--${name}`) + 1] === '-'
+    const exposed = given.filter((name) => !viaStdin(name))
+    if (exposed.length > 0) {
+      this.notice(`Hint: ${exposed.map((name) => `--${name}`).join(', ')} on the command line is kept in shell history and visible in ps; prefer the environment variable${exposed.includes('page-token') ? ' or --page-token -' : ''}`)
     }
   }
 

@@ -10,7 +10,8 @@ export type ErrorKind =
   | 'network' // no answer: refused, reset, timed out
   | 'partial' // some items succeeded and some failed
   | 'invalid' // a token was checked and is invalid or expired (jwt:decode)
-  | 'interrupted' // the user pressed Ctrl-C (SIGINT) at a prompt or during the work
+  | 'interrupted' // SIGINT (Ctrl-C) at a prompt or during the work
+  | 'terminated' // SIGTERM during the work
   | 'internal' // a bug: anything we did not anticipate
 
 /** Exit codes: documented in the README ("Exit codes"); change both together. */
@@ -25,9 +26,8 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   partial: 8,
   invalid: 9,
   interrupted: 130,
+  terminated: 143,
 }
-
-export const EXIT_INTERRUPTED = {SIGINT: 130, SIGTERM: 143} as const
 
 export class PluginError extends Error {
   readonly kind: ErrorKind

@@ -2,6 +2,7 @@
 import {Flags} from '@oclif/core'
 
 import {resolveCredentials} from './credentials.js'
+import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION, Graph} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
 import {DEFAULT_API_HOST, VonageApplications} from './vonage.js'
 
@@ -31,3 +32,33 @@ export async function connectVonage(flags: VonageFlagValues): Promise<VonageAppl
 
 /** --yes: what a script passes instead of answering a confirmation. */
 export const yesFlag = {yes: Flags.boolean({char: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)'})}
+
+const AUTH = 'LINKING AUTH'
+const FACEBOOK = 'FACEBOOK'
+
+/** How the linking calls authenticate: --jwt, or --app-id and its key, or (neither) a temporary application. */
+export const linkAuthFlags = {
+  ...vonageFlags,
+  'app-id': Flags.string({description: 'sign the JWT for the linking calls with this application (key: --private-key or VONAGE_PRIVATE_KEY)', helpGroup: AUTH}),
+  jwt: Flags.string({description: 'JWT for the linking calls (prefer VONAGE_JWT); without it or --app-id, a temporary application is used', env: 'VONAGE_JWT', helpGroup: AUTH}),
+  'private-key': Flags.string({dependsOn: ['app-id'], description: 'private key of --app-id: file, "-" or PEM', helpGroup: AUTH}),
+}
+
+/** Where Facebook's Graph API is, and the user token that reads it. */
+export const graphFlags = {
+  'graph-host': Flags.string({default: DEFAULT_GRAPH_HOST, description: 'Graph API base URL', env: 'FACEBOOK_GRAPH_HOST', helpGroup: FACEBOOK}),
+  'graph-version': Flags.string({default: DEFAULT_GRAPH_VERSION, description: 'Graph API version', helpGroup: FACEBOOK}),
+  'user-token': Flags.string({description: 'Facebook user token, to list your Pages and their tokens (prefer FACEBOOK_USER_TOKEN)', env: 'FACEBOOK_USER_TOKEN', helpGroup: FACEBOOK}),
+}
+
+/** Which Page: --page-id with its token, or --user-token with --page (or a prompt). */
+export const pageFlags = {
+  ...graphFlags,
+  page: Flags.string({description: 'with --user-token: the Page, by id or name (at a terminal, a list to pick from otherwise)', helpGroup: FACEBOOK}),
+  'page-id': Flags.string({description: 'the Facebook Page id', helpGroup: FACEBOOK}),
+  'page-token': Flags.string({description: 'the Page token for --page-id; "-" reads it from stdin (prefer FACEBOOK_PAGE_TOKEN)', env: 'FACEBOOK_PAGE_TOKEN', helpGroup: FACEBOOK}),
+}
+
+export function connectGraph(flags: {'graph-host': string; 'graph-version': string; timeout: number}): Graph {
+  return new Graph({host: baseUrl(flags['graph-host'], '--graph-host (FACEBOOK_GRAPH_HOST)'), timeoutMs: flags.timeout * 1000, version: flags['graph-version']})
+}

@@ -93,3 +93,113 @@ export function baseUrl(value: string, name: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not "${value}"`)
   return url.toString().replace(/\/+$/, '')
 }
+
+export interface HttpAnswer<T = unknown> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+export interface RequestOptions {
+  /** What is being done, for messages: "reading Page 101". */
+  action: string
+  body?: unknown
+  /** Per-request headers, e.g. the token of this one call. */
+  headers?: Record<string, string>
+  query?: Record<string, string | number | undefined>
+  /** Statuses that are answers, not errors (e.g. 404 when asking whether something exists). */
+  accept?: number[]
+  /** Extra test for a retryable answer (Graph's rate-limit codes come as 400s). */
+  retryable?: (answer: HttpAnswer) => boolean
+  /** Turns a failed answer into an error; defaults to errorFromStatus. */
+  failure?: (answer: HttpAnswer, text: string) => PluginError | undefined
+}
+
+export interface HttpSettings extends ServiceContext {
+  headers?: Record<string, string>
+  /** Attempts for idempotent requests (GET, DELETE), the first included. */
+  attempts?: number
+  backoffMs?: number
+  /** The longest Retry-After honoured; a longer one fails at once, saying when to try again. */
+  maxRetryAfterMs?: number
+}
+
+const IDEMPOTENT = new Set(['DELETE', 'GET'])
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A JSON client for one service. GET and DELETE are retried on 5xx, 429 (honouring Retry-After),
+ * timeouts and resets with capped exponential backoff; POST and PATCH never are, because only
+ * the caller can tell, by reading the state back, whether a failed one took effect.
+ */
+export class HttpClient {
+  constructor(readonly settings: HttpSettings) {}
+
+  async request<T>(method: string, path: string, options: RequestOptions): Promise<HttpAnswer<T>> {
+    const url = new URL(path.startsWith('http') ? path : `${this.settings.host}${path}`)
+    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
+    const attempts = IDEMPOTENT.has(method) ? (this.settings.attempts ?? 4) : 1
+    for (let attempt = 1; ; attempt += 1) {
+      let sent: {answer: HttpAnswer; text: string}
+      try {
+        sent = await this.send(method, url, options)
+      } catch (error) {
+        const failure = errorFromNetwork(error, this.settings, options.action)
+        if (attempt >= attempts) throw failure
+        await sleep(this.backoff(attempt))
+        continue
+      }
+
+      const {answer, text} = sent
+      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer as HttpAnswer<T>
+      const retryable = answer.status >= 500 || answer.status === 429 || (options.retryable?.(answer) ?? false)
+      const failure = options.failure?.(answer, text) ?? errorFromStatus(answer.status, text, this.settings, options.action)
+      if (!retryable || attempt >= attempts) throw failure
+      const wait = retryAfterMs(answer.headers.get('retry-after')) ?? this.backoff(attempt)
+      if (wait > (this.settings.maxRetryAfterMs ?? 60_000)) throw failure
+      await sleep(wait)
+    }
+  }
+
+  private async send(method: string, url: URL, {body, headers}: RequestOptions): Promise<{answer: HttpAnswer; text: string}> {
+    const response = await fetch(url, {
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'}), ...this.settings.headers, ...headers},
+      method,
+      signal: AbortSignal.timeout(this.settings.timeoutMs),
+    })
+    const text = await response.text()
+    // Paths only: queries can carry tokens (Graph's paging links do).
+    if (process.env.DEBUG) process.stderr.write(`${method} ${url.origin}${url.pathname} -> ${response.status}\n`)
+    let parsed: unknown = text
+    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') {
+      try {
+        parsed = JSON.parse(text)
+      } catch {
+        // left as text: callers check the shape they need and report an unexpected answer
+      }
+    }
+
+    return {answer: {body: parsed, headers: response.headers, status: response.status}, text}
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.settings.backoffMs ?? 250
+    return Math.min(4000, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4)
+  }
+}
+
+/** Retry-After in milliseconds, from seconds or an HTTP date. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+}
+
+/** The answer's body as an object, or a remote error saying the service answered something else. */
+export function objectBody(answer: HttpAnswer, context: ServiceContext, action: string): Record<string, unknown> {
+  if (typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body)) return answer.body as Record<string, unknown>
+  throw new PluginError('remote', `${context.service} answered ${action} with something that is not a JSON object (HTTP ${answer.status})`, {status: answer.status})
+}

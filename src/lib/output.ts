@@ -69,3 +69,12 @@ function describeSignature(signature: SignatureCheck, keyOrigin?: string): strin
   if (signature === 'invalid') return `INVALID (does not match ${keyOrigin})`
   return 'not checked (pass --public-key or --private-key to check it)'
 }
+
+/** Columns padded to their widest cell; the header row first. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)))
+  return [header, ...rows].map((row) => row.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+}
+
+/** "Pizza Place (101)", or "Page 101" when the name is unknown. */
+export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${page.name} (${page.id})` : `Page ${page.id}`)

@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {withCleanup} from '../../lib/cleanup.js'
+import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
+import {connectAccounts} from '../../lib/link-auth.js'
+import {linkPage, type LinkResult} from '../../lib/messenger.js'
+import {pageLabel} from '../../lib/output.js'
+import {checkPageToken, choosePage} from '../../lib/pages.js'
+import {checkApplicationId} from '../../lib/vonage.js'
+
+export default class MessengerLink extends BaseCommand {
+  static summary = 'Link a Facebook Page to your Vonage account: the manual flow\'s "Subscribe", in one command.'
+  static description = `The Page id goes to stdout. The link is read back to confirm it. A Page already linked with the same Page token is reported and left alone (exit 0); with another token, use messenger:relink.
+Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else a temporary application made with your API credentials and deleted again.`
+
+  static examples = [
+    {command: 'FACEBOOK_PAGE_TOKEN=... <%= config.bin %> <%= command.id %> --page-id 104857412345678', description: 'With a Page token, in auto mode (API credentials from the environment)'},
+    {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place" --application "$APP"', description: 'Pick the Page from your user token, and link a Messages application to it'},
+    {command: '<%= config.bin %> <%= command.id %> --jwt "$JWT" --page-id 104857412345678 --page-token - < page-token.txt', description: 'The manual flow: a JWT and a Page token'},
+  ]
+
+  static flags = {
+    ...linkAuthFlags,
+    ...pageFlags,
+    application: Flags.string({description: 'also link this Messages application to the Page (a Page takes one)'}),
+    name: Flags.string({description: 'account name at Vonage [default: the Page name, when known]'}),
+  }
+
+  async run(): Promise<LinkResult> {
+    const {flags} = await this.parse(MessengerLink)
+    if (flags.application) checkApplicationId(flags.application)
+    const graph = connectGraph(flags)
+    const page = await this.progress('Finding the Page', () => choosePage(flags, () => graph))
+    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000))) this.notice(warning)
+    const result = await withCleanup(async (cleanup) => {
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
+      cleanup.checkpoint()
+      return this.progress(`Linking ${pageLabel(page)}`, () => linkPage(accounts, page, {application: flags.application, name: flags.name}))
+    })
+    if (!this.jsonEnabled()) this.log(page.id)
+    this.notice(result.status === 'linked' ? `Linked ${pageLabel(page)}.` : `${pageLabel(page)} was already linked with this Page token; nothing changed.`)
+    return result
+  }
+}

@@ -1,0 +1,60 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/base-command.js'
+import {withCleanup} from '../../lib/cleanup.js'
+import {PluginError, usageError} from '../../lib/errors.js'
+import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
+import {connectAccounts} from '../../lib/link-auth.js'
+import {relinkAll, relinkPage, type RelinkResult} from '../../lib/messenger.js'
+import {pageLabel} from '../../lib/output.js'
+import {checkPageToken, choosePage} from '../../lib/pages.js'
+
+export interface RelinkReport {
+  results: RelinkResult[]
+  unreachable?: string[]
+}
+
+export default class MessengerRelink extends BaseCommand {
+  static summary = 'Re-link a Page with a fresh Page token (Unsubscribe + Subscribe), keeping its name and application; undone if any step fails.'
+  static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token. If a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
+--all re-links every linked Page your user token manages, --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
+
+  static examples = [
+    {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place"', description: 'Re-link one Page with the token your user token gives'},
+    {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --all', description: 'The scheduled job: every linked Page you manage'},
+  ]
+
+  static flags = {
+    ...linkAuthFlags,
+    ...pageFlags,
+    all: Flags.boolean({description: 'every linked Page the user token manages', exclusive: ['page', 'page-id']}),
+    concurrency: Flags.integer({default: 4, description: 'with --all: Pages re-linked at once', max: 32, min: 1}),
+    name: Flags.string({description: 'new account name [default: keep the current one]', exclusive: ['all']}),
+  }
+
+  async run(): Promise<RelinkReport> {
+    const {flags} = await this.parse(MessengerRelink)
+    const graph = connectGraph(flags)
+    const userToken = flags['user-token']
+    if (flags.all && !userToken) throw usageError('--all needs a user token (--user-token or FACEBOOK_USER_TOKEN) to find your Pages and their fresh tokens')
+    const pages = flags.all ? await this.progress('Listing your Pages', () => graph.listPages(userToken!)) : undefined
+    const page = pages ? undefined : await this.progress('Finding the Page', () => choosePage(flags, () => graph))
+    if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.notice(warning)
+    const report = await withCleanup(async (cleanup): Promise<RelinkReport> => {
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
+      const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name}
+      if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
+      return relinkAll(accounts, pages!, options)
+    })
+    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${result.error}`)
+    for (const id of report.unreachable ?? []) this.notice(`${id} is linked but not among the Pages this user token manages; left alone`)
+    const failed = report.results.filter((result) => result.status === 'failed')
+    if (flags.all) this.notice(`${report.results.length - failed.length} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}.`)
+    if (failed.length > 0) {
+      const kind = failed.length === report.results.length ? 'remote' : 'partial'
+      throw new PluginError(kind, `${failed.length} of ${report.results.length} Page(s) could not be re-linked; each kept its previous link`, {result: {...report}})
+    }
+
+    return report
+  }
+}

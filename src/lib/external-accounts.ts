@@ -1,0 +1,100 @@
+// Vonage's External Accounts API (beta), the linking calls the hosted "Subscribe" page makes:
+// link, read, unlink and list Messenger accounts, and link one Messages application to one.
+import {PluginError, usageError} from './errors.js'
+import {HttpClient, type HttpSettings, objectBody} from './http.js'
+
+const ROOT = '/beta/chatapp-accounts'
+
+/** A linked Facebook Page as Vonage holds it. The access token stays inside the library. */
+export interface MessengerAccount {
+  external_id: string
+  name?: string
+  applications: string[]
+  access_token: string
+}
+
+/** What may be shown or printed: the account without its token. */
+export type PublicAccount = Omit<MessengerAccount, 'access_token'>
+
+export function publicAccount({access_token: _token, ...account}: MessengerAccount): PublicAccount {
+  return account
+}
+
+/** Facebook Page ids are numbers; anything else would change the request's path. */
+export function checkPageId(id: string): string {
+  if (!/^\d{1,32}$/.test(id)) throw usageError(`"${id.length > 40 ? `${id.slice(0, 37)}...` : id}" is not a Facebook Page id (a number such as 104857412345678)`)
+  return id
+}
+
+export class ExternalAccounts {
+  private readonly http: HttpClient
+
+  /** `authorization`: "Bearer <JWT>" (as the manual flow) or "Basic …". */
+  constructor(settings: Omit<HttpSettings, 'service'>, authorization: string) {
+    this.http = new HttpClient({...settings, headers: {authorization}, service: 'Vonage'})
+  }
+
+  /** The account, or undefined when the Page is not linked. */
+  async get(pageId: string): Promise<MessengerAccount | undefined> {
+    const action = `reading the link of Page ${pageId}`
+    const answer = await this.http.request('GET', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [404], action})
+    return answer.status === 404 ? undefined : toAccount(objectBody(answer, this.http.settings, action))
+  }
+
+  /** POST /messenger: "Subscribe". Not retried; callers read back after an ambiguous failure. */
+  async create(account: {pageId: string; token: string; name?: string; applications?: string[]}): Promise<MessengerAccount> {
+    const action = `linking Page ${account.pageId}`
+    const body = {
+      access_token: account.token,
+      external_id: checkPageId(account.pageId),
+      ...(account.name === undefined ? {} : {name: account.name}),
+      ...(account.applications?.length ? {applications: account.applications} : {}),
+    }
+    return toAccount(objectBody(await this.http.request('POST', `${ROOT}/messenger`, {action, body}), this.http.settings, action))
+  }
+
+  /** DELETE: "Unsubscribe". An account that is already gone is reported, not an error. */
+  async delete(pageId: string): Promise<'deleted' | 'missing'> {
+    const answer = await this.http.request('DELETE', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [404], action: `unlinking Page ${pageId}`})
+    return answer.status === 404 ? 'missing' : 'deleted'
+  }
+
+  async linkApplication(pageId: string, applicationId: string): Promise<MessengerAccount> {
+    const action = `linking application ${applicationId} to Page ${pageId}`
+    const path = `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}/applications`
+    return toAccount(objectBody(await this.http.request('POST', path, {action, body: {application: applicationId}}), this.http.settings, action))
+  }
+
+  /** Every linked Messenger account, following the HAL `_links.next` chain to its end. */
+  async list(): Promise<MessengerAccount[]> {
+    const accounts: MessengerAccount[] = []
+    const seen = new Set<string>()
+    let next: string | undefined = `${ROOT}?provider=messenger&page_size=100`
+    while (next !== undefined) {
+      if (seen.has(next) || seen.size >= 1000) throw new PluginError('remote', 'Vonage sent a list of accounts whose pages never end; giving up')
+      seen.add(next)
+      const action = 'listing the linked accounts'
+      const page = objectBody(await this.http.request('GET', next, {action}), this.http.settings, action)
+      const embedded = page._embedded
+      const items = Array.isArray(embedded) ? embedded : ((embedded as {accounts?: unknown[]} | undefined)?.accounts ?? [])
+      for (const item of items) {
+        const account = toAccount(item as Record<string, unknown>)
+        if ((item as {provider?: string}).provider === undefined || (item as {provider?: string}).provider === 'messenger') accounts.push(account)
+      }
+
+      next = ((page._links as {next?: {href?: string}} | undefined)?.next?.href) || undefined
+    }
+
+    return accounts
+  }
+}
+
+function toAccount(body: Record<string, unknown>): MessengerAccount {
+  if (typeof body.external_id !== 'string') throw new PluginError('remote', 'Vonage answered with an account that has no external_id')
+  return {
+    access_token: typeof body.access_token === 'string' ? body.access_token : '',
+    applications: Array.isArray(body.applications) ? body.applications.filter((id): id is string => typeof id === 'string') : [],
+    external_id: body.external_id,
+    ...(typeof body.name === 'string' ? {name: body.name} : {}),
+  }
+}

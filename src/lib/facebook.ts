@@ -1,0 +1,93 @@
+// The slice of Facebook's Graph API the linking needs: the Pages a user manages (with their Page
+// tokens), and what debug_token says about a token's expiry.
+import {PluginError} from './errors.js'
+import {HttpClient, type HttpAnswer, objectBody, type ServiceContext} from './http.js'
+
+export const DEFAULT_GRAPH_HOST = 'https://graph.facebook.com'
+export const DEFAULT_GRAPH_VERSION = 'v25.0'
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613])
+
+export interface FacebookPage {
+  id: string
+  name: string
+  access_token: string
+}
+
+export interface TokenInfo {
+  type?: string
+  is_valid: boolean
+  /** Seconds since 1970; 0 means never. */
+  expires_at: number
+  data_access_expires_at: number
+}
+
+interface GraphError {
+  code?: number
+  error_subcode?: number
+  message?: string
+}
+
+const graphError = (answer: HttpAnswer): GraphError | undefined => (answer.body as {error?: GraphError} | undefined)?.error
+
+export class Graph {
+  private readonly http: HttpClient
+
+  constructor(settings: Omit<ServiceContext, 'service'> & {version: string}) {
+    if (!/^v\d+\.\d+$/.test(settings.version)) throw new PluginError('usage', `--graph-version must look like v25.0, not "${settings.version}"`)
+    this.http = new HttpClient({...settings, host: `${settings.host}/${settings.version}`, service: 'Facebook'})
+  }
+
+  /** Every Page the user manages, following `paging.next` until it is absent (a short page is not the end). */
+  async listPages(userToken: string): Promise<FacebookPage[]> {
+    const pages: FacebookPage[] = []
+    let next: string | undefined = '/me/accounts'
+    let query: Record<string, string> | undefined = {fields: 'id,name,access_token', limit: '100'}
+    for (let count = 0; next !== undefined; count += 1) {
+      if (count >= 1000) throw new PluginError('remote', 'Facebook sent a list of Pages that never ends; giving up')
+      const answer = await this.request('GET', next, userToken, 'the user token', 'listing your Facebook Pages', query)
+      const body = objectBody(answer, this.http.settings, 'listing your Facebook Pages')
+      for (const page of (Array.isArray(body.data) ? body.data : []) as Array<Partial<FacebookPage>>) {
+        if (typeof page.id === 'string' && typeof page.access_token === 'string') pages.push({access_token: page.access_token, id: page.id, name: page.name ?? page.id})
+      }
+
+      next = (body.paging as {next?: string} | undefined)?.next
+      query = undefined
+    }
+
+    return pages
+  }
+
+  /** What Facebook says about `token`, asked with `inspector` (a user token, or the token itself). */
+  async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenInfo> {
+    const action = 'checking the token with debug_token'
+    const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
+    const data = objectBody(answer, this.http.settings, action).data as Partial<TokenInfo> | undefined
+    return {
+      data_access_expires_at: Number(data?.data_access_expires_at ?? 0),
+      expires_at: Number(data?.expires_at ?? 0),
+      is_valid: data?.is_valid === true,
+      type: data?.type,
+    }
+  }
+
+  private request(method: string, path: string, token: string, tokenName: string, action: string, query?: Record<string, string>) {
+    return this.http.request(method, path, {
+      action,
+      failure: (answer) => {
+        const error = graphError(answer)
+        if (error?.code === 190) {
+          return new PluginError('auth', `Facebook refused ${tokenName} (code 190: invalid or expired): ${error.message ?? 'no detail'}; get a fresh token (for example from the Graph API Explorer)`, {status: answer.status})
+        }
+
+        if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
+          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {status: answer.status})
+        }
+
+        return undefined
+      },
+      headers: {authorization: `Bearer ${token}`},
+      query,
+      retryable: (answer) => RATE_LIMIT_CODES.has(graphError(answer)?.code ?? -1),
+    })
+  }
+}

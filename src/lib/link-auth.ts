@@ -1,0 +1,71 @@
+// How the linking calls authenticate, in order of preference: a JWT the user gives; one signed
+// here from --app-id and its private key; or, with only API credentials, a temporary application
+// whose key never leaves memory and which is deleted again however the command ends.
+import {buildClaims} from './claims.js'
+import type {Cleanup} from './cleanup.js'
+import {PluginError, usageError} from './errors.js'
+import {ExternalAccounts} from './external-accounts.js'
+import {connectVonage, type VonageFlagValues} from './flags.js'
+import {baseUrl} from './http.js'
+import {decodeJwt, signJwt} from './jwt.js'
+import {parsePrivateKey, readKeyText} from './keys.js'
+import {formatRelative} from './output.js'
+import {createTempApplication, DEFAULT_WEBHOOKS, tempApplicationName} from './temp-app.js'
+
+/** A JWT must outlive the work by this much, or it is refused before any request. */
+export const MIN_JWT_LIFETIME_LEFT = 60
+
+export interface LinkAuthFlags extends VonageFlagValues {
+  jwt?: string
+  'app-id'?: string
+  'private-key'?: string
+}
+
+export interface LinkAuth {
+  authorization: string
+  /** How it was obtained, for DEBUG and messages. */
+  mode: 'jwt' | 'application key' | 'temporary application'
+}
+
+export async function resolveLinkAuth(flags: LinkAuthFlags, cleanup: Cleanup, now = Math.floor(Date.now() / 1000)): Promise<LinkAuth> {
+  if (flags.jwt !== undefined) {
+    if (flags['app-id'] !== undefined) throw usageError('give a JWT (--jwt or VONAGE_JWT) or --app-id with its private key, not both')
+    return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
+  }
+
+  if (flags['app-id'] !== undefined) {
+    const key = parsePrivateKey(await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
+    const token = await signJwt(key, buildClaims({appId: flags['app-id'], now}))
+    return {authorization: `Bearer ${token}`, mode: 'application key'}
+  }
+
+  // Auto mode: the manual flow's "Delete Me Later" application, deleted again this time.
+  const client = await connectVonage(flags)
+  const application = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS)
+  cleanup.add(`delete temporary application ${application.id} (run app:temp:delete ${application.id})`, () => client.deleteApplication(application.id))
+  const key = parsePrivateKey({origin: 'the temporary application key', text: application.privateKey})
+  return {authorization: `Bearer ${await signJwt(key, buildClaims({appId: application.id, now}))}`, mode: 'temporary application'}
+}
+
+/** The token, trimmed, if it is a JWT that stays valid for at least another minute. */
+export async function checkUsableJwt(token: string, now: number): Promise<string> {
+  const trimmed = token.trim()
+  const {claims} = await decodeJwt(trimmed).catch((error) => {
+    throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${(error as Error).message}`, error)
+  })
+  const renew = 'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to let this command use a temporary application'
+  if (typeof claims.exp === 'number' && claims.exp - now < MIN_JWT_LIFETIME_LEFT) {
+    const when = claims.exp <= now ? `expired ${formatRelative(claims.exp, now)}` : `expires ${formatRelative(claims.exp, now)}`
+    throw new PluginError('auth', `the JWT given (--jwt or VONAGE_JWT) ${when}; ${renew}`)
+  }
+
+  if (typeof claims.application_id !== 'string') throw new PluginError('auth', `the JWT given has no application_id claim, so Vonage would refuse it; ${renew}`)
+  return trimmed
+}
+
+/** The External Accounts client, authenticated as the flags say. */
+export async function connectAccounts(flags: LinkAuthFlags, cleanup: Cleanup): Promise<ExternalAccounts> {
+  const host = baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)')
+  const auth = await resolveLinkAuth(flags, cleanup)
+  return new ExternalAccounts({host, timeoutMs: flags.timeout * 1000}, auth.authorization)
+}

@@ -1,0 +1,173 @@
+// The linking procedures: link ("Subscribe"), relink (Unsubscribe + Subscribe, undone if any step
+// fails), list and unlink. They never leave a Page half-linked: a failed POST is read back before
+// anything is decided, and a relink restores the previous link unless the new one is confirmed.
+import {type Cleanup, mapLimit} from './cleanup.js'
+import {messageOf, PluginError} from './errors.js'
+import {type ExternalAccounts, type MessengerAccount, type PublicAccount, publicAccount} from './external-accounts.js'
+import type {FacebookPage, Graph} from './facebook.js'
+import {isAmbiguous} from './http.js'
+import type {ChosenPage} from './pages.js'
+
+interface AccountSpec {
+  pageId: string
+  token: string
+  name?: string
+  applications?: string[]
+}
+
+export interface LinkResult {
+  status: 'linked' | 'already linked'
+  account: PublicAccount
+}
+
+/**
+ * POST, and when it fails in a way that may hide a success (or a link made earlier), read the
+ * account back: the same token means it is linked; anything else, the original failure stands.
+ */
+async function createOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): Promise<{account: MessengerAccount; existed: boolean}> {
+  try {
+    return {account: await accounts.create(spec), existed: false}
+  } catch (error) {
+    const readable = error instanceof PluginError && (error.kind === 'conflict' || error.kind === 'remote' || error.kind === 'network')
+    if (!readable) throw error
+    const existing = await accounts.get(spec.pageId)
+    if (existing?.access_token === spec.token) return {account: existing, existed: !isAmbiguous(error)}
+    if (existing) {
+      throw new PluginError('conflict', `Page ${spec.pageId} is already linked with another Page token; replace it with messenger:relink --page-id ${spec.pageId}`, {cause: error})
+    }
+
+    throw error
+  }
+}
+
+/** Reads the account back and checks it is the one just written. */
+async function confirm(accounts: ExternalAccounts, spec: AccountSpec): Promise<MessengerAccount> {
+  const account = await accounts.get(spec.pageId)
+  if (!account) throw new PluginError('remote', `Vonage accepted the link of Page ${spec.pageId} but does not show it when read back`)
+  if (account.access_token !== spec.token) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} linked with a token other than the one just sent`)
+  const missing = (spec.applications ?? []).filter((id) => !account.applications.includes(id))
+  if (missing.length > 0) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} without application ${missing.join(', ')}`)
+  return account
+}
+
+export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, options: {name?: string; application?: string}): Promise<LinkResult> {
+  const spec: AccountSpec = {applications: options.application ? [options.application] : [], name: options.name ?? page.name, pageId: page.id, token: page.token}
+  const {account, existed} = await createOrReadBack(accounts, spec)
+  if (options.application && !account.applications.includes(options.application)) {
+    if (account.applications.length > 0) {
+      throw new PluginError('conflict', `Page ${page.id} is linked, but to application ${account.applications[0]}; unlink that first (a Page takes one application)`)
+    }
+
+    await accounts.linkApplication(page.id, options.application)
+  }
+
+  return {account: publicAccount(await confirm(accounts, spec)), status: existed ? 'already linked' : 'linked'}
+}
+
+export interface RelinkResult {
+  page: string
+  name?: string
+  status: 'relinked' | 'failed'
+  applications?: string[]
+  error?: string
+}
+
+/** Puts the previous account back: nothing to do if it is there, re-created if it is not. */
+async function restore(accounts: ExternalAccounts, previous: MessengerAccount): Promise<void> {
+  const current = await accounts.get(previous.external_id)
+  if (current?.access_token === previous.access_token) return
+  if (current) await accounts.delete(previous.external_id)
+  await accounts.create({applications: previous.applications, name: previous.name, pageId: previous.external_id, token: previous.access_token})
+}
+
+/** The command that finishes a relink by hand, naming where the new token goes, never the token. */
+export function finishCommand(bin: string, spec: AccountSpec): string {
+  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`
+  const name = spec.name === undefined ? '' : ` --name ${quote(spec.name)}`
+  const application = spec.applications?.[0] ? ` --application ${spec.applications[0]}` : ''
+  return `FACEBOOK_PAGE_TOKEN=<the new Page token> ${bin} messenger:link --page-id ${spec.pageId}${name}${application}`
+}
+
+/**
+ * Unsubscribe + Subscribe as one transaction: read, DELETE, POST with the new token (keeping name
+ * and application), confirm. Until the new link is confirmed, any failure or signal restores the
+ * previous account; if that fails too, the error says exactly what to run.
+ */
+export async function relinkPage(accounts: ExternalAccounts, page: ChosenPage, options: {name?: string; cleanup: Cleanup; bin: string}): Promise<RelinkResult> {
+  const previous = await accounts.get(page.id)
+  if (!previous) throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link`)
+  options.cleanup.checkpoint()
+  const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
+  const undo = options.cleanup.add(`restore the previous link of Page ${page.id} (finish with: ${finishCommand(options.bin, spec)})`, () => restore(accounts, previous))
+  try {
+    await accounts.delete(page.id)
+    options.cleanup.checkpoint()
+    await createOrReadBack(accounts, spec)
+    options.cleanup.checkpoint()
+    const account = await confirm(accounts, spec)
+    undo()
+    return {applications: account.applications, name: account.name, page: page.id, status: 'relinked'}
+  } catch (error) {
+    if (options.cleanup.interrupted) throw error
+    undo()
+    const restored = await restore(accounts, previous).then(
+      () => 'the previous link was restored',
+      (restoreError) => `restoring the previous link failed too (${messageOf(restoreError)}); finish by hand with: ${finishCommand(options.bin, spec)}`,
+    )
+    const kind = error instanceof PluginError ? error.kind : 'internal'
+    throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${restored}`, {cause: error})
+  }
+}
+
+/** Re-links every linked Page the user token can reach, a few at a time; one result per Page. */
+export async function relinkAll(
+  accounts: ExternalAccounts,
+  pages: FacebookPage[],
+  options: {concurrency: number; cleanup: Cleanup; bin: string},
+): Promise<{results: RelinkResult[]; unreachable: string[]}> {
+  const linked = await accounts.list()
+  const reachable = new Map(pages.map((page) => [page.id, page]))
+  const targets = linked.filter((account) => reachable.has(account.external_id))
+  const results = await mapLimit(targets, options.concurrency, async (account): Promise<RelinkResult> => {
+    const page = reachable.get(account.external_id)!
+    try {
+      options.cleanup.checkpoint()
+      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, options)
+    } catch (error) {
+      if (options.cleanup.interrupted) throw error
+      return {error: messageOf(error), name: page.name, page: page.id, status: 'failed'}
+    }
+  })
+  return {results, unreachable: linked.filter((account) => !reachable.has(account.external_id)).map((account) => account.external_id)}
+}
+
+export interface ListedAccount extends PublicAccount {
+  /** With a user token: what debug_token says about the stored Page token. */
+  token_valid?: boolean
+  expires_at?: number
+  data_access_expires_at?: number
+  days_left?: number
+}
+
+/** Every linked account, without tokens; with a user token, how long each link has left. */
+export async function listAccounts(accounts: ExternalAccounts, expiry: {graph: Graph; userToken: string; now: number} | undefined): Promise<ListedAccount[]> {
+  const linked = await accounts.list()
+  if (!expiry) return linked.map(publicAccount)
+  return mapLimit(linked, 4, async (account): Promise<ListedAccount> => {
+    const info = await expiry.graph.debugToken(account.access_token, expiry.userToken, 'the user token').catch((error) => {
+      if (error instanceof PluginError && error.kind === 'auth') throw error
+      return undefined
+    })
+    if (!info) return publicAccount(account)
+    const ends = [info.expires_at, info.data_access_expires_at].filter((at) => at > 0)
+    const daysLeft = ends.length === 0 ? undefined : Math.floor((Math.min(...ends) - expiry.now) / 86_400)
+    return {...publicAccount(account), data_access_expires_at: info.data_access_expires_at, days_left: daysLeft, expires_at: info.expires_at, token_valid: info.is_valid}
+  })
+}
+
+/** Reads the account (so an unknown Page is a clear not-found), then unlinks it. */
+export async function findLinkedPage(accounts: ExternalAccounts, pageId: string): Promise<PublicAccount> {
+  const account = await accounts.get(pageId)
+  if (!account) throw new PluginError('not-found', `Page ${pageId} is not linked; messenger:list shows the linked Pages`)
+  return publicAccount(account)
+}
