@@ -68,14 +68,7 @@ export function parsePrivateKey({text, origin}: KeyText): KeyObject {
     throw usageError(`${origin} is not a PEM private key; expected an RSA private key ("-----BEGIN PRIVATE KEY-----")`)
   }
 
-  let key: KeyObject
-  try {
-    key = createPrivateKey({format: 'pem', key: text})
-  } catch (error) {
-    throw usageError(`${origin} looks like a PEM private key but cannot be parsed; is it complete?`, error)
-  }
-
-  return requireRsa(key, origin)
+  return parseRsaPem(createPrivateKey, 'private', {origin, text})
 }
 
 /** Parses a public key, or derives it from a private key, for signature checks. */
@@ -86,17 +79,18 @@ export function parsePublicKey({text, origin}: KeyText): KeyObject {
     throw usageError(`${origin} ${problem ?? 'is not a PEM public key; expected "-----BEGIN PUBLIC KEY-----"'}`)
   }
 
-  let key: KeyObject
-  try {
-    key = createPublicKey({format: 'pem', key: text})
-  } catch (error) {
-    throw usageError(`${origin} looks like a PEM public key but cannot be parsed; is it complete?`, error)
-  }
-
-  return requireRsa(key, origin)
+  return parseRsaPem(createPublicKey, 'public', {origin, text})
 }
 
-function requireRsa(key: KeyObject, origin: string): KeyObject {
+/** Parses PEM text that passed the header checks, and insists on RSA of a usable size. */
+function parseRsaPem(create: typeof createPrivateKey | typeof createPublicKey, kind: string, {origin, text}: KeyText): KeyObject {
+  let key: KeyObject
+  try {
+    key = create({format: 'pem', key: text})
+  } catch (error) {
+    throw usageError(`${origin} looks like a PEM ${kind} key but cannot be parsed; is it complete?`, error)
+  }
+
   if (key.asymmetricKeyType !== 'rsa') {
     const type = (key.asymmetricKeyType ?? 'unknown').toUpperCase()
     throw usageError(`${origin} is an ${type} key; Vonage JWTs are RS256 and need an RSA key`)

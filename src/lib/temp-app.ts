@@ -3,6 +3,7 @@
 // looked up by its unique name after a failure that may or may not have created it.
 import {randomBytes} from 'node:crypto'
 
+import {mapLimit} from './cleanup.js'
 import {messageOf, PluginError} from './errors.js'
 import {checkCanWrite, writeSecretFile} from './files.js'
 import {isAmbiguous} from './http.js'
@@ -75,27 +76,21 @@ export interface DeleteReport {
 
 /** Deletes each application, a few at a time; fails with the report when any deletion failed. */
 export async function deleteApplications(client: VonageApplications, ids: string[], concurrency = 4): Promise<DeleteReport> {
-  const report: DeleteReport = {deleted: [], failed: [], missing: []}
-  const errors: PluginError[] = []
-  const queue = [...new Set(ids)]
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      try {
-        report[(await client.deleteApplication(id)) === 'deleted' ? 'deleted' : 'missing'].push(id)
-      } catch (error) {
-        errors.push(error as PluginError)
-        report.failed.push({error: messageOf(error), id})
-      }
-    }
+  const unique = [...new Set(ids)]
+  const outcomes = await mapLimit(unique, concurrency, (id) =>
+    client.deleteApplication(id).then(
+      (result) => ({id, result}),
+      (error: unknown) => ({error, id, result: 'failed' as const}),
+    ),
+  )
+  const report: DeleteReport = {
+    deleted: outcomes.filter((outcome) => outcome.result === 'deleted').map((outcome) => outcome.id),
+    failed: outcomes.flatMap((outcome) => ('error' in outcome ? [{error: messageOf(outcome.error), id: outcome.id}] : [])),
+    missing: outcomes.filter((outcome) => outcome.result === 'missing').map((outcome) => outcome.id),
   }
-
-  await Promise.all(Array.from({length: Math.min(concurrency, queue.length)}, worker))
-  const order = (id: string) => ids.indexOf(id)
-  report.deleted.sort((a, b) => order(a) - order(b))
-  report.missing.sort((a, b) => order(a) - order(b))
   if (report.failed.length === 0) return report
-  const done = report.deleted.length + report.missing.length
-  const kind = done > 0 ? 'partial' : (errors[0].kind ?? 'internal')
+  const firstError = outcomes.find((outcome) => 'error' in outcome) as {error: unknown}
+  const kind = report.deleted.length + report.missing.length > 0 ? 'partial' : firstError.error instanceof PluginError ? firstError.error.kind : 'internal'
   const first = report.failed[0]
-  throw new PluginError(kind, `could not delete ${report.failed.length} of ${ids.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
+  throw new PluginError(kind, `could not delete ${report.failed.length} of ${unique.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
 }
