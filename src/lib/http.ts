@@ -59,7 +59,9 @@ export function errorFromNetwork(error: unknown, context: ServiceContext, action
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     what = `cannot resolve the host of ${context.host}`
   } else {
-    what = `cannot reach ${context.host}: ${code ?? (error as Error)?.message ?? String(error)}`
+    // fetch wraps the reason ("bad port", a TLS failure) in `cause`; its own message is just "fetch failed"
+    const reason = code ?? (error as {cause?: Error})?.cause?.message ?? (error as Error)?.message ?? String(error)
+    what = `cannot reach ${context.host}: ${reason}`
   }
 
   return new PluginError('network', `${what} while ${action}; check the network and try again`, {cause: error})
