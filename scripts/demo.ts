@@ -16,6 +16,8 @@ const env: NodeJS.ProcessEnv = {
   CLI: BIN,
   HOME: work,
   PATH: process.env.PATH,
+  FACEBOOK_GRAPH_HOST: sandbox.url,
+  FACEBOOK_USER_TOKEN: 'demo-user-token',
   VONAGE_API_HOST: sandbox.url,
   VONAGE_API_KEY: 'sandbox-key',
   VONAGE_API_SECRET: 'sandbox-secret',
@@ -36,6 +38,7 @@ async function step(title: string, line: string, {expectCode = 0} = {}): Promise
   return stdout.trim()
 }
 
+/** Plays Facebook: a user who manages two Pages; called again, it issues fresh Page tokens. */
 async function seedFacebook(): Promise<void> {
   const response = await fetch(`${sandbox.url}/_sandbox/facebook/users`, {
     body: JSON.stringify({pages: [{id: '101', name: 'Pizza Place'}, {id: '102', name: 'Bike Shop'}], user_token: 'demo-user-token'}),
@@ -48,17 +51,23 @@ async function seedFacebook(): Promise<void> {
 let failed = false
 try {
   await seedFacebook()
-  process.stdout.write(`sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret; a Facebook user who manages "Pizza Place" (101) and "Bike Shop" (102)\n`)
+  process.stdout.write(`sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret in VONAGE_API_KEY/VONAGE_API_SECRET;\n`)
+  process.stdout.write('a Facebook user (FACEBOOK_USER_TOKEN) who manages "Pizza Place" (101) and "Bike Shop" (102)\n')
   env.APP = await step("Step 1 of the manual flow: a temporary Messages application and its key", '"$CLI" app:temp --keyfile temp.key')
-  await step('The key is readable by you alone', 'ls -l temp.key | cut -c1-10')
   await step("Step 2: sign a JWT with the application's key", 'JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)" && echo "$JWT" > jwt.txt && cut -c1-72 jwt.txt')
   await step('Read it back, checking the signature', '"$CLI" jwt:decode "$(cat jwt.txt)" --private-key ./temp.key')
-  await step('Vonage (here, the sandbox) accepts it', 'curl -s -o /dev/null -w "GET /beta/chatapp-accounts -> %{http_code}\\n" -H "Authorization: Bearer $(cat jwt.txt)" "$VONAGE_API_HOST/beta/chatapp-accounts"')
-  await step('A mistake gets one clear line and exit code 2', '"$CLI" jwt:generate ./temp.key application_id=$APP --ttl 172800', {expectCode: 2})
+  await step('Steps 3-4, no browser: subscribe a Page with that JWT', 'VONAGE_JWT="$(cat jwt.txt)" "$CLI" messenger:link --page "Pizza Place"')
+  await step('Or all of it in one command: a temporary application is made and deleted behind the scenes', '"$CLI" messenger:link --page "Bike Shop"')
+  await step('What is linked, and how long each link has left', '"$CLI" messenger:list')
+  await seedFacebook()
+  process.stdout.write('\n(90 days later: Facebook hands out fresh Page tokens; the sandbox has just issued them)\n')
+  await step('The re-link, for every Page at once: safe to schedule', '"$CLI" messenger:relink --all')
+  await step('Unlinking asks first at a terminal; scripts say --yes', '"$CLI" messenger:unlink --page-id 102 --yes')
+  await step('A mistake gets one clear line and its own exit code', '"$CLI" messenger:unlink --page-id 102 --yes', {expectCode: 4})
   await step('What nobody does by hand: delete the temporary application', '"$CLI" app:temp:delete --all --yes')
-  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {applications: unknown[]; requests: number; violations: unknown[]}
-  process.stdout.write(`\nsandbox: ${state.requests} API requests, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`)
-  if (state.applications.length > 0 || state.violations.length > 0) throw new Error('the demo left applications behind or broke the API contract')
+  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {accounts: unknown[]; applications: unknown[]; requests: number; violations: unknown[]}
+  process.stdout.write(`\nsandbox: ${state.requests} API requests, ${state.accounts.length} Page linked, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`)
+  if (state.applications.length > 0 || state.violations.length > 0 || state.accounts.length !== 1) throw new Error('the demo left applications behind, broke the API contract or linked the wrong Pages')
   process.stdout.write('demo finished: every step behaved as expected\n')
 } catch (error) {
   failed = true
