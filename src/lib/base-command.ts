@@ -72,7 +72,11 @@ export abstract class BaseCommand extends Command {
       this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}})
     }
 
-    this.exit(failure.exitCode)
+    // An installed plugin has its own copy of @oclif/core, so the host's handler does not recognise
+    // this ExitError by class and would print "EEXIT: 2"; core v4 hosts honour this flag instead.
+    const exit = new Errors.ExitError(failure.exitCode) as Errors.ExitError & {skipOclifErrorHandling: boolean}
+    exit.skipOclifErrorHandling = true
+    throw exit
   }
 }
 

@@ -64,7 +64,7 @@ export function findPage(pages: FacebookPage[], wanted: string): FacebookPage {
 async function pickPage(pages: FacebookPage[]): Promise<FacebookPage> {
   if (pages.length === 1) return pages[0]
   if (!isInteractive()) throw usageError(`choose a Page with --page ID_OR_NAME; this user token manages ${describe(pages)}`)
-  const {select} = await import('@inquirer/prompts')
+  const {default: select} = await import('@inquirer/select')
   return select({choices: pages.map((page) => ({name: `${page.name} (${page.id})`, value: page})), message: 'Which Facebook Page?'}, {output: process.stderr})
 }
 

@@ -7,6 +7,6 @@ export const isInteractive = () => Boolean(process.stdin.isTTY && process.stderr
 export async function confirmOrRefuse(question: string, {refusal, yes}: {refusal: string; yes: boolean}): Promise<boolean> {
   if (yes) return true
   if (!isInteractive()) throw usageError(`${refusal}: standard input is not a terminal, so pass --yes to confirm`)
-  const {confirm} = await import('@inquirer/prompts')
+  const {default: confirm} = await import('@inquirer/confirm')
   return confirm({default: false, message: question}, {output: process.stderr})
 }

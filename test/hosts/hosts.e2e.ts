@@ -1,0 +1,146 @@
+// The packed plugin inside real host CLIs, driven through each host's own binary with a temporary
+// HOME: our minimal oclif `nexmo` (core v4, plugin-plugins 5) and @vonage/cli 1.2.4 (core v1,
+// plugin-plugins 2, installing with yarn 1). `npm run test:hosts`; not part of `npm test`.
+import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {ROOT, type RunResult, sh} from '../helpers/cli.js'
+import {useSandbox} from '../helpers/sandbox.js'
+
+const scratch = mkdtempSync(join(tmpdir(), 'nexmo-messenger-hosts-'))
+
+/** The plugin as users get it: `npm pack` (which builds and ships the manifest). */
+function packPlugin(): string {
+  const output = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+  return join(scratch, output.trim().split('\n').pop()!)
+}
+
+interface Host {
+  name: string
+  bin: string
+  version: string
+  prepare(): void
+}
+
+const HOSTS: Host[] = [
+  {
+    bin: join(ROOT, 'test', 'hosts', 'nexmo', 'bin', 'run.js'),
+    name: 'nexmo (test host: oclif core 4, plugin-plugins 5)',
+    prepare() {
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--silent'], {cwd: join(ROOT, 'test', 'hosts', 'nexmo'), stdio: 'inherit'})
+    },
+    version: 'nexmo-test-host',
+  },
+  {
+    bin: join(scratch, 'vonage', 'node_modules', '.bin', 'vonage'),
+    name: '@vonage/cli 1.2.4 (oclif core 1, plugin-plugins 2)',
+    prepare() {
+      const folder = join(scratch, 'vonage')
+      execFileSync('npm', ['install', '--prefix', folder, '--no-audit', '--no-fund', '--silent', '@vonage/cli@1.2.4'], {stdio: 'inherit'})
+    },
+    version: '@vonage/cli/1.2.4',
+  },
+]
+
+describe('host CLIs install and run the packed plugin', function () {
+  const sandbox = useSandbox()
+  let tarball: string
+  before(() => {
+    tarball = packPlugin()
+  })
+
+  for (const host of HOSTS) {
+    describe(host.name, () => {
+      let home: string
+      let env: Record<string, string>
+      const run = (script: string, extra: Record<string, string> = {}): Promise<RunResult> =>
+        sh(script, {cwd: home, env: {...env, ...extra}})
+
+      before(() => {
+        host.prepare()
+        home = mkdtempSync(join(scratch, 'home-'))
+      })
+
+      beforeEach(async () => {
+        env = {FACEBOOK_GRAPH_HOST: sandbox.url, HOME: home, HOST: host.bin, VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+      })
+
+      it('is the host it claims to be', async () => {
+        const {code, stdout} = await run('"$HOST" --version')
+        expect(code).to.equal(0)
+        expect(stdout).to.include(host.version)
+      })
+
+      it('installs the plugin from the tarball (file:) and lists it', async () => {
+        const install = await run(`"$HOST" plugins:install file:${tarball}`)
+        expect(install.code, install.stderr + install.stdout).to.equal(0)
+        const {stdout} = await run('"$HOST" plugins')
+        expect(stdout).to.match(/nexmo-plugin-messenger 0\.1\.0/)
+      })
+
+      it("runs the manual flow's steps, scripted, through the host's binary", async () => {
+        const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza Place'}], user_token: 'USER'})
+        const {code, stderr, stdout} = await run(
+          `set -e
+           APP="$("$HOST" app:temp --keyfile temp.key)"
+           JWT="$("$HOST" jwt:generate ./temp.key application_id=$APP)"
+           "$HOST" jwt:decode "$JWT" --private-key ./temp.key > decoded.txt
+           grep -q "signature *valid" decoded.txt
+           VONAGE_JWT="$JWT" FACEBOOK_PAGE_TOKEN="$PAGE_TOKEN" "$HOST" messenger:link --page-id 101
+           "$HOST" messenger:list --json
+           "$HOST" app:temp:delete "$APP"`,
+          {PAGE_TOKEN: body.pages[0].access_token},
+        )
+        expect(code, stderr).to.equal(0)
+        const lines = stdout.split('\n')
+        expect(lines[0]).to.equal('101')
+        const listed = JSON.parse(lines.slice(1, -2).join('\n'))
+        expect(listed.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
+        const state = await sandbox.state()
+        expect(state.applications).to.deep.equal([])
+        expect(state.violations).to.deep.equal([])
+      })
+
+      it("passes the plugin's exit codes and one-line errors through the host", async () => {
+        const usage = await run('"$HOST" jwt:generate ./missing.key application_id=x')
+        expect(usage).to.deep.include({code: 2, stderr: 'Error: private key file not found: ./missing.key\n', stdout: ''})
+        const notFound = await run('"$HOST" messenger:unlink --page-id 555 --yes')
+        expect(notFound.code).to.equal(4)
+        expect(notFound.stderr).to.match(/Error: Page 555 is not linked/)
+      })
+
+      it('shows help for the commands', async () => {
+        const {code, stdout} = await run('"$HOST" help messenger:link')
+        expect(code).to.equal(0)
+        expect(stdout).to.match(/USAGE\n\s+\$ \S+ messenger:link/)
+        expect(stdout).to.include('--page-token')
+      })
+
+      it('uninstalls cleanly: the commands are gone', async () => {
+        const uninstall = await run('"$HOST" plugins:uninstall nexmo-plugin-messenger')
+        expect(uninstall.code, uninstall.stderr).to.equal(0)
+        const gone = await run('"$HOST" jwt:generate')
+        expect(gone.code).to.not.equal(0)
+        expect(gone.stderr).to.match(/command jwt:generate not found/)
+      })
+
+      it('links the working tree for development (plugins:link), and unlinks it', async () => {
+        expect(existsSync(join(ROOT, 'dist', 'commands'))).to.equal(true)
+        const link = await run(`"$HOST" plugins:link ${ROOT}`)
+        expect(link.code, link.stderr).to.equal(0)
+        const used = await run('"$HOST" jwt:generate --help')
+        expect(used.code).to.equal(0)
+        const unlink = await run(`"$HOST" plugins:unlink nexmo-plugin-messenger`)
+        expect(unlink.code, unlink.stderr).to.equal(0)
+        expect((await run('"$HOST" jwt:generate')).code).to.not.equal(0)
+      })
+    })
+  }
+
+  after(() => {
+    if (process.env.DEBUG) process.stderr.write(`kept ${scratch}: ${readdirSync(scratch).join(', ')}\n`)
+  })
+})
