@@ -2,7 +2,7 @@
 // one line on stderr plus the exit code from the table in errors.ts.
 import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
-import {messageOf, PluginError} from './errors.js'
+import {messageOf, PluginError, writeFailure} from './errors.js'
 
 /** Flags whose values are secrets: given on the command line, they land in shell history and ps. */
 const SECRET_FLAGS = ['api-secret', 'jwt', 'page-token', 'user-token']
@@ -66,8 +66,7 @@ export abstract class BaseCommand extends Command {
   protected async catch(error: Error): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
     const failure = toPluginError(error)
-    process.stderr.write(`Error: ${failure.message}\n`)
-    if (process.env.DEBUG) process.stderr.write(`${describeStack(error)}\n`)
+    writeFailure(failure, error)
     if (this.jsonEnabled()) {
       this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}})
     }
@@ -91,14 +90,4 @@ export function toPluginError(error: unknown): PluginError {
   }
 
   return new PluginError('internal', `unexpected failure: ${messageOf(error)} (set DEBUG=1 to see the stack trace)`, {cause: error})
-}
-
-function describeStack(error: unknown): string {
-  const parts: string[] = []
-  for (let current = error; current !== undefined; current = (current as Error).cause) {
-    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
-    if (!(current instanceof Error)) break
-  }
-
-  return parts.join('\nCaused by: ')
 }

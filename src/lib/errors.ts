@@ -55,3 +55,19 @@ export const usageError = (message: string, cause?: unknown): PluginError => new
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** Writes the one error line, and with DEBUG set the stack with its causes, to stderr. */
+export function writeFailure(failure: PluginError, original: unknown = failure): void {
+  process.stderr.write(`Error: ${failure.message}\n`)
+  if (process.env.DEBUG) process.stderr.write(`${describeStack(original)}\n`)
+}
+
+function describeStack(error: unknown): string {
+  const parts: string[] = []
+  for (let current = error; current !== undefined; current = (current as Error).cause) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
+    if (!(current instanceof Error)) break
+  }
+
+  return parts.join('\nCaused by: ')
+}

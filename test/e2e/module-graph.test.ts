@@ -37,7 +37,17 @@ describe('e2e: module graph of the JWT commands', function () {
     it(`${args[0]} loads no Vonage SDK, HTTP client or prompt library`, async () => {
       const loaded = await modulesLoadedBy(args)
       expect(heavy(loaded)).to.deep.equal([])
-      expect(loaded.some((file) => file.includes('/jose/'))).to.equal(true)
     })
   }
+
+  it('a plain jwt:generate takes the bundled fast path: oclif is not even loaded', async () => {
+    const loaded = await modulesLoadedBy(['jwt:generate', keys.privateFile, 'application_id=app'])
+    expect(loaded.filter((file) => file.includes('@oclif/'))).to.deep.equal([])
+    expect(loaded.some((file) => file.endsWith('/dist/fast/jwt-generate.js'))).to.equal(true)
+  })
+
+  it('jwt:generate --json goes through oclif (the fast path declines it)', async () => {
+    const loaded = await modulesLoadedBy(['jwt:generate', keys.privateFile, 'application_id=app', '--json'])
+    expect(loaded.some((file) => file.includes('@oclif/core'))).to.equal(true)
+  })
 })
