@@ -93,8 +93,13 @@ export function finishCommand(bin: string, spec: AccountSpec): string {
  * and application), confirm. Until the new link is confirmed, any failure or signal restores the
  * previous account; if that fails too, the error says exactly what to run.
  */
-export async function relinkPage(accounts: ExternalAccounts, page: ChosenPage, options: {name?: string; cleanup: Cleanup; bin: string}): Promise<RelinkResult> {
-  const previous = await accounts.get(page.id)
+export async function relinkPage(
+  accounts: ExternalAccounts,
+  page: ChosenPage,
+  options: {name?: string; cleanup: Cleanup; bin: string; previous?: MessengerAccount},
+): Promise<RelinkResult> {
+  // --all has just listed the accounts: no need to read each one again.
+  const previous = options.previous ?? (await accounts.get(page.id))
   if (!previous) throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link`)
   options.cleanup.checkpoint()
   const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
@@ -132,7 +137,7 @@ export async function relinkAll(
     const page = reachable.get(account.external_id)!
     try {
       options.cleanup.checkpoint()
-      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, options)
+      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account})
     } catch (error) {
       if (options.cleanup.interrupted) throw error
       return {error: messageOf(error), name: page.name, page: page.id, status: 'failed'}

@@ -1,0 +1,215 @@
+// `npm run bench`: start-up of the JWT commands next to bare Node, the node:crypto floor and the
+// CLIs users have today (nexmo-cli 0.3.17, @vonage/cli 1.2.4), then the linking commands against
+// the sandbox with 50 ms latency: wall time and requests made. Commands are alternated round by
+// round so that a busy moment hurts them all alike; medians and ratios come from this one run.
+// Writes bench/results.md. BENCH_ROUNDS (default 15) sets the rounds.
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {generateKeyPairSync} from 'node:crypto'
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {cpus, release} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {startSandbox} from '../sandbox/server.js'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const CACHE = join(ROOT, 'bench', '.cache')
+const BIN = join(ROOT, 'bin', 'run.js')
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
+const APP = '2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f'
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+function prepare(): {key: string; nexmo: string; vonage: string} {
+  if (!existsSync(join(ROOT, 'dist', 'fast', 'jwt-generate.js'))) execFileSync('npm', ['run', 'build'], {cwd: ROOT, stdio: 'inherit'})
+  mkdirSync(CACHE, {recursive: true})
+  const install = (spec: string, folder: string, bin: string) => {
+    const path = join(CACHE, folder, 'node_modules', '.bin', bin)
+    if (!existsSync(path)) {
+      log(`installing ${spec} into bench/.cache/${folder} …`)
+      execFileSync('npm', ['install', '--prefix', join(CACHE, folder), '--no-audit', '--no-fund', '--silent', spec], {stdio: 'inherit'})
+    }
+
+    return path
+  }
+
+  const key = join(CACHE, 'bench.key')
+  const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
+  writeFileSync(key, privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600})
+  return {key, nexmo: install('nexmo-cli@0.3.17', 'nexmo-cli', 'nexmo'), vonage: install('@vonage/cli@1.2.4', 'vonage-cli', 'vonage')}
+}
+
+interface Timed {
+  name: string
+  argv: string[]
+  env?: Record<string, string>
+  times: number[]
+  rss?: number
+  failed?: string
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2
+}
+
+/** Peak RSS of one run of the command, in MiB, from getrusage of the child (python3 reports it). */
+function peakRss(argv: string[], env: NodeJS.ProcessEnv): number | undefined {
+  const probe = 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
+  const result = spawnSync('python3', ['-c', probe, ...argv], {encoding: 'utf8', env})
+  return result.status === 0 ? Number(result.stdout.trim()) / 1024 : undefined
+}
+
+function startup(commands: Timed[]): void {
+  const home = join(CACHE, 'home')
+  mkdirSync(home, {recursive: true})
+  const envOf = (command: Timed) => ({...process.env, HOME: home, ...command.env})
+  for (const command of commands) {
+    const check = spawnSync(command.argv[0], command.argv.slice(1), {encoding: 'utf8', env: envOf(command)})
+    if (check.status !== 0) command.failed = `exit ${check.status}: ${(check.stderr || check.stdout).trim().split('\n')[0]}`
+  }
+
+  for (let round = -2; round < ROUNDS; round += 1) {
+    for (const command of commands) {
+      if (command.failed) continue
+      const started = process.hrtime.bigint()
+      spawnSync(command.argv[0], command.argv.slice(1), {env: envOf(command), stdio: 'ignore'})
+      if (round >= 0) command.times.push(Number(process.hrtime.bigint() - started) / 1e6)
+    }
+  }
+
+  for (const command of commands) if (!command.failed) command.rss = peakRss(command.argv, envOf(command))
+}
+
+interface Scenario {
+  name: string
+  wall: number[]
+  vonage: number
+  graph: number
+}
+
+async function network(): Promise<Scenario[]> {
+  const sandbox = await startSandbox({latency: 50, port: 0})
+  const api = async (method: string, path: string, body?: unknown, auth?: string) => {
+    const response = await fetch(`${sandbox.url}${path}`, {
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {...(body === undefined ? {} : {'content-type': 'application/json'}), ...(auth ? {authorization: auth} : {})},
+      method,
+    })
+    return response.status === 204 ? undefined : response.json()
+  }
+
+  const basic = `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`
+  const pages = Array.from({length: 100}, (_, index) => ({id: String(1000 + index), name: `Page ${index}`}))
+  const seed = async () => ((await api('POST', '/_sandbox/facebook/users', {pages, user_token: 'BENCH-USER'})) as {pages: Array<{id: string; access_token: string}>}).pages
+  const env = {FACEBOOK_GRAPH_HOST: sandbox.url, FACEBOOK_USER_TOKEN: 'BENCH-USER', VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+  const run = (args: string[], extra: Record<string, string> = {}) =>
+    new Promise<number>((done, fail) => {
+      const started = process.hrtime.bigint()
+      const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, ...env, ...extra, HOME: join(CACHE, 'home')}, stdio: ['ignore', 'ignore', 'pipe']})
+      let stderr = ''
+      child.stderr.on('data', (chunk) => (stderr += chunk))
+      child.on('close', (code) => (code === 0 ? done(Number(process.hrtime.bigint() - started) / 1e6) : fail(new Error(`${args.join(' ')}: exit ${code}: ${stderr.trim()}`))))
+    })
+
+  const scenarios: Scenario[] = []
+  async function measure(name: string, setUp: () => Promise<Record<string, string>>, args: string[], repeats = 3): Promise<void> {
+    const scenario: Scenario = {graph: 0, name, vonage: 0, wall: []}
+    for (let repeat = 0; repeat < repeats; repeat += 1) {
+      const extra = await setUp()
+      const before = ((await api('GET', '/_sandbox/state')) as {log: unknown[]}).log.length
+      scenario.wall.push(await run(args, extra))
+      const entries = ((await api('GET', '/_sandbox/state')) as {log: Array<{path: string}>}).log.slice(before)
+      scenario.graph = entries.filter((entry) => /^\/v\d+\.\d+\//.test(entry.path)).length
+      scenario.vonage = entries.length - scenario.graph
+    }
+
+    scenarios.push(scenario)
+    log(`${name}: median ${median(scenario.wall).toFixed(0)} ms, ${scenario.vonage} Vonage + ${scenario.graph} Graph requests`)
+  }
+
+  await api('POST', '/_sandbox/reset')
+  let tokens = await seed()
+  const app = (await api('POST', '/v2/applications', {capabilities: {messages: {}}, name: 'bench'}, basic)) as {id: string; keys: {private_key: string}}
+  const jwtFor = () => execFileSync(process.execPath, [BIN, 'jwt:generate', '-', `application_id=${app.id}`], {encoding: 'utf8', input: app.keys.private_key}).trim()
+  const unlinkFirst = async () => {
+    await api('DELETE', `/beta/chatapp-accounts/messenger/${pages[0].id}`, undefined, basic)
+    return {FACEBOOK_PAGE_TOKEN: tokens[0].access_token}
+  }
+
+  await measure('messenger:link, JWT given (--jwt)', async () => ({...(await unlinkFirst()), VONAGE_JWT: jwtFor()}), ['messenger:link', '--page-id', pages[0].id])
+  await measure('messenger:link, auto mode (temporary application)', unlinkFirst, ['messenger:link', '--page-id', pages[0].id])
+  await measure('messenger:relink of one Page (user token, JWT given)', async () => {
+    tokens = await seed()
+    return {VONAGE_JWT: jwtFor()}
+  }, ['messenger:relink', '--page', pages[0].id])
+  for (const page of tokens.slice(1)) await api('POST', '/beta/chatapp-accounts/messenger', {access_token: page.access_token, external_id: page.id}, basic)
+  for (const concurrency of [4, 16]) {
+    await measure(`messenger:relink --all, 100 Pages, --concurrency ${concurrency}${concurrency === 4 ? ' (default)' : ''}`, async () => {
+      tokens = await seed()
+      return {VONAGE_JWT: jwtFor()}
+    }, ['messenger:relink', '--all', '--concurrency', String(concurrency)], 2)
+  }
+
+  const {violations} = (await api('GET', '/_sandbox/state')) as {violations: unknown[]}
+  if (violations.length > 0) throw new Error(`the benchmark broke the API contract: ${JSON.stringify(violations[0])}`)
+  await sandbox.close()
+  return scenarios
+}
+
+function report(commands: Timed[], scenarios: Scenario[]): string {
+  const base = median(commands[0].times)
+  const cpu = cpus()[0]?.model ?? 'unknown CPU'
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: ROOT, encoding: 'utf8'}).stdout.trim()
+  const ms = (value: number) => value.toFixed(1)
+  const rows = commands.map((command) => {
+    if (command.failed) return `| ${command.name} | failed: ${command.failed} | | | | |`
+    const mid = median(command.times)
+    return `| ${command.name} | ${ms(Math.min(...command.times))} | ${ms(mid)} | ${ms(Math.max(...command.times))} | ${(mid / base).toFixed(2)}× | ${command.rss?.toFixed(1) ?? '?'} |`
+  })
+  const generate = commands.find((command) => command.name.startsWith('our jwt:generate'))!
+  const ratio = median(generate.times) / base
+  const all = scenarios.filter((scenario) => scenario.name.includes('--all'))
+  return `# Benchmark results
+
+${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}: Node ${process.version}, Linux ${release()}, ${cpus().length} × ${cpu}.
+Made by \`npm run bench\` (${ROUNDS} alternating rounds after 2 warm-up rounds; peak RSS from one more run).
+
+## Start-up (wall time, ms)
+
+| command | min | median | max | vs \`node -e 0\` | peak RSS (MiB) |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+## Linking against the sandbox (50 ms latency per request)
+
+| scenario | median wall (ms) | Vonage requests | Graph requests |
+|---|---|---|---|
+${scenarios.map((scenario) => `| ${scenario.name} | ${median(scenario.wall).toFixed(0)} | ${scenario.vonage} | ${scenario.graph} |`).join('\n')}
+
+## Targets (issue #7)
+
+- jwt:generate ≤ 1.5× \`node -e 0\`: ${ratio.toFixed(2)}× — ${ratio <= 1.5 ? 'met' : 'NOT met'}; peak RSS ≤ 50 MiB: ${generate.rss?.toFixed(1)} MiB — ${(generate.rss ?? 99) <= 50 ? 'met' : 'NOT met'}.
+- messenger:link with a JWT: 1 request beyond the read-back (POST + GET): ${scenarios[0].vonage} Vonage requests; auto mode at most create + link + confirm + delete (4): ${scenarios[1].vonage}.
+- relink --all over 100 Pages ≤ 2 s: ${all.map((scenario) => `${scenario.name.replace('messenger:relink --all, 100 Pages, ', '')}: ${(median(scenario.wall) / 1000).toFixed(2)} s`).join('; ')}.
+`
+}
+
+const {key, nexmo, vonage} = prepare()
+const token = execFileSync(process.execPath, [BIN, 'jwt:generate', key, `application_id=${APP}`], {encoding: 'utf8'}).trim()
+const commands: Timed[] = [
+  {argv: [process.execPath, '-e', '0'], name: '`node -e 0`', times: []},
+  {argv: [process.execPath, join(ROOT, 'bench', 'floor.mjs'), key, `application_id=${APP}`], name: 'node:crypto RS256 script (the floor)', times: []},
+  {argv: [BIN, 'jwt:generate', key, `application_id=${APP}`], name: 'our jwt:generate', times: []},
+  {argv: [BIN, 'jwt:generate', key, `application_id=${APP}`], env: {NEXMO_MESSENGER_FAST: '0'}, name: 'our jwt:generate through oclif (fast path off)', times: []},
+  {argv: [BIN, 'jwt:decode', token], name: 'our jwt:decode', times: []},
+  {argv: [BIN, '--version'], name: 'our --version', times: []},
+  {argv: [BIN, '--help'], name: 'our --help', times: []},
+  {argv: [nexmo, 'jwt:generate', key, `application_id=${APP}`], name: 'nexmo-cli 0.3.17 jwt:generate', times: []},
+  {argv: [vonage, 'jwt', `--key_file=${key}`, `--app_id=${APP}`], name: '@vonage/cli 1.2.4 jwt', times: []},
+]
+log(`start-up: ${commands.length} commands × ${ROUNDS} rounds …`)
+startup(commands)
+const scenarios = await network()
+const markdown = report(commands, scenarios)
+writeFileSync(join(ROOT, 'bench', 'results.md'), markdown)
+process.stdout.write(markdown)
