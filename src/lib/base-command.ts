@@ -40,7 +40,7 @@ export abstract class BaseCommand extends Command {
     const viaStdin = (name: string) => this.argv[this.argv.indexOf(`--${name}`) + 1] === '-'
     const exposed = given.filter((name) => !viaStdin(name))
     if (exposed.length > 0) {
-      this.notice(`Hint: ${exposed.map((name) => `--${name}`).join(', ')} on the command line is kept in shell history and visible in ps; prefer the environment variable${exposed.includes('page-token') ? ' or --page-token -' : ''}`)
+      this.notice(`Hint: ${exposed.map((name) => `--${name}`).join(', ')} on the command line is kept in shell history and shows in ps and DEBUG output; prefer the environment variable${exposed.includes('page-token') ? ' or --page-token -' : ''}`)
     }
   }
 

@@ -2,6 +2,7 @@
 // @vonage/applications module rather than all of @vonage/server-sdk (same code, a fraction of the
 // start-up cost), loaded only when a command needs it, and turns SDK failures into typed errors.
 import type {Applications} from '@vonage/applications'
+import {createRequire} from 'node:module'
 
 import type {Credentials} from './credentials.js'
 import {PluginError, usageError} from './errors.js'
@@ -41,6 +42,23 @@ export function checkApplicationId(id: string): string {
   return id
 }
 
+/**
+ * The SDK logs whole requests and answers (the Authorization header, private keys) through the
+ * `debug` package: keep its namespace out of DEBUG=*. Setting the variable is not enough — the
+ * `debug` instance oclif already loaded has read it — so the SDK's own instance is re-enabled too.
+ */
+function silenceSdkDebug(): void {
+  if (!process.env.DEBUG || process.env.DEBUG.includes('-vonage:')) return
+  process.env.DEBUG += ',-vonage:*'
+  try {
+    const require = createRequire(import.meta.url)
+    const debug = createRequire(require.resolve('@vonage/server-client'))('debug') as {disable(): string; enable(namespaces: string): void}
+    debug.enable(`${debug.disable()},-vonage:*`)
+  } catch {
+    // no separate debug instance to adjust: the variable above is what it will read
+  }
+}
+
 export class VonageApplications {
   private constructor(
     private readonly sdk: Applications,
@@ -49,9 +67,7 @@ export class VonageApplications {
   ) {}
 
   static async connect(settings: VonageSettings): Promise<VonageApplications> {
-    // The SDK logs whole requests and answers (the Authorization header, private keys) through the
-    // `debug` package: keep its namespace out of DEBUG=* so our own DEBUG output stays secret-free.
-    if (process.env.DEBUG && !process.env.DEBUG.includes('-vonage:')) process.env.DEBUG += ',-vonage:*'
+    silenceSdkDebug()
     const {Applications} = await import('@vonage/applications')
     const {apiKey, apiSecret, source} = settings.credentials
     const sdk = new Applications({apiKey, apiSecret}, {apiHost: settings.apiHost, timeout: settings.timeoutMs})
