@@ -1,6 +1,7 @@
 // How the linking calls authenticate, in order of preference: a JWT the user gives; one signed
 // here from --app-id and its private key; or, with only API credentials, a temporary application
-// whose key never leaves memory and which is deleted again however the command ends.
+// whose key never leaves memory and which is deleted again however the command ends. The plan is
+// made (and every local mistake refused) before any request is sent.
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
 import {PluginError, usageError} from './errors.js'
@@ -21,13 +22,14 @@ export interface LinkAuthFlags extends VonageFlagValues {
   'private-key'?: string
 }
 
-export interface LinkAuth {
-  authorization: string
-  /** How it was obtained, for DEBUG and messages. */
-  mode: 'jwt' | 'application key' | 'temporary application'
-}
+/** How the linking calls will authenticate, decided (and checked) before any request is sent. */
+export type LinkAuthPlan = {mode: 'jwt' | 'application key'; authorization: string} | {mode: 'temporary application'}
 
-export async function resolveLinkAuth(flags: LinkAuthFlags, cleanup: Cleanup, now = Math.floor(Date.now() / 1000)): Promise<LinkAuth> {
+/**
+ * Everything that can be checked without the network: a JWT that is malformed or about to expire,
+ * a JWT given together with --app-id, an unreadable private key. Signs the JWT for --app-id.
+ */
+export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.now() / 1000)): Promise<LinkAuthPlan> {
   if (flags.jwt !== undefined) {
     if (flags['app-id'] !== undefined) throw usageError('give a JWT (--jwt or VONAGE_JWT) or --app-id with its private key, not both')
     return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
@@ -35,16 +37,21 @@ export async function resolveLinkAuth(flags: LinkAuthFlags, cleanup: Cleanup, no
 
   if (flags['app-id'] !== undefined) {
     const key = parsePrivateKey(await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
-    const token = await signJwt(key, buildClaims({appId: flags['app-id'], now}))
-    return {authorization: `Bearer ${token}`, mode: 'application key'}
+    return {authorization: `Bearer ${await signJwt(key, buildClaims({appId: flags['app-id'], now}))}`, mode: 'application key'}
   }
 
+  return {mode: 'temporary application'}
+}
+
+/** The Authorization header the plan gives; in auto mode, after making the temporary application. */
+async function authorize(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cleanup): Promise<string> {
+  if (plan.mode !== 'temporary application') return plan.authorization
   // Auto mode: the manual flow's "Delete Me Later" application, deleted again this time.
   const client = await connectVonage(flags)
   const application = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS)
   cleanup.add(`delete temporary application ${application.id} (run app:temp:delete ${application.id})`, () => client.deleteApplication(application.id))
   const key = parsePrivateKey({origin: 'the temporary application key', text: application.privateKey})
-  return {authorization: `Bearer ${await signJwt(key, buildClaims({appId: application.id, now}))}`, mode: 'temporary application'}
+  return `Bearer ${await signJwt(key, buildClaims({appId: application.id}))}`
 }
 
 /** The token, trimmed, if it is a JWT that stays valid for at least another minute. */
@@ -63,9 +70,8 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
   return trimmed
 }
 
-/** The External Accounts client, authenticated as the flags say. */
-export async function connectAccounts(flags: LinkAuthFlags, cleanup: Cleanup): Promise<ExternalAccounts> {
+/** The External Accounts client, authenticated as planned. */
+export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup): Promise<ExternalAccounts> {
   const host = baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)')
-  const auth = await resolveLinkAuth(flags, cleanup)
-  return new ExternalAccounts({host, timeoutMs: flags.timeout * 1000}, auth.authorization)
+  return new ExternalAccounts({host, timeoutMs: flags.timeout * 1000}, await authorize(plan, flags, cleanup))
 }

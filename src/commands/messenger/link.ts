@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/base-command.js'
 import {withCleanup} from '../../lib/cleanup.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
-import {connectAccounts} from '../../lib/link-auth.js'
+import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {linkPage, type LinkResult} from '../../lib/messenger.js'
 import {pageLabel} from '../../lib/output.js'
 import {checkPageToken, choosePage} from '../../lib/pages.js'
@@ -30,11 +30,12 @@ Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else 
   async run(): Promise<LinkResult> {
     const {flags} = await this.parse(MessengerLink)
     if (flags.application) checkApplicationId(flags.application)
+    const plan = await planLinkAuth(flags)
     const graph = connectGraph(flags)
     const page = await this.progress('Finding the Page', () => choosePage(flags, () => graph))
     for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000))) this.notice(warning)
     const result = await withCleanup(async (cleanup) => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       cleanup.checkpoint()
       return this.progress(`Linking ${pageLabel(page)}`, () => linkPage(accounts, page, {application: flags.application, name: flags.name}))
     })

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../../lib/base-command.js'
 import {withCleanup} from '../../lib/cleanup.js'
 import {connectGraph, graphFlags, linkAuthFlags} from '../../lib/flags.js'
-import {connectAccounts} from '../../lib/link-auth.js'
+import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {listAccounts, type ListedAccount} from '../../lib/messenger.js'
 import {formatTable} from '../../lib/output.js'
 
@@ -19,9 +19,10 @@ export default class MessengerList extends BaseCommand {
     const {flags} = await this.parse(MessengerList)
     const userToken = flags['user-token']
     const now = Math.floor(Date.now() / 1000)
+    const plan = await planLinkAuth(flags)
+    const expiry = userToken ? {graph: connectGraph(flags), now, userToken} : undefined
     const accounts = await withCleanup(async (cleanup) => {
-      const client = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
-      const expiry = userToken ? {graph: connectGraph(flags), now, userToken} : undefined
+      const client = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       return this.progress('Listing the linked Pages', () => listAccounts(client, expiry))
     })
     if (!this.jsonEnabled()) {

@@ -4,7 +4,7 @@ import {BaseCommand} from '../../lib/base-command.js'
 import {withCleanup} from '../../lib/cleanup.js'
 import {PluginError, usageError} from '../../lib/errors.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
-import {connectAccounts} from '../../lib/link-auth.js'
+import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {relinkAll, relinkPage, type RelinkResult} from '../../lib/messenger.js'
 import {pageLabel} from '../../lib/output.js'
 import {checkPageToken, choosePage} from '../../lib/pages.js'
@@ -34,6 +34,7 @@ export default class MessengerRelink extends BaseCommand {
 
   async run(): Promise<RelinkReport> {
     const {flags} = await this.parse(MessengerRelink)
+    const plan = await planLinkAuth(flags)
     const graph = connectGraph(flags)
     const userToken = flags['user-token']
     if (flags.all && !userToken) throw usageError('--all needs a user token (--user-token or FACEBOOK_USER_TOKEN) to find your Pages and their fresh tokens')
@@ -41,7 +42,7 @@ export default class MessengerRelink extends BaseCommand {
     const page = pages ? undefined : await this.progress('Finding the Page', () => choosePage(flags, () => graph))
     if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.notice(warning)
     const report = await withCleanup(async (cleanup): Promise<RelinkReport> => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name}
       if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
       return relinkAll(accounts, pages!, options)

@@ -3,9 +3,9 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/base-command.js'
 import {withCleanup} from '../../lib/cleanup.js'
 import {usageError} from '../../lib/errors.js'
-import type {PublicAccount} from '../../lib/external-accounts.js'
+import {checkPageId, type PublicAccount} from '../../lib/external-accounts.js'
 import {linkAuthFlags, yesFlag} from '../../lib/flags.js'
-import {connectAccounts} from '../../lib/link-auth.js'
+import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {findLinkedPage} from '../../lib/messenger.js'
 import {pageLabel} from '../../lib/output.js'
 import {confirmOrRefuse} from '../../lib/prompts.js'
@@ -22,8 +22,10 @@ export default class MessengerUnlink extends BaseCommand {
 
   async run(): Promise<{unlinked: PublicAccount}> {
     const {flags} = await this.parse(MessengerUnlink)
+    checkPageId(flags['page-id'])
+    const plan = await planLinkAuth(flags)
     const account = await withCleanup(async (cleanup) => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, cleanup))
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       const linked = await findLinkedPage(accounts, flags['page-id'])
       const label = pageLabel({id: linked.external_id, name: linked.name})
       const confirmed = await confirmOrRefuse(`Unlink ${label} from Vonage? Messages to it stop until it is linked again.`, {refusal: `not unlinking ${label}`, yes: flags.yes})
