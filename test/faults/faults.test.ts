@@ -1,0 +1,96 @@
+// Every command that talks to a service, under every fault the sandbox can inject: one clear
+// error line, the documented exit code, a bounded total time, and the sandbox's state exactly as
+// before — or as after success, where the fault hits a request the command can do without.
+import {expect} from 'chai'
+
+import {linkedSandbox, runCases, runCli} from '../helpers/isolated.js'
+
+interface Fault {
+  fault: Record<string, unknown>
+  code: number
+  message: RegExp
+}
+
+const VONAGE_FAULTS: Record<string, Fault> = {
+  '401 (expired JWT)': {code: 3, fault: {body: {detail: 'Invalid Token: expired', title: 'Unauthorised'}, status: 401}, message: /refused .*401/},
+  '429 with Retry-After': {code: 6, fault: {retry_after: 1, status: 429}, message: /rate-limiting .*429/},
+  '429 without Retry-After': {code: 6, fault: {status: 429}, message: /rate-limiting .*429/},
+  500: {code: 6, fault: {status: 500}, message: /failed while .*500/},
+  502: {code: 6, fault: {status: 502}, message: /failed while .*502/},
+  503: {code: 6, fault: {status: 503}, message: /failed while .*503/},
+  'a connection reset': {code: 7, fault: {reset: true}, message: /was reset while/},
+  'a non-JSON (HTML) error page': {code: 6, fault: {body: '<html><body><h1>502 Bad Gateway</h1></body></html>', status: 502}, message: /failed while .*502; try again later/},
+  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s/},
+}
+
+const graphError = (code: number) => ({body: {error: {code, fbtrace_id: 'x', message: `Graph error ${code}`, type: code === 190 ? 'OAuthException' : 'GraphMethodException'}}, status: 400})
+const GRAPH_FAULTS: Record<string, Fault> = {
+  'code 190': {code: 3, fault: graphError(190), message: /Facebook refused .*code 190/},
+  'code 4 (rate limit)': {code: 6, fault: graphError(4), message: /rate-limiting .*code 4/},
+  'code 17 (rate limit)': {code: 6, fault: graphError(17), message: /rate-limiting .*code 17/},
+  'code 32 (rate limit)': {code: 6, fault: graphError(32), message: /rate-limiting .*code 32/},
+  500: {code: 6, fault: {status: 500}, message: /Facebook failed while .*500/},
+  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from .* within 1 s/},
+}
+
+interface Scenario {
+  name: string
+  args: (env: {jwt: string; pageTokens: Record<string, string>}) => string[]
+  extraEnv?: (env: {jwt: string; pageTokens: Record<string, string>}) => Record<string, string>
+  method: string
+  path: string
+  faults: Record<string, Fault>
+  /** The fault hits a request the command can do without (debug_token's warnings): it still succeeds. */
+  optional?: (fault: Fault) => boolean
+}
+
+const LINK_JWT = {extraEnv: (env: {jwt: string; pageTokens: Record<string, string>}) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102'], VONAGE_JWT: env.jwt})}
+const SCENARIOS: Scenario[] = [
+  {args: () => ['app:temp', '--keyfile', 'k.key'], faults: VONAGE_FAULTS, method: 'POST', name: 'app:temp (create)', path: '/v2/applications'},
+  {args: () => ['messenger:link', '--page-id', '102'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link (link)', path: '/beta/chatapp-accounts/messenger', ...LINK_JWT},
+  {args: () => ['messenger:link', '--page-id', '102'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link in auto mode (temporary application)', path: '/v2/applications', extraEnv: (env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102']})},
+  {args: () => ['messenger:list'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:list', path: '/beta/chatapp-accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:unlink', '--page-id', '101', '--yes'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:unlink (delete)', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink, reading the account', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:relink, after the read (unlink)', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:relink, after the delete (link again)', path: '/beta/chatapp-accounts/messenger', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:link', '--page-id', '102'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:link, Graph debug_token', optional: (fault) => fault.code !== 3, path: '/v25.0/debug_token', ...LINK_JWT},
+  {args: () => ['messenger:relink', '--all'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:relink --all, Graph /me/accounts', path: '/v25.0/me/accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+]
+
+describe('faults: every command under every injected fault', function () {
+  this.timeout(240_000)
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: ${Object.keys(scenario.faults).length} faults`, async () => {
+      const failures = await runCases(Object.entries(scenario.faults), 6, async (fault) => {
+        const sandbox = await linkedSandbox()
+        try {
+          const before = await sandbox.client.state()
+          // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once,
+          // so that what the command does next (read back, restore) can be seen to work.
+          const times = scenario.method === 'POST' ? 1 : 20
+          await sandbox.client.fault({method: scenario.method, path: scenario.path, times, ...fault.fault})
+          const run = await runCli([...scenario.args(sandbox), '--timeout', '1'], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
+          const after = await sandbox.client.state()
+          expect(run.ms, 'total time').to.be.below(20_000)
+          expect(after.violations, 'contract violations').to.deep.equal([])
+          expect(after.applications.map((app: {name: string}) => app.name), 'applications').to.deep.equal(before.applications.map((app: {name: string}) => app.name))
+          if (scenario.optional?.(fault)) {
+            expect(run.code, run.stderr).to.equal(0)
+            return
+          }
+
+          expect(run.code, run.stderr).to.equal(fault.code)
+          const errors = run.stderr.split('\n').filter((line) => line.startsWith('Error: '))
+          expect(errors, run.stderr).to.have.length(1)
+          expect(errors[0]).to.match(fault.message)
+          expect(run.stderr).not.to.match(/\n\s+at /)
+          expect(after.accounts, 'linked accounts').to.deep.equal(before.accounts)
+        } finally {
+          await sandbox.close()
+        }
+      })
+      expect(failures, failures.join('\n')).to.deep.equal([])
+    })
+  }
+})

@@ -1,0 +1,68 @@
+// One sandbox per case, so that many fault or signal cases can run at once without sharing state.
+import {spawn} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {startSandbox} from '../../sandbox/server.js'
+import {BIN, cleanEnv, type RunResult} from './cli.js'
+import {SandboxClient} from './sandbox.js'
+
+export interface Linked {
+  client: SandboxClient
+  env: Record<string, string>
+  pageTokens: Record<string, string>
+  jwt: string
+  close(): Promise<void>
+}
+
+/** A sandbox with a Facebook user managing Pages 101 and 102, Page 101 already linked, and a JWT. */
+export async function linkedSandbox(): Promise<Linked> {
+  const sandbox = await startSandbox({port: 0})
+  const client = new SandboxClient(sandbox)
+  const {body} = await client.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
+  const pageTokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
+  const app = await client.createApp('mine')
+  const {bearer} = await import('./sandbox.js')
+  const auth = bearer(app.privateKey, app.id)
+  await client.request('POST', '/beta/chatapp-accounts/messenger', {auth, body: {access_token: pageTokens['101'], external_id: '101', name: 'Pizza'}})
+  const {body: refreshed} = await client.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
+  const fresh = Object.fromEntries(refreshed.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
+  const env = {FACEBOOK_GRAPH_HOST: sandbox.url, FACEBOOK_USER_TOKEN: 'USER', VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+  return {client, close: () => sandbox.close(), env, jwt: auth.slice('Bearer '.length), pageTokens: fresh}
+}
+
+/** Runs the built CLI; `onSpawn` may act on the child (to signal it). */
+export function runCli(args: string[], env: Record<string, string>, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<RunResult & {ms: number}> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-case-')), env: cleanEnv(env)})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, ms: Date.now() - started, stderr, stdout}))
+    child.stdin.end()
+    onSpawn?.(child)
+  })
+}
+
+/** Runs every case, a few at a time, and returns the failures as readable lines. */
+export async function runCases<T>(cases: Array<[string, T]>, limit: number, check: (input: T) => Promise<void>): Promise<string[]> {
+  const failures: string[] = []
+  let next = 0
+  const worker = async () => {
+    while (next < cases.length) {
+      const [name, input] = cases[next++]
+      try {
+        await check(input)
+      } catch (error) {
+        failures.push(`${name}: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  await Promise.all(Array.from({length: limit}, worker))
+  return failures
+}
