@@ -15,6 +15,7 @@ export function addFault(state: SandboxState, body: unknown): Answer {
   check(input.delay_ms === undefined || (Number.isInteger(input.delay_ms) && (input.delay_ms as number) >= 0), 'delay_ms must be a whole number of milliseconds')
   check(input.reset === undefined || typeof input.reset === 'boolean', 'reset must be true or false')
   check(input.when === undefined || input.when === 'before' || input.when === 'after', 'when must be "before" or "after"')
+  check(input.skip === undefined || (Number.isInteger(input.skip) && (input.skip as number) >= 0), 'skip must be a whole number')
   check(input.status !== undefined || input.reset === true || input.delay_ms !== undefined, 'a fault needs status, reset or delay_ms')
   if (typeof input.path === 'string' && isRegex(input.path)) {
     try {
@@ -32,6 +33,7 @@ export function addFault(state: SandboxState, body: unknown): Answer {
     path: input.path as string,
     reset: input.reset as boolean | undefined,
     retry_after: input.retry_after as number | string | undefined,
+    skip: (input.skip as number | undefined) ?? 0,
     status: input.status as number | undefined,
     times: (input.times as number | undefined) ?? 1,
     when: (input.when as 'after' | 'before' | undefined) ?? 'before',
@@ -51,6 +53,11 @@ function matches(fault: Fault, method: string, path: string): boolean {
 export function takeFault(state: SandboxState, method: string, path: string): Fault | undefined {
   const fault = state.faults.find((candidate) => matches(candidate, method, path))
   if (!fault) return undefined
+  if (fault.skip > 0) {
+    fault.skip -= 1
+    return undefined
+  }
+
   fault.times -= 1
   if (fault.times === 0) state.faults.splice(state.faults.indexOf(fault), 1)
   return fault

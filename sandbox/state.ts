@@ -76,6 +76,8 @@ export interface Fault {
   reset?: boolean
   /** "after": let the request take effect, then fail its answer (the ambiguous failure). */
   when: 'before' | 'after'
+  /** Matching requests to let through untouched before the fault applies (to hit the second GET). */
+  skip: number
 }
 
 export const DEFAULT_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata']

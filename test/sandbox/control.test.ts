@@ -52,6 +52,13 @@ describe('sandbox: faults, clock, reset, latency', () => {
     expect((await sandbox.state()).applications.map((app: {name: string}) => app.name)).to.deep.equal(['ghost'])
   })
 
+  it('skips the first N matching requests when asked', async () => {
+    await sandbox.fault({method: 'GET', path: '/v2/applications', skip: 2, status: 500})
+    const statuses = []
+    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status)
+    expect(statuses).to.deep.equal([200, 200, 500, 200])
+  })
+
   it('refuses a malformed fault', async () => {
     const reply = await sandbox.fault({path: 'no-slash', status: 42, times: 0})
     expect(reply.status).to.equal(400)
