@@ -42,6 +42,13 @@ interface Scenario {
   faults: Record<string, Fault>
   /** The fault hits a request the command can do without (debug_token's warnings): it still succeeds. */
   optional?: (fault: Fault) => boolean
+  /**
+   * Matching requests to let through first, and how many the fault then hits (default: POST 1,
+   * else 20). The confirming GET is hit exactly as often as it is tried (4 when retried, 1 when
+   * not), so that the restore after it can be seen to work.
+   */
+  skip?: number
+  times?: (fault: Fault) => number
 }
 
 const LINK_JWT = {extraEnv: (env: {jwt: string; pageTokens: Record<string, string>}) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102'], VONAGE_JWT: env.jwt})}
@@ -54,6 +61,8 @@ const SCENARIOS: Scenario[] = [
   {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink, reading the account', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
   {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:relink, after the read (unlink)', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
   {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:relink, after the delete (link again)', path: '/beta/chatapp-accounts/messenger', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink, after the re-link (confirming)', path: '/beta/chatapp-accounts/messenger/101', skip: 1, times: (fault) => (fault.code === 3 ? 1 : 4), extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['app:temp:delete', 'APP_ID'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'app:temp:delete', path: '/v2/applications/'},
   {args: () => ['messenger:link', '--page-id', '102'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:link, Graph debug_token', optional: (fault) => fault.code !== 3, path: '/v25.0/debug_token', ...LINK_JWT},
   {args: () => ['messenger:relink', '--all'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:relink --all, Graph /me/accounts', path: '/v25.0/me/accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
 ]
@@ -68,9 +77,11 @@ describe('faults: every command under every injected fault', function () {
           const before = await sandbox.client.state()
           // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once,
           // so that what the command does next (read back, restore) can be seen to work.
-          const times = scenario.method === 'POST' ? 1 : 20
-          await sandbox.client.fault({method: scenario.method, path: scenario.path, times, ...fault.fault})
-          const run = await runCli([...scenario.args(sandbox), '--timeout', '1'], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
+          const times = scenario.times?.(fault) ?? (scenario.method === 'POST' ? 1 : 20)
+          await sandbox.client.fault({method: scenario.method, path: scenario.path, skip: scenario.skip ?? 0, times, ...fault.fault})
+          const appId = before.applications[0].id
+          const args = scenario.args(sandbox).map((arg) => (arg === 'APP_ID' ? appId : arg))
+          const run = await runCli([...args, '--timeout', '1'], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
           const after = await sandbox.client.state()
           expect(run.ms, 'total time').to.be.below(20_000)
           expect(after.violations, 'contract violations').to.deep.equal([])
