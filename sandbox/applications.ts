@@ -5,7 +5,7 @@ import {promisify} from 'node:util'
 
 import {type Api, type ApiRequest, instanceId, serveContract} from './contract.js'
 import {checkBasic} from './auth.js'
-import {type Answer, json} from './http.js'
+import {type Answer, halPage, json} from './http.js'
 import type {Application, SandboxState} from './state.js'
 
 const ROOT = '/v2/applications'
@@ -80,15 +80,14 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
         const pageSize = Math.max(1, Number(request.query.page_size ?? 10))
         const page = Math.max(1, Number(request.query.page ?? 1))
         const all = [...state.applications.values()]
-        const totalPages = Math.max(1, Math.ceil(all.length / pageSize))
-        const href = (n: number) => ({href: `${request.origin}${ROOT}?page_size=${pageSize}&page=${n}`})
+        const {items, last, links} = halPage(all, page, pageSize, (n) => `${request.origin}${ROOT}?page_size=${pageSize}&page=${n}`)
         return json(200, {
-          _embedded: {applications: all.slice((page - 1) * pageSize, page * pageSize).map((application) => view(application, request.origin))},
-          _links: {first: href(1), last: href(totalPages), self: href(page), ...(page < totalPages ? {next: href(page + 1)} : {}), ...(page > 1 ? {prev: href(page - 1)} : {})},
+          _embedded: {applications: items.map((application) => view(application, request.origin))},
+          _links: links,
           page,
           page_size: pageSize,
           total_items: all.length,
-          total_pages: totalPages,
+          total_pages: last,
         })
       },
 

@@ -7,7 +7,7 @@ import type {Context} from 'openapi-backend'
 import {checkBasic, checkBearer} from './auth.js'
 import {type Api, type ApiRequest, type InvalidParam, instanceId, serveContract} from './contract.js'
 import {pageTokenProblem} from './graph.js'
-import {type Answer, json} from './http.js'
+import {type Answer, halPage, json} from './http.js'
 import type {Account, SandboxState} from './state.js'
 
 const ROOT = '/beta/chatapp-accounts'
@@ -86,15 +86,9 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
         const page = Math.max(1, Number(request.query.page_number ?? 1))
         const provider = request.query.provider as string | undefined
         const all = [...state.accounts.values()].filter((account) => !provider || account.provider === provider)
-        const last = Math.max(1, Math.ceil(all.length / pageSize))
-        const href = (n: number) => ({href: `${request.origin}${ROOT}?${provider ? `provider=${provider}&` : ''}page_number=${n}&page_size=${pageSize}`})
-        return json(200, {
-          _embedded: all.slice((page - 1) * pageSize, page * pageSize),
-          _links: {first: href(1), last: href(last), self: href(page), ...(page < last ? {next: href(page + 1)} : {}), ...(page > 1 ? {prev: href(page - 1)} : {})},
-          page_number: page,
-          page_size: pageSize,
-          total_items: all.length,
-        })
+        const filter = provider ? `provider=${provider}&` : ''
+        const {items, links} = halPage(all, page, pageSize, (n) => `${request.origin}${ROOT}?${filter}page_number=${n}&page_size=${pageSize}`)
+        return json(200, {_embedded: items, _links: links, page_number: page, page_size: pageSize, total_items: all.length})
       },
 
       GetMessengerAccount(context) {

@@ -37,3 +37,17 @@ export function parseJson(text: string): unknown {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * One page of `all` the way both Vonage APIs page their lists: a 1-based page of `pageSize`, and
+ * HAL `_links` (first, last, self, and next/prev where they exist) built by `href(pageNumber)`.
+ */
+export function halPage<T>(all: T[], page: number, pageSize: number, href: (pageNumber: number) => string) {
+  const last = Math.max(1, Math.ceil(all.length / pageSize))
+  const link = (n: number) => ({href: href(n)})
+  return {
+    items: all.slice((page - 1) * pageSize, page * pageSize),
+    last,
+    links: {first: link(1), last: link(last), self: link(page), ...(page < last ? {next: link(page + 1)} : {}), ...(page > 1 ? {prev: link(page - 1)} : {})},
+  }
+}
