@@ -23,11 +23,16 @@ export interface VonageFlagValues {
   timeout: number
 }
 
+/** Where Vonage is and how long to wait for it, from the shared flags: every Vonage client uses this. */
+export function vonageEndpoint(flags: Pick<VonageFlagValues, 'api-host' | 'timeout'>): {host: string; timeoutMs: number} {
+  return {host: baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)'), timeoutMs: flags.timeout * 1000}
+}
+
 /** A Vonage client from the shared flags, with credentials from the resolver. */
 export async function connectVonage(flags: VonageFlagValues): Promise<VonageApplications> {
-  const apiHost = baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)')
+  const {host, timeoutMs} = vonageEndpoint(flags)
   const credentials = await resolveCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
-  return VonageApplications.connect({apiHost, credentials, timeoutMs: flags.timeout * 1000})
+  return VonageApplications.connect({apiHost: host, credentials, timeoutMs})
 }
 
 /** --yes: what a script passes instead of answering a confirmation. */

@@ -6,10 +6,9 @@ import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
 import {PluginError, usageError} from './errors.js'
 import {ExternalAccounts} from './external-accounts.js'
-import {connectVonage, type VonageFlagValues} from './flags.js'
-import {baseUrl} from './http.js'
+import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
 import {decodeJwt, signJwt} from './jwt.js'
-import {parsePrivateKey, readKeyText} from './keys.js'
+import {type KeyText, parsePrivateKey, readKeyText} from './keys.js'
 import {formatRelative} from './output.js'
 import {createTempApplication, DEFAULT_WEBHOOKS, tempApplicationName} from './temp-app.js'
 
@@ -36,8 +35,8 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
   }
 
   if (flags['app-id'] !== undefined) {
-    const key = parsePrivateKey(await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
-    return {authorization: `Bearer ${await signJwt(key, buildClaims({appId: flags['app-id'], now}))}`, mode: 'application key'}
+    const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    return {authorization: await bearerFor(flags['app-id'], key, now), mode: 'application key'}
   }
 
   return {mode: 'temporary application'}
@@ -50,8 +49,12 @@ async function authorize(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Clea
   const client = await connectVonage(flags)
   const application = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS)
   cleanup.add(`delete temporary application ${application.id} (run app:temp:delete ${application.id})`, () => client.deleteApplication(application.id))
-  const key = parsePrivateKey({origin: 'the temporary application key', text: application.privateKey})
-  return `Bearer ${await signJwt(key, buildClaims({appId: application.id}))}`
+  return bearerFor(application.id, {origin: 'the temporary application key', text: application.privateKey})
+}
+
+/** "Bearer <JWT>": a fresh 15-minute token for the application, signed with its private key. */
+async function bearerFor(applicationId: string, key: KeyText, now?: number): Promise<string> {
+  return `Bearer ${await signJwt(parsePrivateKey(key), buildClaims({appId: applicationId, now}))}`
 }
 
 /** The token, trimmed, if it is a JWT that stays valid for at least another minute. */
@@ -72,6 +75,5 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
 
 /** The External Accounts client, authenticated as planned. */
 export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup): Promise<ExternalAccounts> {
-  const host = baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)')
-  return new ExternalAccounts({host, timeoutMs: flags.timeout * 1000}, await authorize(plan, flags, cleanup))
+  return new ExternalAccounts(vonageEndpoint(flags), await authorize(plan, flags, cleanup))
 }
