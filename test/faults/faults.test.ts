@@ -9,6 +9,12 @@ interface Fault {
   fault: Record<string, unknown>
   code: number
   message: RegExp
+  /**
+   * --timeout for the case: 1 s where a timeout is the expected answer; otherwise 5 s, because with
+   * several sandboxes answering from this one process on two cores a healthy answer can take over
+   * a second, and the command would rightly call it a timeout.
+   */
+  timeout?: number
 }
 
 const VONAGE_FAULTS: Record<string, Fault> = {
@@ -20,7 +26,7 @@ const VONAGE_FAULTS: Record<string, Fault> = {
   503: {code: 6, fault: {status: 503}, message: /failed while .*503/},
   'a connection reset': {code: 7, fault: {reset: true}, message: /was reset while/},
   'a non-JSON (HTML) error page': {code: 6, fault: {body: '<html><body><h1>502 Bad Gateway</h1></body></html>', status: 502}, message: /failed while .*502; try again later/},
-  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s/},
+  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s/, timeout: 1},
 }
 
 const graphError = (code: number) => ({body: {error: {code, fbtrace_id: 'x', message: `Graph error ${code}`, type: code === 190 ? 'OAuthException' : 'GraphMethodException'}}, status: 400})
@@ -30,7 +36,7 @@ const GRAPH_FAULTS: Record<string, Fault> = {
   'code 17 (rate limit)': {code: 6, fault: graphError(17), message: /rate-limiting .*code 17/},
   'code 32 (rate limit)': {code: 6, fault: graphError(32), message: /rate-limiting .*code 32/},
   500: {code: 6, fault: {status: 500}, message: /Facebook failed while .*500/},
-  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from .* within 1 s/},
+  'a timeout': {code: 7, fault: {delay_ms: 3000, status: 504}, message: /no answer from .* within 1 s/, timeout: 1},
 }
 
 interface Scenario {
@@ -71,7 +77,7 @@ describe('faults: every command under every injected fault', function () {
   this.timeout(240_000)
   for (const scenario of SCENARIOS) {
     it(`${scenario.name}: ${Object.keys(scenario.faults).length} faults`, async () => {
-      const failures = await runCases(Object.entries(scenario.faults), 6, async (fault) => {
+      const failures = await runCases(Object.entries(scenario.faults), 4, async (fault) => {
         const sandbox = await linkedSandbox()
         try {
           const before = await sandbox.client.state()
@@ -81,7 +87,7 @@ describe('faults: every command under every injected fault', function () {
           await sandbox.client.fault({method: scenario.method, path: scenario.path, skip: scenario.skip ?? 0, times, ...fault.fault})
           const appId = before.applications[0].id
           const args = scenario.args(sandbox).map((arg) => (arg === 'APP_ID' ? appId : arg))
-          const run = await runCli([...args, '--timeout', '1'], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
+          const run = await runCli([...args, '--timeout', String(fault.timeout ?? 5)], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
           const after = await sandbox.client.state()
           expect(run.ms, 'total time').to.be.below(20_000)
           expect(after.violations, 'contract violations').to.deep.equal([])
