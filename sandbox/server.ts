@@ -125,6 +125,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     state.requests += 1
+    // The services' Date header follows the sandbox clock, as a real server's follows its own.
+    res.setHeader('date', new Date(state.now() * 1000).toUTCString())
     const fault = takeFault(state, method, url.pathname)
     if (fault?.when === 'before' && (await applyFault(fault, req, res, url.pathname))) return
     let answer: Answer

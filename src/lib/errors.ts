@@ -35,13 +35,20 @@ export class PluginError extends Error {
   readonly result?: Record<string, unknown>
   /** The HTTP status of the answer that caused it, when a service answered. */
   readonly status?: number
+  /** Set when an idempotent request that failed this way may be sent again (after `afterMs`, if the service said). */
+  readonly retry?: {afterMs?: number}
 
-  constructor(kind: ErrorKind, message: string, options: {cause?: unknown; result?: Record<string, unknown>; status?: number} = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    options: {cause?: unknown; result?: Record<string, unknown>; status?: number; retry?: {afterMs?: number}} = {},
+  ) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'PluginError'
     this.kind = kind
     this.result = options.result
     this.status = options.status
+    this.retry = options.retry
   }
 
   get exitCode(): number {

@@ -80,14 +80,13 @@ export class Graph {
         }
 
         if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
-          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {status: answer.status})
+          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {retry: {}, status: answer.status})
         }
 
         return undefined
       },
       headers: {authorization: `Bearer ${token}`},
       query,
-      retryable: (answer) => RATE_LIMIT_CODES.has(graphError(answer)?.code ?? -1),
     })
   }
 }
