@@ -117,9 +117,10 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
     throw new PluginError(kind, `${kind}${before}${didUndo}${also}`, {cause: outcome.error})
   }
 
-  if (failures.length === 0 && undone.length === 0) throw outcome.error
+  // After a plain failure only what could not be undone is news: undoing is what a failure implies.
+  if (failures.length === 0) throw outcome.error
   const error = outcome.error instanceof PluginError ? outcome.error : new PluginError('internal', messageOf(outcome.error), {cause: outcome.error})
-  throw new PluginError(error.kind, `${error.message}${didUndo}${also}`, {cause: error, result: error.result, status: error.status})
+  throw new PluginError(error.kind, `${error.message}${also}`, {cause: error, result: error.result, status: error.status})
 }
 
 /**

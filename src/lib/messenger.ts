@@ -104,7 +104,7 @@ export async function relinkPage(
   // --all has just listed the accounts: no need to read each one again.
   const previous = options.previous ?? (await accounts.get(page.id))
   if (!previous) {
-    throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link: link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
+    throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
   }
   options.cleanup.checkpoint()
   const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}

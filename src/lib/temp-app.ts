@@ -84,7 +84,17 @@ export async function createTempApplicationWithKey(client: VonageApplications, o
   cleanup.checkpoint()
   const {application, keep} = await createTempApplication(client, options.name, options.urls ?? DEFAULT_WEBHOOKS, cleanup)
   cleanup.checkpoint()
-  await writeSecretFile(options.keyfile, application.privateKey, {force: options.force, what})
+  try {
+    await writeSecretFile(options.keyfile, application.privateKey, {force: options.force, what})
+  } catch (error) {
+    keep()
+    const undone = await client.deleteApplication(application.id).then(
+      () => `application ${application.id} was deleted again`,
+      (deleteError) => `application ${application.id} could not be deleted either (${messageOf(deleteError)}): run app:temp:delete ${application.id}`,
+    )
+    throw new PluginError((error as PluginError).kind ?? 'internal', `${messageOf(error)}; ${undone}`, {cause: error})
+  }
+
   keep()
   return application
 }

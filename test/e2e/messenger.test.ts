@@ -88,7 +88,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     it('links with --user-token and --page NAME, naming the account after the Page', async () => {
       const {code, stderr, stdout} = await cli(['messenger:link', '--page', 'bike shop', '--json'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code, stderr).to.equal(0)
-      expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '102', name: 'Bike Shop'}, status: 'linked'})
+      expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '102', name: 'Bike Shop'}, status: 'linked', warnings: []})
       expect(stdout).not.to.include(tokens['102'])
     })
 
@@ -258,7 +258,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     it('says a Page that is not linked cannot be re-linked (exit 4)', async () => {
       const {code, stderr} = await cli(['messenger:relink', '--page', '103'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(4)
-      expect(stderr).to.equal('Error: Page 103 is not linked, so there is nothing to re-link; link it with messenger:link\n')
+      expect(stderr).to.equal('Error: Page 103 is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)\n')
     })
   })
 
@@ -289,18 +289,23 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-sig-')), env: cleanEnv({...env, ...extraEnv})})
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr += chunk))
+      let out = ''
+      child.stdout.on('data', (chunk) => (out += chunk))
       const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
+      const stdout = exit.then(() => out)
       while (((await client.state()).faults as unknown[]).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
       child.kill(signal)
-      return {code: await exit, stderr}
+      return {code: await exit, stderr, stdout: await stdout}
     }
 
-    it('SIGINT during auto mode: the temporary application is deleted, exit 130', async () => {
+    it('#11.6 SIGINT during the link POST of auto mode: the Page is linked and says so, the temporary application is deleted, exit 130', async () => {
       await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
-      const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
+      const {code, stderr, stdout} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
       expect(code, stderr).to.equal(130)
+      expect(stdout).to.equal('101\n')
       expect(stderr).to.match(/SIGINT: finishing the request under way, then undoing what was started/)
-      expect(stderr).to.match(/Error: interrupted; what was started has been undone\n$/)
+      expect(stderr).to.match(/Error: SIGINT arrived after the work was done, so nothing was undone: Page 101 is linked\n$/)
+      expect((await state()).accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
       expect((await state()).applications).to.deep.equal([])
     })
 
