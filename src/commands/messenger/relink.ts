@@ -19,6 +19,9 @@ export default class MessengerRelink extends BaseCommand {
   static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token. If a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
 --all re-links every linked Page your user token manages, --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
 
+  // oclif's generated usage line groups --name with the Page choice as if they excluded each other.
+  static usage = ['<%= command.id %> (--page ID_OR_NAME | --page-id ID) [--name NAME] [FLAGS]', '<%= command.id %> --all [--concurrency N] [FLAGS]']
+
   static examples = [
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place"', description: 'Re-link one Page with the token your user token gives'},
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --all', description: 'The scheduled job: every linked Page you manage'},
