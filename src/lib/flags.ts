@@ -67,8 +67,13 @@ export const graphFlags = {
 /** Which Page: --page-id with its token, or --user-token with --page (or a prompt). */
 export const pageFlags = {
   ...graphFlags,
-  page: Flags.string({description: 'with --user-token: the Page, by id or name (at a terminal, a list to pick from otherwise)', helpGroup: FACEBOOK}),
-  'page-id': Flags.string({description: 'the Facebook Page id', helpGroup: FACEBOOK}),
+  page: Flags.string({
+    description:
+      "with --user-token: the Page by id or name (case, spaces around and Unicode form ignored; an exact-case match wins). A value that is one Page's id and another's name is refused: say id:VALUE or name:VALUE. Without it: a list at a terminal",
+    exclusive: ['page-id'], // one side is enough: oclif then names the pair once, not twice
+    helpGroup: FACEBOOK,
+  }),
+  'page-id': Flags.string({description: 'the Facebook Page id (with its Page token; its name is looked up with that token)', helpGroup: FACEBOOK}),
   'page-token': Flags.string({description: 'the Page token for --page-id; "-" reads it from stdin (prefer FACEBOOK_PAGE_TOKEN)', env: 'FACEBOOK_PAGE_TOKEN', helpGroup: FACEBOOK}),
 }
 

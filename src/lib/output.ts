@@ -1,4 +1,6 @@
 // Small formatting helpers shared by the commands' human-readable output.
+import stringWidth from 'string-width'
+
 import type {JwtReport, SignatureCheck} from './jwt.js'
 
 /** "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. */
@@ -70,11 +72,35 @@ function describeSignature(signature: SignatureCheck, keyOrigin?: string): strin
   return 'not checked (pass --public-key or --private-key to check it)'
 }
 
-/** Columns padded to their widest cell; the header row first. */
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)))
-  return [header, ...rows].map((row) => row.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+/**
+ * Characters a terminal acts on instead of showing: C0/C1 controls (newline, ESC of ANSI
+ * sequences, BEL…), DEL, line and paragraph separators, and the bidirectional overrides that can
+ * make text read differently from what it is. Not all format characters: ZWJ builds emoji.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu
+const ESCAPES: Readonly<Record<string, string>> = {'\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+/**
+ * A remote text (a Page or account name) made safe to print on one line: every character from
+ * UNPRINTABLE becomes a visible escape (\n, \x1b, \u202e), so an ANSI sequence shows as text.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const code = char.codePointAt(0)!
+    return ESCAPES[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+  })
 }
 
-/** "Pizza Place (101)", or "Page 101" when the name is unknown. */
-export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${page.name} (${page.id})` : `Page ${page.id}`)
+/** Terminal columns a printable text takes: CJK and most emoji take two, combining marks none. */
+export const displayWidth = (text: string): number => stringWidth(text)
+
+/** Columns padded to their widest cell in terminal columns, cells made printable; the header row first. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const cells = [header, ...rows].map((row) => header.map((_, column) => printable(row[column] ?? '')))
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => displayWidth(row[column]))))
+  const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell))
+  return cells.map((row) => row.map(pad).join('  ').trimEnd()).join('\n')
+}
+
+/** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable. */
+export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${printable(page.name)} (${page.id})` : `Page ${page.id}`)

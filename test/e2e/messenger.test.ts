@@ -3,7 +3,7 @@
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -51,6 +51,13 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     expect(after.applications.filter((app) => app.name.startsWith('messenger-link-temp-')), 'temporary applications left behind').to.deep.equal([])
   })
 
+  // One HOME for the tests below that pass it, removed after the suite (cli() makes a new one otherwise).
+  let home: string
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-e2e-home-'))
+  })
+  after(() => rmSync(home, {force: true, recursive: true}))
+
   const link = (pageId: string, extra: string[] = [], more: Record<string, string> = {}) =>
     cli(['messenger:link', '--page-id', pageId, ...extra], {env: {...env, FACEBOOK_PAGE_TOKEN: tokens[pageId], ...more}})
 
@@ -59,11 +66,50 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const {code, stderr, stdout} = await link('101')
       expect(code, stderr).to.equal(0)
       expect(stdout).to.equal('101\n')
-      expect(stderr).to.equal('Linked Page 101.\n')
+      expect(stderr).to.equal('Linked Pizza Place (101).\n')
       const [account] = (await state()).accounts
       expect(account).to.deep.include({access_token: tokens['101'], external_id: '101'})
       const vonage = (await vonageRequests()).map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
       expect(vonage).to.deep.equal(['POST /v2/applications', 'POST /beta/chatapp-accounts/messenger', 'GET /beta/chatapp-accounts/messenger/101', 'DELETE /v2/applications/ID'])
+    })
+
+    it('#11.low a Page linked by --page-id is named after the Page, read with its Page token; without that name when the read fails', async () => {
+      const {code, stderr} = await link('101', [], {HOME: home})
+      expect(code, stderr).to.equal(0)
+      expect((await state()).accounts[0]).to.include({external_id: '101', name: 'Pizza Place'})
+      const graph = (await state()).log.filter((entry) => entry.path.startsWith('/v25.0/')).map((entry) => `${entry.method} ${entry.path}`)
+      expect(graph).to.deep.equal(['GET /v25.0/101', 'GET /v25.0/debug_token'])
+      await sandbox.fault({body: {error: {code: 100, message: 'Unsupported get request.', type: 'GraphMethodException'}}, method: 'GET', path: '/v25.0/102', status: 400})
+      const unnamed = await link('102', [], {HOME: home})
+      expect(unnamed.code, unnamed.stderr).to.equal(0)
+      expect(unnamed.stderr).to.equal('Linked Page 102.\n')
+      expect((await state()).accounts.find((account) => account.external_id === '102')).not.to.have.property('name')
+    })
+
+    it('#12 another Page\'s token, or a user token given as the Page token: exit 2 before any request to Vonage, naming no token', async () => {
+      // Another Page's token cannot read this Page's name; the user token can.
+      for (const [token, problem] of [
+        [tokens['102'], 'Page 101 belongs to another Page (102)'],
+        ['USER-TOKEN', 'Pizza Place (101) is a USER token, not a Page token'],
+      ]) {
+        const before = (await state()).log.length
+        const {code, stderr, stdout} = await link('101', [], {FACEBOOK_PAGE_TOKEN: token, HOME: home})
+        expect(code, stderr).to.equal(2)
+        expect(stdout).to.equal('')
+        expect(stderr).to.match(new RegExp(`^Error: Facebook says the token given as the Page token of ${problem.replace(/[()]/g, '\\$&')}; give that Page's own token`))
+        expect(stderr.split('\n')).to.have.length(2)
+        expect(stderr).not.to.include(token)
+        expect((await state()).log.slice(before).filter((entry) => !entry.path.startsWith('/v25.0'))).to.deep.equal([])
+      }
+
+      expect((await state()).accounts).to.deep.equal([])
+    })
+
+    it('#11.low --page with --page-id is refused when the flags are read, before any request', async () => {
+      const {code, stderr} = await link('101', ['--page', 'Bike Shop'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN', HOME: home})
+      expect(code).to.equal(2)
+      expect(stderr).to.match(/^Error: .*--page-id=101 cannot also be provided when using --page/)
+      expect((await state()).requests).to.equal(0)
     })
 
     it('links with --page-token - (stdin) and --jwt', async () => {
@@ -116,7 +162,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101')
       const again = await link('101')
       expect(again).to.deep.include({code: 0, stdout: '101\n'})
-      expect(again.stderr).to.equal('Page 101 was already linked with this Page token; nothing changed.\n')
+      expect(again.stderr).to.equal('Pizza Place (101) was already linked with this Page token; nothing changed.\n')
       await seed()
       const other = await link('101')
       expect(other.code).to.equal(5)
@@ -142,10 +188,10 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     })
 
     it('warns when the Page token expires within 14 days', async () => {
-      const {body} = await sandbox.seedUser({pages: [{expires_at: nowSeconds() + 5 * 86_400, id: '201', name: 'Soon'}], user_token: 'U2'})
+      const {body} = await sandbox.seedUser({pages: [{expires_at: nowSeconds() + 5 * 86_400 - 1800, id: '201', name: 'Soon'}], user_token: 'U2'})
       const {code, stderr} = await cli(['messenger:link', '--page-id', '201'], {env: {...env, FACEBOOK_PAGE_TOKEN: body.pages[0].access_token}})
       expect(code, stderr).to.equal(0)
-      expect(stderr).to.match(/^Warning: the Page token of Page 201 expires in \d days \(.*\); re-link before then with messenger:relink\n/)
+      expect(stderr).to.match(/^Warning: the Page token of Soon \(201\) expires in 4 d 23 h \(.*\); re-link before then with messenger:relink\n/)
     })
   })
 
@@ -157,7 +203,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const table = await cli(['messenger:list', '--user-token', 'USER-TOKEN'], {env})
       expect(table.code, table.stderr).to.equal(0)
       expect(table.stdout.split('\n')[0]).to.match(/^PAGE ID\s+NAME\s+APPLICATION\s+DAYS LEFT$/)
-      expect(table.stdout).to.match(new RegExp(`101\\s+Page 101|101\\s+\\s*${app.id}`))
+      expect(table.stdout).to.match(new RegExp(`101\\s+Pizza Place\\s+${app.id}`))
       expect(table.stdout).to.match(/\b(89|90)\b/)
       const json = JSON.parse((await cli(['messenger:list', '--json'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})).stdout)
       expect(json.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101', '102'])
@@ -267,7 +313,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101')
       const refused = await cli(['messenger:unlink', '--page-id', '101'], {env})
       expect(refused.code).to.equal(2)
-      expect(refused.stderr).to.equal('Error: not unlinking Page 101: standard input is not a terminal, so pass --yes to confirm\n')
+      expect(refused.stderr).to.equal('Error: not unlinking Pizza Place (101): standard input is not a terminal, so pass --yes to confirm\n')
       expect((await state()).accounts).to.have.length(1)
       const done = await cli(['messenger:unlink', '--page-id', '101', '--yes'], {env})
       expect(done).to.deep.include({code: 0, stdout: '101\n'})
