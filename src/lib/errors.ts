@@ -1,5 +1,6 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
+import {printable} from './printable.js'
 
 export type ErrorKind =
   | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
@@ -63,9 +64,12 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Writes the one error line, and with DEBUG set the stack with its causes, to stderr. */
+/**
+ * Writes the one error line, and with DEBUG set the stack with its causes, to stderr. The line is
+ * made printable: it may quote a service's answer or a Page name, which must not move the cursor.
+ */
 export function writeFailure(failure: PluginError, original: unknown = failure): void {
-  process.stderr.write(`Error: ${failure.message}\n`)
+  process.stderr.write(`Error: ${printable(failure.message)}\n`)
   if (process.env.DEBUG) process.stderr.write(`${describeStack(original)}\n`)
 }
 

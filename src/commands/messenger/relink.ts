@@ -6,7 +6,7 @@ import {PluginError, usageError} from '../../lib/errors.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
 import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {relinkAll, relinkPage, type RelinkResult} from '../../lib/messenger.js'
-import {pageLabel} from '../../lib/output.js'
+import {pageLabel, printable} from '../../lib/output.js'
 import {checkPageToken, choosePage} from '../../lib/pages.js'
 
 export interface RelinkReport {
@@ -51,7 +51,7 @@ export default class MessengerRelink extends BaseCommand {
       return relinkAll(accounts, pages!, options)
     })
     const report = finished.value
-    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${result.error}`)
+    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${printable(result.error ?? "")}`)
     for (const id of report.unreachable ?? []) this.warning(`${id} is linked but not among the Pages this user token manages; left alone`)
     const failed = report.results.filter((result) => result.status === 'failed')
     const summary = `${report.results.length - failed.length} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}`
