@@ -1,11 +1,11 @@
 // app:temp and app:temp:delete from the built binary against the sandbox, as a shell user would.
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, sh} from '../helpers/cli.js'
 import {basic, heldDuring, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/
 
@@ -15,7 +15,7 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   let dir: string
   let env: Record<string, string>
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-app-'))
+    dir = tempDir('app')
     env = {VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
   })
 

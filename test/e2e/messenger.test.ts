@@ -3,12 +3,11 @@
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {BIN, cleanEnv, cli, ROOT, sh} from '../helpers/cli.js'
 import {bearer, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 interface State {
   accounts: Array<{external_id: string; access_token: string; name?: string; applications: string[]}>
@@ -286,7 +285,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
 
   describe('interruption', () => {
     async function runUntilSandboxHolds(client: SandboxClient, args: string[], extraEnv: Record<string, string>, signal: NodeJS.Signals) {
-      const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-sig-')), env: cleanEnv({...env, ...extraEnv})})
+      const child = spawn(process.execPath, [BIN, ...args], {cwd: tempDir('sig'), env: cleanEnv({...env, ...extraEnv})})
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr += chunk))
       const exit = new Promise<number | null>((resolve) => child.on('close', resolve))

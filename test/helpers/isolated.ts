@@ -1,12 +1,10 @@
 // One sandbox per case, so that many fault or signal cases can run at once without sharing state.
 import {type ChildProcess, spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
 import {startSandbox} from '../../sandbox/server.js'
 import {BIN, cleanEnv, type RunResult} from './cli.js'
 import {SandboxClient} from './sandbox.js'
+import {tempDir} from './temp.js'
 
 export interface Linked {
   client: SandboxClient
@@ -42,7 +40,7 @@ export type CliRun = Promise<RunResult & {ms: number}> & {
 /** Runs the built CLI; `onSpawn` may act on the child (the returned run carries it too). */
 export function runCli(args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): CliRun {
   const started = Date.now()
-  const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-case-')), env: cleanEnv(env)})
+  const child = spawn(process.execPath, [BIN, ...args], {cwd: tempDir('case'), env: cleanEnv(env)})
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
