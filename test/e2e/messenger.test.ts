@@ -6,8 +6,8 @@ import {spawn} from 'node:child_process'
 import {join} from 'node:path'
 
 import {BIN, cleanEnv, cli, ROOT, sh} from '../helpers/cli.js'
-import {bearer, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
-import {tempDir} from '../helpers/temp.js'
+import {runCli} from '../helpers/isolated.js'
+import {bearer, heldDuring, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
 
 interface State {
   accounts: Array<{external_id: string; access_token: string; name?: string; applications: string[]}>
@@ -284,18 +284,18 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
   })
 
   describe('interruption', () => {
+    /** Sends `signal` once, while the sandbox holds the request; lets it go once the CLI says it will finish it. */
     async function runUntilSandboxHolds(client: SandboxClient, args: string[], extraEnv: Record<string, string>, signal: NodeJS.Signals) {
-      const child = spawn(process.execPath, [BIN, ...args], {cwd: tempDir('sig'), env: cleanEnv({...env, ...extraEnv})})
-      let stderr = ''
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
-      while (((await client.state()).faults as unknown[]).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
-      child.kill(signal)
-      return {code: await exit, stderr}
+      const running = runCli(args, {...env, ...extraEnv})
+      const held = await heldDuring(client, running)
+      running.child.kill(signal)
+      await running.stderrMatches(/finishing the request under way/)
+      await client.release(held.id)
+      return running
     }
 
     it('SIGINT during auto mode: the temporary application is deleted, exit 130', async () => {
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
       expect(code, stderr).to.equal(130)
       expect(stderr).to.match(/SIGINT: finishing the request under way, then undoing what was started/)
@@ -307,7 +307,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101', ['--name', 'Pizza'])
       const before = (await state()).accounts
       await seed()
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:relink', '--page', '101'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN'}, 'SIGTERM')
       expect(code, stderr).to.equal(143)
       expect((await state()).accounts).to.deep.equal(before)
