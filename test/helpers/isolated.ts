@@ -43,6 +43,8 @@ export function runCli(args: string[], env: Record<string, string>, onSpawn?: (c
   const child = spawn(process.execPath, [BIN, ...args], {cwd: tempDir('case'), env: cleanEnv(env)})
   let stdout = ''
   let stderr = ''
+  let closed = false
+  child.on('close', () => (closed = true))
   child.stdout.on('data', (chunk) => (stdout += chunk))
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const result = new Promise<RunResult & {ms: number}>((resolve, reject) => {
@@ -59,10 +61,12 @@ export function runCli(args: string[], env: Record<string, string>, onSpawn?: (c
         resolve()
       }
 
+      const gone = () => reject(new Error(`the CLI exited (${child.exitCode ?? child.signalCode}) before its stderr matched ${pattern}: ${stderr}`))
       // Registered after the collector above, so `stderr` already holds the chunk when this runs.
       child.stderr.on('data', check)
-      child.once('close', (code) => reject(new Error(`the CLI exited (${code}) before its stderr matched ${pattern}: ${stderr}`)))
+      child.once('close', gone)
       check()
+      if (closed) gone()
     })
   return Object.assign(result, {child, stderrMatches})
 }
