@@ -3,12 +3,12 @@
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {BIN, cleanEnv, cli, ROOT, sh} from '../helpers/cli.js'
-import {bearer, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {runCli} from '../helpers/isolated.js'
+import {bearer, heldDuring, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 interface State {
   accounts: Array<{external_id: string; access_token: string; name?: string; applications: string[]}>
@@ -51,12 +51,11 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     expect(after.applications.filter((app) => app.name.startsWith('messenger-link-temp-')), 'temporary applications left behind').to.deep.equal([])
   })
 
-  // One HOME for the tests below that pass it, removed after the suite (cli() makes a new one otherwise).
+  // One HOME for the tests below that pass it (cli() makes a new one otherwise); tempDir removes it.
   let home: string
   before(() => {
-    home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-e2e-home-'))
+    home = tempDir('e2e-home')
   })
-  after(() => rmSync(home, {force: true, recursive: true}))
 
   const link = (pageId: string, extra: string[] = [], more: Record<string, string> = {}) =>
     cli(['messenger:link', '--page-id', pageId, ...extra], {env: {...env, FACEBOOK_PAGE_TOKEN: tokens[pageId], ...more}})
@@ -331,26 +330,23 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
   })
 
   describe('interruption', () => {
+    /** Sends `signal` once, while the sandbox holds the request; lets it go once the CLI says it will finish it. */
     async function runUntilSandboxHolds(client: SandboxClient, args: string[], extraEnv: Record<string, string>, signal: NodeJS.Signals) {
-      const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-sig-')), env: cleanEnv({...env, ...extraEnv})})
-      let stderr = ''
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      let out = ''
-      child.stdout.on('data', (chunk) => (out += chunk))
-      const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
-      const stdout = exit.then(() => out)
-      while (((await client.state()).faults as unknown[]).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
-      child.kill(signal)
-      return {code: await exit, stderr, stdout: await stdout}
+      const running = runCli(args, {...env, ...extraEnv})
+      const held = await heldDuring(client, running)
+      running.child.kill(signal)
+      await running.stderrMatches(/finishing the request under way/)
+      await client.release(held.id)
+      return running
     }
 
     it('#11.6 SIGINT during the link POST of auto mode: the Page is linked and says so, the temporary application is deleted, exit 130', async () => {
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const {code, stderr, stdout} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
       expect(code, stderr).to.equal(130)
       expect(stdout).to.equal('101\n')
       expect(stderr).to.match(/SIGINT: finishing the request under way, then undoing what was started/)
-      expect(stderr).to.match(/Error: SIGINT arrived after the work was done, so nothing was undone: Page 101 is linked\n$/)
+      expect(stderr).to.match(/Error: SIGINT arrived after the work was done, so nothing was undone: Pizza Place \(101\) is linked\n$/)
       expect((await state()).accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
       expect((await state()).applications).to.deep.equal([])
     })
@@ -359,7 +355,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101', ['--name', 'Pizza'])
       const before = (await state()).accounts
       await seed()
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:relink', '--page', '101'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN'}, 'SIGTERM')
       expect(code, stderr).to.equal(143)
       expect((await state()).accounts).to.deep.equal(before)
