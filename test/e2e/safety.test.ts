@@ -4,6 +4,7 @@
 import {expect} from 'chai'
 
 import {type Linked, linkedSandbox, runCli} from '../helpers/isolated.js'
+import {heldDuring} from '../helpers/sandbox.js'
 
 describe('e2e: safety (#11)', function () {
   this.timeout(60_000)
@@ -14,6 +15,8 @@ describe('e2e: safety (#11)', function () {
   afterEach(() => sandbox.close())
 
   const accounts = async () => (await sandbox.client.state()).accounts as Array<{external_id: string; access_token: string; applications: string[]}>
+  /** The sandbox's request log after the first `count` entries (the setup's). */
+  const requestsSince = async (count: number) => ((await sandbox.client.state()).log as unknown[]).slice(count)
   const appNames = async () => ((await sandbox.client.state()).applications as Array<{name: string}>).map((app) => app.name)
 
   it('#11.11 relink --all with a user token that manages none of the linked Pages is an error, not "0 of 0"', async () => {
@@ -45,6 +48,7 @@ describe('e2e: safety (#11)', function () {
   })
 
   it('#11.12 an API host with a password is refused without repeating it; a huge --timeout is refused at parse time', async () => {
+    const start = await requestsSince(0).then((log) => log.length)
     const host = await runCli(['messenger:list', '--api-host', 'http://user:S3CR3T@127.0.0.1:9'], sandbox.env)
     expect(host.code).to.equal(2)
     expect(host.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)\n')
@@ -54,8 +58,8 @@ describe('e2e: safety (#11)', function () {
     const timeout = await runCli(['messenger:list', '--timeout', '2147484'], sandbox.env)
     expect(timeout.code).to.equal(2)
     expect(timeout.stderr).not.to.include('TimeoutOverflowWarning')
-    expect(timeout.stderr).to.match(/^Error: Expected an integer less than or equal to 3600/)
-    expect((await sandbox.client.state()).log).to.deep.equal([])
+    expect(timeout.stderr).to.match(/^Error: Parsing --timeout Expected an integer less than or equal to 3600/)
+    expect(await requestsSince(start), 'requests sent').to.deep.equal([])
   })
 
   it('#11.16 a warning reaches stderr and the --json output', async () => {
@@ -71,13 +75,14 @@ describe('e2e: safety (#11)', function () {
   })
 
   it('#11.17 an empty VONAGE_API_HOST or FACEBOOK_GRAPH_HOST is an error, never production', async () => {
+    const start = await requestsSince(0).then((log) => log.length)
     const api = await runCli(['messenger:list'], {...sandbox.env, VONAGE_API_HOST: ''})
     expect(api.code).to.equal(2)
     expect(api.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) is empty; give a URL such as https://api.nexmo.com, or unset it to use the default\n')
     const graph = await runCli(['messenger:link', '--page', '102'], {...sandbox.env, FACEBOOK_GRAPH_HOST: ' '})
     expect(graph.code).to.equal(2)
     expect(graph.stderr).to.match(/^Error: --graph-host \(FACEBOOK_GRAPH_HOST\) is empty/)
-    expect((await sandbox.client.state()).log).to.deep.equal([])
+    expect(await requestsSince(start), 'requests sent').to.deep.equal([])
   })
 
   it('#11.18 the application conflict names a command that exists, and that command keeps the Page linked', async () => {
@@ -91,7 +96,7 @@ describe('e2e: safety (#11)', function () {
     const unlink = await runCli([...command.split(' '), '--yes'], sandbox.env)
     expect(unlink.code, unlink.stderr).to.equal(0)
     expect(unlink.stdout).to.equal('102\n')
-    expect(unlink.stderr).to.include(`Unlinked application ${first.id} from Page 102; the Page stays linked.`)
+    expect(unlink.stderr).to.include(`Unlinked application ${first.id} from Bikes (102); the Page stays linked.`)
     expect((await accounts()).find((account) => account.external_id === '102')?.applications).to.deep.equal([])
     const again = await runCli(['messenger:link', '--page', '102', '--application', second.id], sandbox.env)
     expect(again.code, again.stderr).to.equal(0)
@@ -100,5 +105,65 @@ describe('e2e: safety (#11)', function () {
     expect(notThere.code).to.equal(4)
     expect(notThere.stderr).to.equal(`Error: application ${first.id} is not linked to Page 102 (it has ${second.id}); nothing changed\n`)
     expect((await sandbox.client.state()).violations).to.deep.equal([])
+  })
+
+  describe('while the sandbox holds a request', () => {
+    it('#11.7 a relink whose service clock jumps 16 min mid-way signs for the new time and never leaves the Page unlinked', async () => {
+      await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'})
+      const running = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const held = await heldDuring(sandbox.client, running)
+      await sandbox.client.clock(960)
+      await sandbox.client.release(held.id)
+      const run = await running
+      expect(run.code, run.stderr).to.equal(0)
+      expect(run.stdout).to.equal('101 relinked\n')
+      const account = (await accounts()).find((candidate) => candidate.external_id === '101')
+      expect(account?.access_token, 'linked with the new token').to.equal(sandbox.pageTokens['101'])
+      await sandbox.client.verify()
+    })
+
+    it('#11.7 when the re-link itself fails after the clock jumped, the restore is signed fresh and succeeds', async () => {
+      const previous = (await accounts()).find((candidate) => candidate.external_id === '101')
+      await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'})
+      await sandbox.client.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 500})
+      const running = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const held = await heldDuring(sandbox.client, running)
+      await sandbox.client.clock(960)
+      await sandbox.client.release(held.id)
+      const run = await running
+      expect(run.code, run.stderr).to.equal(6)
+      expect(run.stderr).to.match(/; the previous link was restored\n$/)
+      expect((await accounts()).find((candidate) => candidate.external_id === '101')).to.deep.equal(previous)
+      await sandbox.client.verify()
+    })
+
+    it('#11.13 a second Ctrl-C quits at once and prints the exact command that deletes the temporary application', async () => {
+      await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      const running = runCli(['messenger:link', '--page', '102'], sandbox.env)
+      const held = await heldDuring(sandbox.client, running)
+      running.child.kill('SIGINT')
+      await running.stderrMatches(/finishing the request under way/)
+      running.child.kill('SIGINT')
+      const run = await running
+      await sandbox.client.release(held.id)
+      expect(run.code).to.equal(130)
+      const temporary = ((await sandbox.client.state()).applications as Array<{id: string; name: string}>).find((app) => app.name.startsWith('messenger-link-temp-'))
+      expect(temporary, 'the second signal leaves the temporary application').to.not.equal(undefined)
+      expect(run.stderr).to.include(`SIGINT again: quitting without undoing: delete temporary application ${temporary!.id} (run: app:temp:delete ${temporary!.id})`)
+    })
+
+    it('#11.19 a second relink of the same Page while the first is under way refuses clearly, and the first one finishes', async () => {
+      await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      const first = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const held = await heldDuring(sandbox.client, first)
+      const second = await runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      expect(second.code, second.stderr).to.equal(4)
+      expect(second.stderr).to.match(/^Error: Page 101 is not linked, so there is nothing to re-link; .*if another re-link of it is running, it is unlinked only until that one finishes/m)
+      await sandbox.client.release(held.id)
+      const done = await first
+      expect(done.code, done.stderr).to.equal(0)
+      expect((await accounts()).find((candidate) => candidate.external_id === '101')?.access_token).to.equal(sandbox.pageTokens['101'])
+      expect(await appNames()).to.deep.equal(['mine'])
+    })
   })
 })

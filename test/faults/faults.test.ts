@@ -3,6 +3,7 @@
 // before — or as after success, where the fault hits a request the command can do without.
 import {expect} from 'chai'
 
+import {checkInvariants} from '../helpers/invariants.js'
 import {linkedSandbox, runCases, runCli} from '../helpers/isolated.js'
 
 interface Fault {
@@ -55,6 +56,13 @@ interface Scenario {
    */
   skip?: number
   times?: (fault: Fault) => number
+  /** Make a temporary application for the command to find first. */
+  temporaryApp?: boolean
+  /**
+   * The fault hits the clean-up after the work was done (#11.2): the result is printed, the error
+   * says exactly what was left and the command that removes it, exit 8.
+   */
+  cleanup?: boolean
 }
 
 const LINK_JWT = {extraEnv: (env: {jwt: string; pageTokens: Record<string, string>}) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102'], VONAGE_JWT: env.jwt})}
@@ -69,6 +77,17 @@ const SCENARIOS: Scenario[] = [
   {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:relink, after the delete (link again)', path: '/beta/chatapp-accounts/messenger', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
   {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink, after the re-link (confirming)', path: '/beta/chatapp-accounts/messenger/101', skip: 1, times: (fault) => (fault.code === 3 ? 1 : 4), extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
   {args: () => ['app:temp:delete', 'APP_ID'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'app:temp:delete', path: '/v2/applications/'},
+  {args: () => ['app:temp:delete', 'APP_ID'], faults: VONAGE_FAULTS, method: 'GET', name: 'app:temp:delete (looking the application up)', path: '/v2/applications/'},
+  {args: () => ['app:temp:delete', '--all', '--yes'], faults: VONAGE_FAULTS, method: 'GET', name: 'app:temp:delete --all (listing)', path: '/v2/applications', temporaryApp: true},
+  {
+    args: () => ['messenger:link', '--page-id', '102'],
+    cleanup: true,
+    extraEnv: (env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102']}),
+    faults: VONAGE_FAULTS,
+    method: 'DELETE',
+    name: 'messenger:link in auto mode (deleting the temporary application)',
+    path: '/v2/applications/',
+  },
   {args: () => ['messenger:link', '--page-id', '102'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:link, Graph debug_token', optional: (fault) => fault.code !== 3, path: '/v25.0/debug_token', ...LINK_JWT},
   {args: () => ['messenger:relink', '--all'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:relink --all, Graph /me/accounts', path: '/v25.0/me/accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
 ]
@@ -81,7 +100,7 @@ describe('faults: every command under every injected fault', function () {
         const sandbox = await linkedSandbox()
         try {
           // app:temp:delete only deletes what app:temp made: give it a temporary application to delete
-          if (scenario.args(sandbox).includes('APP_ID')) await sandbox.client.createApp('messenger-link-temp-matrix')
+          if (scenario.temporaryApp || scenario.args(sandbox).includes('APP_ID')) await sandbox.client.createApp('messenger-link-temp-matrix')
           const before = await sandbox.client.state()
           // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once,
           // so that what the command does next (read back, restore) can be seen to work.
@@ -92,7 +111,15 @@ describe('faults: every command under every injected fault', function () {
           const run = await runCli([...args, '--timeout', String(fault.timeout ?? 5)], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
           const after = await sandbox.client.state()
           expect(run.ms, 'total time').to.be.below(20_000)
-          expect(after.violations, 'contract violations').to.deep.equal([])
+          checkInvariants(sandbox, before, after, run, {mayUnlink: scenario.args(sandbox)[0] === 'messenger:unlink' ? ['101'] : []})
+          if (scenario.cleanup) {
+            expect(run.code, run.stderr).to.equal(8)
+            expect(run.stdout).to.equal('102\n')
+            expect(run.stderr).to.match(/^Error: Bikes \(102\) is linked; but could not delete temporary application [\da-f-]{36}: .*; run: app:temp:delete [\da-f-]{36}\n$/m)
+            expect(after.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101', '102'])
+            return
+          }
+
           expect(after.applications.map((app: {name: string}) => app.name), 'applications').to.deep.equal(before.applications.map((app: {name: string}) => app.name))
           if (scenario.optional?.(fault)) {
             expect(run.code, run.stderr).to.equal(0)
