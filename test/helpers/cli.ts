@@ -18,9 +18,12 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'nexmo-messenger-home-'))
 }
 
-/** A clean environment: no credentials or keys leak in from the developer's shell. */
+/**
+ * A clean environment: no credentials or keys leak in from the developer's shell. A temporary HOME
+ * is made only when the caller gives none (a caller that gives one removes it).
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {HOME: tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
+  const env: NodeJS.ProcessEnv = {HOME: extra.HOME ?? tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
   return {...env, ...extra}
 }
 
