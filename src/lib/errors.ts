@@ -71,3 +71,21 @@ function describeStack(error: unknown): string {
 
   return parts.join('\nCaused by: ')
 }
+
+/**
+ * A reader that stops early (`| head -c 0`, `| true`) closes the pipe, and the next write fails
+ * with EPIPE, which Node raises as an error event: a stack trace and exit 1. Like most Unix tools,
+ * stop printing quietly instead: the command still runs to its end (undoing what it must) and
+ * exits with its own code. oclif swallows EPIPE on stdout once it is loaded; this covers stderr
+ * and the fast path, which never loads oclif.
+ */
+export function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners('error').includes(rethrowUnlessClosed)) continue
+    stream.on('error', rethrowUnlessClosed)
+  }
+}
+
+function rethrowUnlessClosed(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
+}
