@@ -7,6 +7,7 @@ import type {FacebookPage, Graph, TokenInfo} from './facebook.js'
 import {readStdin} from './files.js'
 import {formatTime} from './output.js'
 import {isInteractive} from './prompts.js'
+import {showInput} from './secrets.js'
 
 export const WARN_WITHIN_DAYS = 14
 const DAY = 86_400
@@ -57,8 +58,8 @@ export function findPage(pages: FacebookPage[], wanted: string): FacebookPage {
   if (byId) return byId
   const byName = pages.filter((page) => page.name.toLowerCase() === wanted.trim().toLowerCase())
   if (byName.length === 1) return byName[0]
-  if (byName.length > 1) throw usageError(`${byName.length} Pages are named "${wanted}": ${describe(byName)}; choose one by id with --page`)
-  throw new PluginError('not-found', `no Page "${wanted}" among the Pages this user token manages: ${describe(pages)}`)
+  if (byName.length > 1) throw usageError(`${byName.length} Pages are named ${showInput(wanted)}: ${describe(byName)}; choose one by id with --page`)
+  throw new PluginError('not-found', `no Page ${showInput(wanted)} among the Pages this user token manages: ${describe(pages)}`)
 }
 
 async function pickPage(pages: FacebookPage[]): Promise<FacebookPage> {

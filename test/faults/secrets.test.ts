@@ -129,6 +129,8 @@ describe('faults: #11.4 a malformed secret is never repeated, whatever input it 
     args: string[]
     env?: Record<string, string>
     stdin?: string
+    /** A Facebook user USER managing Page 101 "Pizza". */
+    seedUser?: boolean
   }
   const inputs: Record<string, () => Input> = {
     'the PRIVATE_KEY argument of jwt:generate': () => ({args: ['jwt:generate', KEY_BODY, 'application_id=x'], canary: KEY_BODY}),
@@ -150,6 +152,10 @@ describe('faults: #11.4 a malformed secret is never repeated, whatever input it 
     '--api-secret': () => ({args: ['app:temp', '--keyfile', 'k.key', '--api-key', 'sandbox-key', '--api-secret', API_SECRET], canary: API_SECRET}),
     VONAGE_API_SECRET: () => ({args: ['app:temp', '--keyfile', 'k.key'], canary: API_SECRET, env: {VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: API_SECRET}}),
     'api_secret in ~/.nexmorc': () => ({args: ['app:temp', '--keyfile', 'k.key'], canary: API_SECRET, env: {HOME: join(dir, 'nexmorc-home')}}),
+    // Secrets put where an id or a name belongs, by mistake.
+    '--page-id given the Page token': () => ({args: ['messenger:link', '--page-id', PAGE_TOKEN, '--page-token', '101'], canary: PAGE_TOKEN, env: {VONAGE_JWT: goodJwt}}),
+    '--page given the user token': () => ({args: ['messenger:link', '--page', USER_TOKEN], canary: USER_TOKEN, env: {FACEBOOK_USER_TOKEN: 'USER', VONAGE_JWT: goodJwt}, seedUser: true}),
+    'an application id given the API secret': () => ({args: ['app:temp:delete', API_SECRET, '--yes'], canary: API_SECRET, env: {VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}}),
   }
 
   /** stderr without oclif's own records of the raw command line (each a header line and its indented rest). */
@@ -175,7 +181,8 @@ describe('faults: #11.4 a malformed secret is never repeated, whatever input it 
 
   for (const [name, input] of Object.entries(inputs)) {
     it(`#11.4 ${name}: not in stdout or stderr, with and without --json and DEBUG=*`, async () => {
-      const {args, canary, env, stdin} = input()
+      const {args, canary, env, seedUser, stdin} = input()
+      if (seedUser) await sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}], user_token: 'USER'})
       const failures = await runCases(modes.map(([mode, flags, modeEnv]) => [mode, {flags, modeEnv}] as [string, {flags: string[]; modeEnv: Record<string, string>}]), 2, async ({flags, modeEnv}) => {
         const run = await cli([...args, ...flags], {
           cwd: dir,
