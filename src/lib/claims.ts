@@ -2,8 +2,8 @@
 // keep users away from the known pitfalls: millisecond times, missing exp, over-long lifetimes.
 import {randomUUID} from 'node:crypto'
 
-import {usageError} from './errors.js'
-import {looksSecret, showInput, showJson} from './secrets.js'
+import {showInput, showJson, usageError} from './errors.js'
+import {looksSecret} from './secrets.js'
 
 /** Vonage's documented default and maximum token lifetimes, in seconds. */
 export const DEFAULT_TTL = 900

@@ -1,5 +1,6 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
+import {looksSecret, notShown} from './secrets.js'
 
 export type ErrorKind =
   | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
@@ -50,6 +51,17 @@ export class PluginError extends Error {
 }
 
 export const usageError = (message: string, cause?: unknown): PluginError => new PluginError('usage', message, {cause})
+
+/** User input as a message may show it: quoted when harmless, else described without its content. */
+export function showInput(value: string): string {
+  return looksSecret(value) ? notShown(value) : JSON.stringify(value)
+}
+
+/** A JSON value (a claim) as a message may show it: its JSON text when harmless. */
+export function showJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return looksSecret(text) ? notShown(text) : text
+}
 
 /** The message of anything thrown, for wrapping it with context. */
 export function messageOf(error: unknown): string {

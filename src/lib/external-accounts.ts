@@ -1,8 +1,7 @@
 // Vonage's External Accounts API (beta), the linking calls the hosted "Subscribe" page makes:
 // link, read, unlink and list Messenger accounts, and link one Messages application to one.
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {HttpClient, type HttpSettings, objectBody} from './http.js'
-import {showInput} from './secrets.js'
 
 const ROOT = '/beta/chatapp-accounts'
 

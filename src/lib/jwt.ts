@@ -4,8 +4,7 @@
 import type {KeyObject} from 'node:crypto'
 
 import type {Claims} from './claims.js'
-import {usageError} from './errors.js'
-import {showJson} from './secrets.js'
+import {showJson, usageError} from './errors.js'
 
 export const JWT_HEADER = {alg: 'RS256', typ: 'JWT'} as const
 

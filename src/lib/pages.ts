@@ -1,13 +1,12 @@
 // Which Facebook Page, with which Page token: given outright (--page-id with --page-token), or
 // picked from the Pages a user token manages, by --page, by a prompt at a terminal, and never by
 // waiting on a script. Also the expiry warnings debug_token makes possible.
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {checkPageId} from './external-accounts.js'
 import type {FacebookPage, Graph, TokenInfo} from './facebook.js'
 import {readStdin} from './files.js'
 import {formatTime} from './output.js'
 import {isInteractive} from './prompts.js'
-import {showInput} from './secrets.js'
 
 export const WARN_WITHIN_DAYS = 14
 const DAY = 86_400

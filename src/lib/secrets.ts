@@ -1,6 +1,6 @@
-// Keeping secrets out of what the plugin prints: which command-line values carry them, how a
-// message may repeat what a user typed, and the hint for secrets typed on the command line.
-// No oclif here: the fast path of jwt:generate uses it too.
+// Keeping secrets out of what the plugin prints: which values look like one (errors.ts shows user
+// input in messages only when not), which command-line values carry one, and the hint for secrets
+// typed on the command line. No oclif here: the fast path of jwt:generate uses it too.
 
 /** Flags whose values are secrets, each with the safer way to give it. */
 const SECRET_FLAGS: Readonly<Record<string, string>> = {
@@ -28,17 +28,6 @@ export function looksSecret(value: string): boolean {
   // eslint-disable-next-line no-control-regex -- control characters are what must not reach a terminal
   if (/[\u0000-\u001F\u007F]/.test(value)) return true
   return (value.match(/[\dA-Za-z+]{16,}/g) ?? []).some((run) => /\d/.test(run) && /[A-Za-z]/.test(run))
-}
-
-/** User input as a message may show it: quoted when harmless, else described without its content. */
-export function showInput(value: string): string {
-  return looksSecret(value) ? `(a value of ${value.length} characters, not shown)` : JSON.stringify(value)
-}
-
-/** A JSON value (a claim) as a message may show it: its JSON text when harmless. */
-export function showJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
-  return looksSecret(text) ? `(a value of ${text.length} characters, not shown)` : text
 }
 
 interface SecretValue {
@@ -77,6 +66,11 @@ function exposed({name, value}: SecretValue): boolean {
   return !PATH_OR_SECRET.has(name.slice(2)) || looksSecret(value)
 }
 
+/** What a message says in place of a value it must not repeat. */
+export function notShown(value: string): string {
+  return `(a value of ${value.length} characters, not shown)`
+}
+
 /** The one-line hint for secrets given on the command line, or undefined when there are none. */
 export function commandLineSecretsHint(argv: readonly string[]): string | undefined {
   const secrets = secretValues(argv).filter((secret) => exposed(secret))
@@ -103,5 +97,5 @@ export function redactArgv(argv: readonly string[]): string[] {
 /** A message from a parser that repeats what it was given, with any secret-looking value of argv taken out. */
 export function redactValues(message: string, argv: readonly string[]): string {
   const secrets = argv.flatMap((arg) => [arg, arg.replace(/^--[\w-]+=/, '')]).filter((value) => looksSecret(value))
-  return secrets.sort((a, b) => b.length - a.length).reduce((text, value) => text.replaceAll(value, showInput(value)), message)
+  return secrets.sort((a, b) => b.length - a.length).reduce((text, value) => text.replaceAll(value, notShown(value)), message)
 }

@@ -5,9 +5,8 @@ import type {Applications} from '@vonage/applications'
 import {createRequire} from 'node:module'
 
 import type {Credentials} from './credentials.js'
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {errorFromNetwork, errorFromStatus, type ServiceContext} from './http.js'
-import {showInput} from './secrets.js'
 
 export const DEFAULT_API_HOST = 'https://api.nexmo.com'
 

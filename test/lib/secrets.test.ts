@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {commandLineSecretsHint, looksSecret, redactArgv, redactValues, showInput, showJson} from '../../src/lib/secrets.js'
+import {showInput, showJson} from '../../src/lib/errors.js'
+import {commandLineSecretsHint, looksSecret, redactArgv, redactValues} from '../../src/lib/secrets.js'
 import {testKeys} from '../helpers/keys.js'
 
 const KEY_BODY = () => testKeys().privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')
