@@ -15,12 +15,14 @@ const DEFAULT_MAX_BYTES = 1024 * 1024
 
 export interface ReadOptions {
   maxBytes?: number
-  /** How messages name the file when its path looks like a secret ("the file given as --private-key"). */
+  /** How messages name the file when its path looks like a secret ("the file named by --private-key"). */
   label?: string
+  /** Whether "-" (standard input) is another way to give it, for the message refusing a FIFO or device. */
+  orStdin?: boolean
 }
 
 /** Reads a whole text file; `what` names it in messages ("private key"). */
-export async function readTextFile(path: string, what: string, {label, maxBytes = DEFAULT_MAX_BYTES}: ReadOptions = {}): Promise<string> {
+export async function readTextFile(path: string, what: string, {label, maxBytes = DEFAULT_MAX_BYTES, orStdin = false}: ReadOptions = {}): Promise<string> {
   const name = nameOf(path, label ?? `the ${what} file given`)
   let handle: FileHandle
   try {
@@ -33,7 +35,10 @@ export async function readTextFile(path: string, what: string, {label, maxBytes 
   try {
     const info = await handle.stat()
     if (info.isDirectory()) throw usageError(`${name} is a directory; give the path of the ${what} file`)
-    if (!info.isFile()) throw usageError(`${name} is ${kindOf(info)}, not a regular file; give the path of the ${what} file, or "-" to read it from standard input`)
+    if (!info.isFile()) {
+      throw usageError(`${name} is ${kindOf(info)}, not a regular file; give the path of the ${what} file${orStdin ? ', or "-" to read it from standard input' : ''}`)
+    }
+
     if (info.size > maxBytes) throw tooLarge(name, what, maxBytes, info.size)
     // A file may grow, and /proc files say 0 bytes: never read more than one byte past the limit.
     const buffer = Buffer.alloc(maxBytes + 1)

@@ -54,12 +54,12 @@ async function readRawKey(
  */
 async function readKeyFile(path: string, {fromEnv, source, what}: {fromEnv: boolean; source: string; what: string}): Promise<KeyText> {
   if (!looksSecret(path)) {
-    return {origin: fromEnv ? `${source} (${path})` : path, text: await readTextFile(path, what, {maxBytes: MAX_KEY_BYTES})}
+    return {origin: fromEnv ? `${source} (${path})` : path, text: await readTextFile(path, what, {maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv})}
   }
 
   const label = `the file named by ${source}`
   try {
-    return {origin: label, text: await readTextFile(path, what, {label, maxBytes: MAX_KEY_BYTES})}
+    return {origin: label, text: await readTextFile(path, what, {label, maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv})}
   } catch (error) {
     if (!NOT_A_PATH.has(errorCode((error as PluginError).cause) ?? '')) throw error
     // An RSA key's body is over 1,000 base64 characters; literal "\n"s come from .env files.
