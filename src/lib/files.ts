@@ -158,7 +158,7 @@ export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES): Pro
  * it — and even then only a regular file, never a link, a device, a FIFO or a socket.
  */
 export async function checkCanWrite(path: string, {force = false, what}: {force?: boolean; what: string}): Promise<void> {
-  if (path === '-') throw usageError(`a ${what} cannot be written to standard output ("-"); give a file path`)
+  refuseNonPath(path, what)
   const existing = await lstat(path).catch(() => undefined)
   if (existing) refuseToReplace(existing, path, {force, what})
   const folder = dirname(path)
@@ -168,6 +168,12 @@ export async function checkCanWrite(path: string, {force = false, what}: {force?
     const code = errorCode(error)
     throw usageError(code === 'ENOENT' ? `${folderName(folder)} does not exist; create it first` : `cannot write the ${what} into ${nameOf(folder, 'the folder given')}: permission denied`, safeCause(error, folder))
   }
+}
+
+/** "-" is standard output elsewhere, and an empty path names nothing: neither is a key file. */
+function refuseNonPath(path: string, what: string): void {
+  if (path === '-') throw usageError(`a ${what} cannot be written to standard output ("-"); give a file path`)
+  if (path.trim() === '') throw usageError(`the path for the ${what} is empty; give a file path`)
 }
 
 /** What is at `path` already, if anything, must be a regular file that `force` allows replacing. */
@@ -187,7 +193,7 @@ function refuseToReplace(existing: Stats, path: string, {force, what}: {force: b
  * what it replaces is a regular file, as checkCanWrite did before the remote work.
  */
 export async function writeSecretFile(path: string, content: string, {force = false, what}: {force?: boolean; what: string}): Promise<void> {
-  if (path === '-') throw usageError(`a ${what} cannot be written to standard output ("-"); give a file path`)
+  refuseNonPath(path, what)
   const name = nameOf(path, `the path given for the ${what}`)
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   try {

@@ -87,8 +87,9 @@ describe('files', () => {
   describe('writing a key file', () => {
     const what = 'private key'
 
-    it('#11.9 refuses "-": a key file never goes to standard output', async () => {
+    it('#11.9 refuses "-" (a key file never goes to standard output) and an empty path', async () => {
       expect((await failure(checkCanWrite('-', {force: true, what}))).message).to.equal('a private key cannot be written to standard output ("-"); give a file path')
+      expect((await failure(checkCanWrite('', {force: true, what}))).message).to.equal('the path for the private key is empty; give a file path')
     })
 
     it('#11.9 refuses to replace a symbolic link, even with --force, and leaves its target alone', async () => {
