@@ -1,6 +1,7 @@
 // Fault injection: POST /_sandbox/faults queues a fault for the next `times` requests whose method
 // and path match; the server applies it before the request takes effect (or, with when:"after",
 // lets the request take effect and then fails its answer, the ambiguous case clients must survive).
+// With hold:true the request is first parked until the test releases it (holds.ts).
 import {type Answer, json} from './http.js'
 import type {Fault, SandboxState} from './state.js'
 
@@ -14,9 +15,10 @@ export function addFault(state: SandboxState, body: unknown): Answer {
   check(input.status === undefined || (Number.isInteger(input.status) && (input.status as number) >= 100 && (input.status as number) <= 599), 'status must be an HTTP status code')
   check(input.delay_ms === undefined || (Number.isInteger(input.delay_ms) && (input.delay_ms as number) >= 0), 'delay_ms must be a whole number of milliseconds')
   check(input.reset === undefined || typeof input.reset === 'boolean', 'reset must be true or false')
+  check(input.hold === undefined || typeof input.hold === 'boolean', 'hold must be true or false')
   check(input.when === undefined || input.when === 'before' || input.when === 'after', 'when must be "before" or "after"')
   check(input.skip === undefined || (Number.isInteger(input.skip) && (input.skip as number) >= 0), 'skip must be a whole number')
-  check(input.status !== undefined || input.reset === true || input.delay_ms !== undefined, 'a fault needs status, reset or delay_ms')
+  check(input.status !== undefined || input.reset === true || input.delay_ms !== undefined || input.hold === true, 'a fault needs status, reset, delay_ms or hold')
   if (typeof input.path === 'string' && isRegex(input.path)) {
     try {
       new RegExp(input.path.slice(1, -1))
@@ -29,6 +31,7 @@ export function addFault(state: SandboxState, body: unknown): Answer {
   const fault: Fault = {
     body: input.body,
     delay_ms: input.delay_ms as number | undefined,
+    hold: input.hold as boolean | undefined,
     method: ((input.method as string | undefined) ?? '*').toUpperCase(),
     path: input.path as string,
     reset: input.reset as boolean | undefined,

@@ -60,8 +60,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return json(404, {detail: `${request.path} is not served by the sandbox`, title: 'Not Found'})
   }
 
-  function control(request: ApiRequest): Answer {
+  /** The control endpoints; `gone` fires when the caller hangs up (to end a long poll). */
+  async function control(request: ApiRequest, gone: AbortSignal): Promise<Answer> {
     const key = `${request.method} ${request.path}`
+    const release = /^POST \/_sandbox\/held\/([^/]+)\/release$/.exec(key)
+    if (release) {
+      const id = release[1]
+      return state.holds.release(id) ? json(200, {released: [id]}) : json(404, {errors: [`no held request ${id}; GET /_sandbox/held lists them`]})
+    }
+
     switch (key) {
       case 'POST /_sandbox/reset': {
         state.reset()
@@ -70,6 +77,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
       case 'GET /_sandbox/state': {
         return json(200, state.snapshot())
+      }
+
+      case 'GET /_sandbox/held': {
+        const wait = waitMs(request.query.wait_ms)
+        if (typeof wait === 'string') return json(400, {errors: [wait]})
+        return json(200, {held: await state.holds.wait(wait, gone)})
+      }
+
+      case 'POST /_sandbox/release': {
+        return json(200, {released: state.holds.releaseAll()})
       }
 
       case 'POST /_sandbox/facebook/users': {
@@ -120,13 +137,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     if (url.pathname.startsWith('/_sandbox/')) {
-      send(res, badBody ? json(400, {errors: [badBody]}) : control(request))
+      const gone = new AbortController()
+      res.once('close', () => gone.abort())
+      send(res, badBody ? json(400, {errors: [badBody]}) : await control(request, gone.signal))
       return
     }
 
     state.requests += 1
+    // The services' Date header follows the sandbox clock, as a real server's follows its own.
+    res.setHeader('date', new Date(state.now() * 1000).toUTCString())
     const fault = takeFault(state, method, url.pathname)
-    if (fault?.when === 'before' && (await applyFault(fault, req, res, url.pathname))) return
+    if (fault?.when === 'before' && (await applyFault(fault, req, res, method, url.pathname))) return
     let answer: Answer
     try {
       answer = await route(request, req, raw, badBody)
@@ -136,22 +157,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     if (latency > 0) await sleep(latency)
-    if (fault?.when === 'after' && (await applyFault(fault, req, res, url.pathname))) return
+    if (fault?.when === 'after' && (await applyFault(fault, req, res, method, url.pathname))) return
     state.log.push({method, path: url.pathname, status: answer.status})
     send(res, answer)
   }
 
-  /** Applies a fault; true when it answered (or cut) the request itself. */
-  async function applyFault(fault: NonNullable<ReturnType<typeof takeFault>>, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  /** Applies a fault (hold, then delay, then reset or status); true when it answered (or cut) the request itself. */
+  async function applyFault(fault: NonNullable<ReturnType<typeof takeFault>>, req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<boolean> {
+    if (fault.hold && (await state.holds.park(method, path)) === 'dropped') {
+      req.socket.destroy()
+      return true
+    }
+
     if (fault.delay_ms) await sleep(fault.delay_ms)
     if (fault.reset) {
-      state.log.push({method: req.method ?? 'GET', path, status: 0})
+      state.log.push({method, path, status: 0})
       req.socket.destroy()
       return true
     }
 
     if (fault.status === undefined) return false
-    state.log.push({method: req.method ?? 'GET', path, status: fault.status})
+    state.log.push({method, path, status: fault.status})
     send(res, faultAnswer(fault))
     return true
   }
@@ -170,6 +196,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return {
     close: () =>
       new Promise<void>((resolve) => {
+        state.holds.close()
         server.closeAllConnections()
         server.close(() => resolve())
       }),
@@ -177,6 +204,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     url: `http://${address}:${port}`,
   }
+}
+
+const DEFAULT_WAIT_MS = 10_000
+const MAX_WAIT_MS = 60_000
+
+/** `wait_ms` of GET /_sandbox/held: a whole number of milliseconds, at most MAX_WAIT_MS; a string is the problem. */
+function waitMs(value: string | string[] | undefined): number | string {
+  if (value === undefined) return DEFAULT_WAIT_MS
+  const ms = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN
+  if (!Number.isInteger(ms) || ms < 0) return 'wait_ms must be a whole number of milliseconds'
+  return Math.min(ms, MAX_WAIT_MS)
 }
 
 function send(res: ServerResponse, answer: Answer): void {

@@ -1,7 +1,9 @@
 // Everything the sandbox remembers: Vonage applications and linked accounts, the Facebook users,
-// Pages and tokens it issued, the faults to inject, the clock, and what it saw (requests, contract
-// violations). One instance per running sandbox; `reset()` empties it.
+// Pages and tokens it issued, the faults to inject, the requests it holds, the clock, and what it
+// saw (requests, contract violations). One instance per running sandbox; `reset()` empties it.
 import {randomBytes} from 'node:crypto'
+
+import {Holds} from './holds.js'
 
 export interface Application {
   id: string
@@ -74,6 +76,8 @@ export interface Fault {
   delay_ms?: number
   retry_after?: number | string
   reset?: boolean
+  /** Park the request until the test releases it (GET /_sandbox/held, POST /_sandbox/held/{id}/release). */
+  hold?: boolean
   /** "after": let the request take effect, then fail its answer (the ambiguous failure). */
   when: 'before' | 'after'
   /** Matching requests to let through untouched before the fault applies (to hit the second GET). */
@@ -89,6 +93,7 @@ export class SandboxState {
   facebookPages = new Map<string, FacebookPage>()
   facebookTokens = new Map<string, FacebookToken>()
   faults: Fault[] = []
+  holds = new Holds()
   violations: Violation[] = []
   log: LogEntry[] = []
   requests = 0
@@ -104,6 +109,8 @@ export class SandboxState {
   reset(): void {
     for (const store of [this.applications, this.accounts, this.facebookUsers, this.facebookPages, this.facebookTokens]) store.clear()
     this.faults = []
+    // A request held across a reset must not take effect in (or be logged into) the fresh state.
+    this.holds.releaseAll('dropped')
     this.violations = []
     this.log = []
     this.requests = 0
@@ -126,6 +133,7 @@ export class SandboxState {
         users: [...this.facebookUsers.values()],
       },
       faults: this.faults,
+      held: this.holds.list(),
       log: this.log,
       requests: this.requests,
       violations: this.violations,

@@ -51,9 +51,21 @@ export abstract class BaseCommand extends Command {
     if (hint) this.notice(hint)
   }
 
-  /** Prints a one-line notice on stderr: hints, warnings, what happened. Never data; not with --json. */
+  private readonly warnings: string[] = []
+
+  /** Prints a one-line notice on stderr: hints, what happened. Never data; not with --json. */
   protected notice(message: string): void {
     if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  /** A warning: on stderr always (a script's log keeps it), and in the --json output as `warnings`. */
+  protected warning(message: string): void {
+    this.warnings.push(message.replace(/^Warning: /, ''))
+    process.stderr.write(`${message.startsWith('Warning: ') ? message : `Warning: ${message}`}\n`)
+  }
+
+  protected toSuccessJson(result: unknown): unknown {
+    return typeof result === 'object' && result !== null && !Array.isArray(result) ? {...result, warnings: this.warnings} : result
   }
 
   /** Runs network work behind a spinner on stderr, shown only to a person at a terminal. */
@@ -75,7 +87,7 @@ export abstract class BaseCommand extends Command {
     const failure = toPluginError(error, this.argv)
     writeFailure(failure, error)
     if (this.jsonEnabled()) {
-      this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}})
+      this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}, warnings: this.warnings})
     }
 
     // An installed plugin has its own copy of @oclif/core, so the host's handler does not recognise

@@ -1,11 +1,17 @@
 // Undo actions that must run however a command ends: on return, on error, and on SIGINT/SIGTERM.
 // A signal does not cut the work short mid-request (undoing while a DELETE is still in flight
 // could "restore" an account that the DELETE then removes): the work stops at its next
-// checkpoint, then the undo actions run, newest first, and the command exits 130 or 143.
+// checkpoint, then the undo actions run, newest first, and the command exits 130 or 143 saying
+// what was undone — or, when the signal came after the last step, what was done.
 import {messageOf, PluginError} from './errors.js'
 
 interface Task {
+  /** What the action does, as an imperative: "delete temporary application X". */
   label: string
+  /** What a person runs to do it by hand, when the program cannot: "app:temp:delete X". */
+  manual?: string
+  /** What is true once it ran: "temporary application X deleted". A string the action returns says it instead. */
+  done?: string
   run: () => Promise<unknown>
 }
 
@@ -14,8 +20,8 @@ export class Cleanup {
   private signal: NodeJS.Signals | undefined
 
   /** Registers an undo action; the returned function withdraws it once the work is committed. */
-  add(label: string, run: () => Promise<unknown>): () => void {
-    const task = {label, run}
+  add(label: string, run: () => Promise<unknown>, {done, manual}: {done?: string; manual?: string} = {}): () => void {
+    const task = {done, label, manual, run}
     this.tasks.push(task)
     return () => {
       const index = this.tasks.indexOf(task)
@@ -25,7 +31,7 @@ export class Cleanup {
 
   /** Call between steps: throws once a signal has arrived, so no further step starts. */
   checkpoint(): void {
-    if (this.signal) throw interruption(this.signal)
+    if (this.signal) throw new PluginError(signalKind(this.signal), `${this.signal} received`)
   }
 
   get interrupted(): NodeJS.Signals | undefined {
@@ -37,33 +43,52 @@ export class Cleanup {
     this.signal ??= signal
   }
 
-  /** Runs and forgets every undo action, newest first; returns the failures as sentences. */
-  async runAll(): Promise<string[]> {
+  /** What is still to undo, with the command that does each by hand: for a second signal's last words. */
+  pending(): string[] {
+    return this.tasks.map((task) => (task.manual ? `${task.label} (run: ${task.manual})` : task.label)).reverse()
+  }
+
+  /** Runs and forgets every undo action, newest first; returns what was undone and what failed, as sentences. */
+  async runAll(): Promise<{undone: string[]; failures: string[]}> {
+    const undone: string[] = []
     const failures: string[] = []
     for (const task of this.tasks.splice(0).reverse()) {
       try {
-        await task.run()
+        const said = await task.run()
+        undone.push(typeof said === 'string' ? said : (task.done ?? `done: ${task.label}`))
       } catch (error) {
-        failures.push(`could not ${task.label}: ${messageOf(error)}`)
+        failures.push(`could not ${task.label}: ${messageOf(error)}${task.manual ? `; run: ${task.manual}` : ''}`)
       }
     }
 
-    return failures
+    return {failures, undone}
   }
 }
 
-const interruption = (signal: NodeJS.Signals) =>
-  new PluginError(signal === 'SIGTERM' ? 'terminated' : 'interrupted', `${signal === 'SIGTERM' ? 'terminated' : 'interrupted'}; what was started has been undone`)
+const signalKind = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 'terminated' : 'interrupted')
+
+/** How undoable work ended when it was not a plain success: the sentences that make its error true. */
+export interface Finished<T> {
+  value: T
+  /** A signal that arrived after the last step had started: the work is done, and it was not undone. */
+  signal?: NodeJS.Signals
+  /** Clean-up actions that failed (the work itself is done). */
+  failures: string[]
+}
 
 /**
- * Runs `work` with a Cleanup whose actions run when it settles or is interrupted. A second signal
- * quits at once, saying what was left undone.
+ * Runs `work` with a Cleanup whose actions run when it settles or is interrupted, and reports the
+ * truth: a failure or an interruption before the work finished throws, saying what was undone and
+ * what could not be; a work that finished comes back with any late signal and clean-up failures,
+ * so the command can print its result before `settle` turns them into the exit code. A second
+ * signal quits at once, naming what is left to undo by hand.
  */
-export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Promise<T> {
+export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Promise<Finished<T>> {
   const cleanup = new Cleanup()
   const onSignal = (signal: NodeJS.Signals) => {
     if (cleanup.interrupted) {
-      process.stderr.write(`${signal} again: quitting without undoing what was started\n`)
+      const left = cleanup.pending()
+      process.stderr.write(`${signal} again: quitting${left.length === 0 ? '' : ` without undoing: ${left.join('; ')}`}\n`)
       process.exit(signal === 'SIGTERM' ? 143 : 130)
     }
 
@@ -80,22 +105,38 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
     outcome = {error}
   }
 
-  const failures = await cleanup.runAll()
+  const {failures, undone} = await cleanup.runAll()
   process.off('SIGINT', onSignal)
   process.off('SIGTERM', onSignal)
+  if ('value' in outcome) return {failures, signal: cleanup.interrupted, value: outcome.value}
+  const also = failures.length === 0 ? '' : `; ${failures.join('; ')}`
+  const didUndo = undone.length === 0 ? '' : `; ${undone.join('; ')}`
   if (cleanup.interrupted) {
-    const base = interruption(cleanup.interrupted)
-    throw failures.length === 0 ? base : new PluginError(base.kind, `${base.kind}, but ${failures.join('; ')}`)
+    const kind = signalKind(cleanup.interrupted)
+    const before = undone.length === 0 && failures.length === 0 ? ' before anything was changed' : ''
+    throw new PluginError(kind, `${kind}${before}${didUndo}${also}`, {cause: outcome.error})
   }
 
-  if ('error' in outcome) {
-    if (failures.length === 0) throw outcome.error
-    const error = outcome.error instanceof PluginError ? outcome.error : new PluginError('internal', messageOf(outcome.error), {cause: outcome.error})
-    throw new PluginError(error.kind, `${error.message}; also ${failures.join('; ')}`, {cause: error, result: error.result, status: error.status})
+  // After a plain failure only what could not be undone is news: undoing is what a failure implies.
+  if (failures.length === 0) throw outcome.error
+  const error = outcome.error instanceof PluginError ? outcome.error : new PluginError('internal', messageOf(outcome.error), {cause: outcome.error})
+  throw new PluginError(error.kind, `${error.message}${also}`, {cause: error, result: error.result, status: error.status})
+}
+
+/**
+ * The value of work that finished, or — when a signal came too late to stop it, or a clean-up step
+ * failed — the error that says so, carrying the value for --json. Call it after printing the value.
+ */
+export function settle<T>(finished: Finished<T>, done: string): T {
+  const result = finished.value as Record<string, unknown>
+  const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
+  if (finished.signal) {
+    const kind = signalKind(finished.signal)
+    throw new PluginError(kind, `${finished.signal} arrived after the work was done, so nothing was undone: ${done}${also}`, {result})
   }
 
-  if (failures.length > 0) throw new PluginError('partial', `the work is done, but ${failures.join('; ')}`, {result: outcome.value as Record<string, unknown>})
-  return outcome.value
+  if (finished.failures.length > 0) throw new PluginError('partial', `${done}${also}`, {result})
+  return finished.value
 }
 
 /** Runs `work` on every item, at most `limit` at a time, keeping the items' order in the results. */

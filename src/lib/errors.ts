@@ -1,5 +1,6 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
+import {printable} from './printable.js'
 import {looksSecret, notShown} from './secrets.js'
 
 export type ErrorKind =
@@ -36,13 +37,20 @@ export class PluginError extends Error {
   readonly result?: Record<string, unknown>
   /** The HTTP status of the answer that caused it, when a service answered. */
   readonly status?: number
+  /** Set when an idempotent request that failed this way may be sent again (after `afterMs`, if the service said). */
+  readonly retry?: {afterMs?: number}
 
-  constructor(kind: ErrorKind, message: string, options: {cause?: unknown; result?: Record<string, unknown>; status?: number} = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    options: {cause?: unknown; result?: Record<string, unknown>; status?: number; retry?: {afterMs?: number}} = {},
+  ) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'PluginError'
     this.kind = kind
     this.result = options.result
     this.status = options.status
+    this.retry = options.retry
   }
 
   get exitCode(): number {
@@ -68,9 +76,12 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Writes the one error line, and with DEBUG set the stack with its causes, to stderr. */
+/**
+ * Writes the one error line, and with DEBUG set the stack with its causes, to stderr. The line is
+ * made printable: it may quote a service's answer or a Page name, which must not move the cursor.
+ */
 export function writeFailure(failure: PluginError, original: unknown = failure): void {
-  process.stderr.write(`Error: ${failure.message}\n`)
+  process.stderr.write(`Error: ${printable(failure.message)}\n`)
   if (process.env.DEBUG) process.stderr.write(`${describeStack(original)}\n`)
 }
 

@@ -1,7 +1,7 @@
 // Vonage's External Accounts API (beta), the linking calls the hosted "Subscribe" page makes:
 // link, read, unlink and list Messenger accounts, and link one Messages application to one.
 import {PluginError, showInput, usageError} from './errors.js'
-import {HttpClient, type HttpSettings, objectBody} from './http.js'
+import {type HttpAnswer, HttpClient, type HttpSettings, objectBody} from './http.js'
 
 const ROOT = '/beta/chatapp-accounts'
 
@@ -29,9 +29,9 @@ export function checkPageId(id: string): string {
 export class ExternalAccounts {
   private readonly http: HttpClient
 
-  /** `authorization`: "Bearer <JWT>" (as the manual flow) or "Basic …". */
-  constructor(settings: Omit<HttpSettings, 'service'>, authorization: string) {
-    this.http = new HttpClient({...settings, headers: {authorization}, service: 'Vonage'})
+  /** `settings.authorize` makes each request's Authorization header: "Bearer <JWT>" (as the manual flow) or "Basic …". */
+  constructor(settings: Omit<HttpSettings, 'service'>) {
+    this.http = new HttpClient({...settings, service: 'Vonage'})
   }
 
   /** The account, or undefined when the Page is not linked. */
@@ -50,7 +50,8 @@ export class ExternalAccounts {
       ...(account.name === undefined ? {} : {name: account.name}),
       ...(account.applications?.length ? {applications: account.applications} : {}),
     }
-    return toAccount(objectBody(await this.http.request('POST', `${ROOT}/messenger`, {action, body}), this.http.settings, action))
+    const answer = await this.http.request('POST', `${ROOT}/messenger`, {action, body, failure: applicationRefused(account.applications ?? [])})
+    return toAccount(objectBody(answer, this.http.settings, action))
   }
 
   /** DELETE: "Unsubscribe". An account that is already gone is reported, not an error. */
@@ -62,7 +63,15 @@ export class ExternalAccounts {
   async linkApplication(pageId: string, applicationId: string): Promise<MessengerAccount> {
     const action = `linking application ${applicationId} to Page ${pageId}`
     const path = `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}/applications`
-    return toAccount(objectBody(await this.http.request('POST', path, {action, body: {application: applicationId}}), this.http.settings, action))
+    const answer = await this.http.request('POST', path, {action, body: {application: applicationId}, failure: applicationRefused([applicationId])})
+    return toAccount(objectBody(answer, this.http.settings, action))
+  }
+
+  /** Detaches the application; the Page stays linked. 'not linked' when Vonage says it was not (409). */
+  async unlinkApplication(pageId: string, applicationId: string): Promise<'unlinked' | 'not linked'> {
+    const path = `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}/applications/${encodeURIComponent(applicationId)}`
+    const answer = await this.http.request('DELETE', path, {accept: [409], action: `unlinking application ${applicationId} from Page ${pageId}`})
+    return answer.status === 409 ? 'not linked' : 'unlinked'
   }
 
   /** Every linked Messenger account, following the HAL `_links.next` chain to its end. */
@@ -87,6 +96,18 @@ export class ExternalAccounts {
 
     return accounts
   }
+}
+
+/**
+ * A 403 to a write that names an application means that application does not exist or is not a
+ * Messages application (the spec's words): a not-found, not a problem with the credentials.
+ */
+function applicationRefused(applications: string[]): ((answer: HttpAnswer) => PluginError | undefined) | undefined {
+  if (applications.length === 0) return undefined
+  return (answer) =>
+    answer.status === 403
+      ? new PluginError('not-found', `Vonage refused application ${applications.join(', ')}: it does not exist in this account or is not a Messages application (check it with the dashboard or the Applications API)`, {status: 403})
+      : undefined
 }
 
 function toAccount(body: Record<string, unknown>): MessengerAccount {

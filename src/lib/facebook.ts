@@ -1,7 +1,7 @@
 // The slice of Facebook's Graph API the linking needs: the Pages a user manages (with their Page
-// tokens), and what debug_token says about a token's expiry.
+// tokens), one Page's name, and what debug_token says about a token: its kind, its Page, its expiry.
 import {PluginError} from './errors.js'
-import {HttpClient, type HttpAnswer, objectBody, type ServiceContext} from './http.js'
+import {HttpClient, type HttpAnswer, type HttpSettings, objectBody} from './http.js'
 
 export const DEFAULT_GRAPH_HOST = 'https://graph.facebook.com'
 export const DEFAULT_GRAPH_VERSION = 'v25.0'
@@ -14,7 +14,10 @@ export interface FacebookPage {
 }
 
 export interface TokenInfo {
+  /** "USER", "PAGE", … as debug_token says; absent when it does not say. */
   type?: string
+  /** For a Page token: the id of the Page it belongs to. */
+  profile_id?: string
   is_valid: boolean
   /** Seconds since 1970; 0 means never. */
   expires_at: number
@@ -32,7 +35,7 @@ const graphError = (answer: HttpAnswer): GraphError | undefined => (answer.body 
 export class Graph {
   private readonly http: HttpClient
 
-  constructor(settings: Omit<ServiceContext, 'service'> & {version: string}) {
+  constructor(settings: Omit<HttpSettings, 'service'> & {version: string}) {
     if (!/^v\d+\.\d+$/.test(settings.version)) throw new PluginError('usage', `--graph-version must look like v25.0, not "${settings.version}"`)
     this.http = new HttpClient({...settings, host: `${settings.host}/${settings.version}`, service: 'Facebook'})
   }
@@ -61,13 +64,23 @@ export class Graph {
   async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenInfo> {
     const action = 'checking the token with debug_token'
     const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
-    const data = objectBody(answer, this.http.settings, action).data as Partial<TokenInfo> | undefined
+    const data = objectBody(answer, this.http.settings, action).data as Record<string, unknown> | undefined
+    const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined)
     return {
       data_access_expires_at: Number(data?.data_access_expires_at ?? 0),
       expires_at: Number(data?.expires_at ?? 0),
       is_valid: data?.is_valid === true,
-      type: data?.type,
+      profile_id: text(data?.profile_id),
+      type: text(data?.type),
     }
+  }
+
+  /** One Page's name, read with a token allowed to read it (its Page token, or a user token that manages it). */
+  async pageName(pageId: string, token: string, tokenName: string): Promise<string | undefined> {
+    const action = `reading the name of Page ${pageId}`
+    const answer = await this.request('GET', `/${encodeURIComponent(pageId)}`, token, tokenName, action, {fields: 'id,name'})
+    const body = objectBody(answer, this.http.settings, action)
+    return String(body.id) === pageId && typeof body.name === 'string' && body.name.trim() !== '' ? body.name : undefined
   }
 
   private request(method: string, path: string, token: string, tokenName: string, action: string, query?: Record<string, string>) {
@@ -80,14 +93,13 @@ export class Graph {
         }
 
         if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
-          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {status: answer.status})
+          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {retry: {}, status: answer.status})
         }
 
         return undefined
       },
       headers: {authorization: `Bearer ${token}`},
       query,
-      retryable: (answer) => RATE_LIMIT_CODES.has(graphError(answer)?.code ?? -1),
     })
   }
 }

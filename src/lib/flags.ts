@@ -13,7 +13,7 @@ export const vonageFlags = {
   'api-host': Flags.string({default: DEFAULT_API_HOST, description: 'Vonage API base URL', env: 'VONAGE_API_HOST', helpGroup: VONAGE}),
   'api-key': Flags.string({description: 'Vonage API key (default: VONAGE_API_KEY, NEXMO_API_KEY, .nexmorc or @vonage/cli config)', helpGroup: VONAGE}),
   'api-secret': Flags.string({description: 'Vonage API secret (prefer VONAGE_API_SECRET: flags end up in shell history)', helpGroup: VONAGE}),
-  timeout: Flags.integer({default: DEFAULT_TIMEOUT_MS / 1000, description: 'seconds to wait for each answer', helpGroup: VONAGE, min: 1}),
+  timeout: Flags.integer({default: DEFAULT_TIMEOUT_MS / 1000, description: 'seconds to wait for each answer', helpGroup: VONAGE, max: 3600, min: 1}),
 }
 
 export interface VonageFlagValues {
@@ -25,7 +25,15 @@ export interface VonageFlagValues {
 
 /** Where Vonage is and how long to wait for it, from the shared flags: every Vonage client uses this. */
 export function vonageEndpoint(flags: Pick<VonageFlagValues, 'api-host' | 'timeout'>): {host: string; timeoutMs: number} {
-  return {host: baseUrl(flags['api-host'], '--api-host (VONAGE_API_HOST)'), timeoutMs: flags.timeout * 1000}
+  return {host: baseUrl(hostSetting(flags['api-host'], 'VONAGE_API_HOST', DEFAULT_API_HOST), '--api-host (VONAGE_API_HOST)'), timeoutMs: flags.timeout * 1000}
+}
+
+/**
+ * oclif reads an empty environment variable as unset and falls back to the default, which here is
+ * production: an empty VONAGE_API_HOST (a CI secret that did not resolve) must be an error instead.
+ */
+function hostSetting(value: string, envName: string, fallback: string): string {
+  return value === fallback && process.env[envName] !== undefined && process.env[envName]!.trim() === '' ? '' : value
 }
 
 /** A Vonage client from the shared flags, with credentials from the resolver. */
@@ -59,11 +67,17 @@ export const graphFlags = {
 /** Which Page: --page-id with its token, or --user-token with --page (or a prompt). */
 export const pageFlags = {
   ...graphFlags,
-  page: Flags.string({description: 'with --user-token: the Page, by id or name (at a terminal, a list to pick from otherwise)', helpGroup: FACEBOOK}),
-  'page-id': Flags.string({description: 'the Facebook Page id', helpGroup: FACEBOOK}),
+  page: Flags.string({
+    description:
+      "with --user-token: the Page by id or name (case, spaces around and Unicode form ignored; an exact-case match wins). A value that is one Page's id and another's name is refused: say id:VALUE or name:VALUE. Without it: a list at a terminal",
+    exclusive: ['page-id'], // one side is enough: oclif then names the pair once, not twice
+    helpGroup: FACEBOOK,
+  }),
+  'page-id': Flags.string({description: 'the Facebook Page id (with its Page token; its name is looked up with that token)', helpGroup: FACEBOOK}),
   'page-token': Flags.string({description: 'the Page token for --page-id; "-" reads it from stdin (prefer FACEBOOK_PAGE_TOKEN)', env: 'FACEBOOK_PAGE_TOKEN', helpGroup: FACEBOOK}),
 }
 
 export function connectGraph(flags: {'graph-host': string; 'graph-version': string; timeout: number}): Graph {
-  return new Graph({host: baseUrl(flags['graph-host'], '--graph-host (FACEBOOK_GRAPH_HOST)'), timeoutMs: flags.timeout * 1000, version: flags['graph-version']})
+  const host = baseUrl(hostSetting(flags['graph-host'], 'FACEBOOK_GRAPH_HOST', DEFAULT_GRAPH_HOST), '--graph-host (FACEBOOK_GRAPH_HOST)')
+  return new Graph({host, timeoutMs: flags.timeout * 1000, version: flags['graph-version']})
 }

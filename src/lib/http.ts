@@ -1,6 +1,7 @@
 // Turning what a remote service did into the plugin's typed errors, the same way for every
 // service: HTTP statuses by class, and network failures (refused, reset, timed out) by cause.
-import {type ErrorKind, PluginError} from './errors.js'
+import {type ErrorKind, PluginError, showInput} from './errors.js'
+import {formatDuration, formatTime} from './output.js'
 
 export interface ServiceContext {
   /** "Vonage", "Facebook": who answered, for messages. */
@@ -31,16 +32,22 @@ export function describeErrorBody(text: string): string | undefined {
   return detail === '' && paramText === '' ? undefined : `${detail}${paramText}`
 }
 
-/** An error for a non-2xx answer; `action` says what was being done ("creating the application"). */
-export function errorFromStatus(status: number, bodyText: string, context: ServiceContext, action: string): PluginError {
+/**
+ * An error for a non-2xx answer; `action` says what was being done ("creating the application").
+ * 5xx and 429 answers are marked retryable (with the wait Retry-After asks for), for idempotent calls.
+ */
+export function errorFromStatus(status: number, bodyText: string, context: ServiceContext, action: string, retryAfter?: string | null): PluginError {
   const said = describeErrorBody(bodyText)
   const answer = said ? `${status} (${said})` : `${status}`
   const error = (kind: ErrorKind, message: string) => new PluginError(kind, message, {status})
   if (status === 401 || status === 403) return error('auth', `${context.service} refused ${action}: ${answer}`)
   if (status === 404) return error('not-found', `${context.service} found nothing for ${action}: ${answer}`)
   if (status === 409) return error('conflict', `${context.service} refused ${action} because of the current state: ${answer}`)
-  if (status === 429) return error('remote', `${context.service} is rate-limiting ${action}: ${answer}; try again later`)
-  if (status >= 500) return error('remote', `${context.service} failed while ${action}: ${answer}; try again later`)
+  if (status === 429) {
+    return new PluginError('remote', `${context.service} is rate-limiting ${action}: ${answer}; try again later`, {retry: {afterMs: retryAfterMs(retryAfter ?? null)}, status})
+  }
+
+  if (status >= 500) return new PluginError('remote', `${context.service} failed while ${action}: ${answer}; try again later`, {retry: {}, status})
   return error('remote', `${context.service} rejected ${action}: ${answer}`)
 }
 
@@ -64,7 +71,7 @@ export function errorFromNetwork(error: unknown, context: ServiceContext, action
     what = `cannot reach ${context.host}: ${reason}`
   }
 
-  return new PluginError('network', `${what} while ${action}; check the network and try again`, {cause: error})
+  return new PluginError('network', `${what} while ${action}; check the network and try again`, {cause: error, retry: {}})
 }
 
 /** The system error code of a network failure, wherever fetch implementations put it. */
@@ -83,16 +90,26 @@ export function isAmbiguous(error: unknown): boolean {
   return (error.status ?? 0) >= 500
 }
 
-/** Reads a base URL setting (flag or env), refusing anything that is not http(s). */
+/**
+ * Reads a base URL setting (flag or env), refusing anything that is not a plain http(s) URL. An
+ * empty value is an error, not "production"; a URL with a user name or password is refused without
+ * being repeated (it would put the password in the message).
+ */
 export function baseUrl(value: string, name: string): string {
+  if (value.trim() === '') throw new PluginError('usage', `${name} is empty; give a URL such as https://api.nexmo.com, or unset it to use the default`)
   let url: URL
   try {
-    url = new URL(value)
+    url = new URL(value.trim())
   } catch {
-    throw new PluginError('usage', `${name} must be a URL such as https://api.nexmo.com, not "${value}"`)
+    throw new PluginError('usage', `${name} must be a URL such as https://api.nexmo.com, not ${showInput(value)}`)
   }
 
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not "${value}"`)
+  if (url.username !== '' || url.password !== '') {
+    throw new PluginError('usage', `${name} must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)`)
+  }
+
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not ${showInput(url.protocol)}`)
+  if (url.search !== '' || url.hash !== '') throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
   return url.toString().replace(/\/+$/, '')
 }
 
@@ -111,66 +128,139 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>
   /** Statuses that are answers, not errors (e.g. 404 when asking whether something exists). */
   accept?: number[]
-  /** Extra test for a retryable answer (Graph's rate-limit codes come as 400s). */
-  retryable?: (answer: HttpAnswer) => boolean
-  /** Turns a failed answer into an error; defaults to errorFromStatus. */
+  /** Turns a failed answer into an error (mark it `retry` when sending again may help); defaults to errorFromStatus. */
   failure?: (answer: HttpAnswer, text: string) => PluginError | undefined
 }
 
-export interface HttpSettings extends ServiceContext {
-  headers?: Record<string, string>
-  /** Attempts for idempotent requests (GET, DELETE), the first included. */
+/** How idempotent calls are repeated: the same policy for every service and every client (fetch or SDK). */
+export interface RetryPolicy {
+  /** Attempts, the first included. */
   attempts?: number
   backoffMs?: number
   /** The longest Retry-After honoured; a longer one fails at once, saying when to try again. */
   maxRetryAfterMs?: number
+  /** Waits between attempts; tests pass a fake so that no test waits for real seconds. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+export interface HttpSettings extends ServiceContext, RetryPolicy {
+  headers?: Record<string, string>
+  /** The Authorization header, made anew for every request (a JWT is signed per request, so none outlives its use). */
+  authorize?: (clock: ServiceClock) => Promise<string>
+  /** The service's idea of the time, kept from its Date headers (shared by the clients of one service). */
+  clock?: ServiceClock
 }
 
 const IDEMPOTENT = new Set(['DELETE', 'GET'])
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
- * A JSON client for one service. GET and DELETE are retried on 5xx, 429 (honouring Retry-After),
- * timeouts and resets with capped exponential backoff; POST and PATCH never are, because only
- * the caller can tell, by reading the state back, whether a failed one took effect.
+ * Runs `work` again while it fails with an error marked `retry` (5xx, 429, no answer), honouring
+ * Retry-After, with capped exponential backoff, up to the policy's attempts. Only for calls that
+ * are safe to repeat: reads, and deletes (a repeated delete of something gone is a 404 "missing").
+ */
+export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>): Promise<T> {
+  const attempts = policy.attempts ?? 4
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts) throw error
+      const wait = error.retry.afterMs ?? backoff(policy, attempt)
+      if (wait > (policy.maxRetryAfterMs ?? 60_000)) throw tooLongToWait(error, wait)
+      await (policy.sleep ?? realSleep)(wait)
+    }
+  }
+}
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+  const base = policy.backoffMs ?? 250
+  return Math.min(4000, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4)
+}
+
+/** The service asked to wait longer than a command waits: say until when. */
+function tooLongToWait(error: PluginError, waitMs: number): PluginError {
+  const seconds = Math.ceil(waitMs / 1000)
+  const until = formatTime(Math.floor(Date.now() / 1000) + seconds)
+  const message = `${error.message.replace(/; try again later$/, '')}; it asks to wait ${formatDuration(seconds)}: try again after ${until}`
+  return new PluginError(error.kind, message, {cause: error, status: error.status})
+}
+
+/**
+ * The time as a service sees it. Vonage judges a JWT's iat and exp by its own clock, so tokens are
+ * signed with the local time corrected by the skew its Date headers show; a 401 that comes with a
+ * newly seen skew is worth one more try with a token signed for the service's time.
+ */
+export class ServiceClock {
+  private skew = 0
+
+  constructor(private readonly local: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  /** Seconds since 1970, by the service's clock as last seen. */
+  now(): number {
+    return this.local() + this.skew
+  }
+
+  /** Learns the skew from a Date header; true when it changed. Differences of a few seconds are latency and rounding. */
+  observe(date: string | null): boolean {
+    const seen = date === null ? Number.NaN : Date.parse(date)
+    if (Number.isNaN(seen)) return false
+    const measured = Math.round(seen / 1000) - this.local()
+    const skew = Math.abs(measured) <= 5 ? 0 : measured
+    if (skew === this.skew) return false
+    this.skew = skew
+    return true
+  }
+}
+
+/**
+ * A JSON client for one service. GET and DELETE go through withRetries; POST and PATCH are sent
+ * once, because only the caller can tell, by reading the state back, whether a failed one took
+ * effect. The one exception is a 401 that shows our clock was off: nothing was done, so the request
+ * is signed again for the service's time and sent once more.
  */
 export class HttpClient {
-  constructor(readonly settings: HttpSettings) {}
+  private readonly clock: ServiceClock
+
+  constructor(readonly settings: HttpSettings) {
+    this.clock = settings.clock ?? new ServiceClock()
+  }
 
   async request<T>(method: string, path: string, options: RequestOptions): Promise<HttpAnswer<T>> {
     const url = new URL(path.startsWith('http') ? path : `${this.settings.host}${path}`)
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
-    const attempts = IDEMPOTENT.has(method) ? (this.settings.attempts ?? 4) : 1
-    for (let attempt = 1; ; attempt += 1) {
+    const once = () => this.once<T>(method, url, options)
+    return IDEMPOTENT.has(method) ? withRetries(this.settings, once) : withRetries({...this.settings, attempts: 1}, once)
+  }
+
+  private async once<T>(method: string, url: URL, options: RequestOptions): Promise<HttpAnswer<T>> {
+    for (let resigned = false; ; resigned = true) {
       let sent: {answer: HttpAnswer; text: string}
       try {
         sent = await this.send(method, url, options)
       } catch (error) {
-        const failure = errorFromNetwork(error, this.settings, options.action)
-        if (attempt >= attempts) throw failure
-        await sleep(this.backoff(attempt))
-        continue
+        throw errorFromNetwork(error, this.settings, options.action)
       }
 
       const {answer, text} = sent
       if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer as HttpAnswer<T>
-      const retryable = answer.status >= 500 || answer.status === 429 || (options.retryable?.(answer) ?? false)
-      const failure = options.failure?.(answer, text) ?? errorFromStatus(answer.status, text, this.settings, options.action)
-      if (!retryable || attempt >= attempts) throw failure
-      const wait = retryAfterMs(answer.headers.get('retry-after')) ?? this.backoff(attempt)
-      if (wait > (this.settings.maxRetryAfterMs ?? 60_000)) throw failure
-      await sleep(wait)
+      const clockWasOff = answer.status === 401 && this.settings.authorize !== undefined && this.clock.observe(answer.headers.get('date'))
+      if (clockWasOff && !resigned) continue
+      throw options.failure?.(answer, text) ?? errorFromStatus(answer.status, text, this.settings, options.action, answer.headers.get('retry-after'))
     }
   }
 
   private async send(method: string, url: URL, {body, headers}: RequestOptions): Promise<{answer: HttpAnswer; text: string}> {
+    const {authorize} = this.settings
+    const authorization: Record<string, string> = authorize ? {authorization: await authorize(this.clock)} : {}
     const response = await fetch(url, {
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'}), ...this.settings.headers, ...headers},
+      headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'}), ...this.settings.headers, ...authorization, ...headers},
       method,
       signal: AbortSignal.timeout(this.settings.timeoutMs),
     })
     const text = await response.text()
+    if (response.ok) this.clock.observe(response.headers.get('date'))
     // Paths only: queries can carry tokens (Graph's paging links do).
     if (process.env.DEBUG) process.stderr.write(`${method} ${url.origin}${url.pathname} -> ${response.status}\n`)
     let parsed: unknown = text
@@ -183,11 +273,6 @@ export class HttpClient {
     }
 
     return {answer: {body: parsed, headers: response.headers, status: response.status}, text}
-  }
-
-  private backoff(attempt: number): number {
-    const base = this.settings.backoffMs ?? 250
-    return Math.min(4000, base * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4)
   }
 }
 

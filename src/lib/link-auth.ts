@@ -1,14 +1,18 @@
 // How the linking calls authenticate, in order of preference: a JWT the user gives; one signed
 // here from --app-id and its private key; or, with only API credentials, a temporary application
 // whose key never leaves memory and which is deleted again however the command ends. The plan is
-// made (and every local mistake refused) before any request is sent.
+// made (and every local mistake refused) before any request is sent; tokens signed here are
+// signed anew for every request.
+import type {KeyObject} from 'node:crypto'
+
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
 import {PluginError, usageError} from './errors.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
 import {decodeJwt, signJwt, timeClaimsProblem} from './jwt.js'
-import {type KeyText, parsePrivateKey, readKeyText} from './keys.js'
+import {parsePrivateKey, readKeyText} from './keys.js'
+import {type HttpSettings, ServiceClock} from './http.js'
 import {formatRelative} from './output.js'
 import {createTempApplication, DEFAULT_WEBHOOKS, tempApplicationName} from './temp-app.js'
 
@@ -22,11 +26,14 @@ export interface LinkAuthFlags extends VonageFlagValues {
 }
 
 /** How the linking calls will authenticate, decided (and checked) before any request is sent. */
-export type LinkAuthPlan = {mode: 'jwt' | 'application key'; authorization: string} | {mode: 'temporary application'}
+export type LinkAuthPlan =
+  | {mode: 'jwt'; authorization: string}
+  | {mode: 'application key'; applicationId: string; key: KeyObject}
+  | {mode: 'temporary application'}
 
 /**
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,
- * a JWT given together with --app-id, an unreadable private key. Signs the JWT for --app-id.
+ * a JWT given together with --app-id, an unreadable private key.
  */
 export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.now() / 1000)): Promise<LinkAuthPlan> {
   if (flags.jwt !== undefined) {
@@ -36,25 +43,30 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
 
   if (flags['app-id'] !== undefined) {
     const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', source: '--private-key', what: 'private key'})
-    return {authorization: await bearerFor(flags['app-id'], key, now), mode: 'application key'}
+    return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
   }
 
   return {mode: 'temporary application'}
 }
 
-/** The Authorization header the plan gives; in auto mode, after making the temporary application. */
-async function authorize(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cleanup): Promise<string> {
-  if (plan.mode !== 'temporary application') return plan.authorization
+type Authorize = NonNullable<HttpSettings['authorize']>
+
+/** How each request is authorized; in auto mode, after making the temporary application. */
+async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cleanup): Promise<Authorize> {
+  if (plan.mode === 'jwt') return async () => plan.authorization
+  if (plan.mode === 'application key') return signer(plan.applicationId, plan.key)
   // Auto mode: the manual flow's "Delete Me Later" application, deleted again this time.
   const client = await connectVonage(flags)
-  const application = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS)
-  cleanup.add(`delete temporary application ${application.id} (run app:temp:delete ${application.id})`, () => client.deleteApplication(application.id))
-  return bearerFor(application.id, {origin: 'the temporary application key', text: application.privateKey})
+  const {application} = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS, cleanup)
+  return signer(application.id, parsePrivateKey({origin: 'the temporary application key', text: application.privateKey}))
 }
 
-/** "Bearer <JWT>": a fresh 15-minute token for the application, signed with its private key. */
-async function bearerFor(applicationId: string, key: KeyText, now?: number): Promise<string> {
-  return `Bearer ${await signJwt(parsePrivateKey(key), buildClaims({appId: applicationId, now}))}`
+/**
+ * Signs a fresh 15-minute JWT for every request, by the service's clock: no request, and no undo
+ * run long after the first one, ever carries a token that has aged or was signed by a wrong clock.
+ */
+function signer(applicationId: string, key: KeyObject): Authorize {
+  return async (clock) => `Bearer ${await signJwt(key, buildClaims({appId: applicationId, now: clock.now()}))}`
 }
 
 /** The token, trimmed, if it is a JWT that stays valid for at least another minute. */
@@ -77,5 +89,5 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
 
 /** The External Accounts client, authenticated as planned. */
 export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup): Promise<ExternalAccounts> {
-  return new ExternalAccounts(vonageEndpoint(flags), await authorize(plan, flags, cleanup))
+  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup), clock: new ServiceClock()})
 }

@@ -55,7 +55,10 @@ export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, opt
   const {account, existed} = await createOrReadBack(accounts, spec)
   if (options.application && !account.applications.includes(options.application)) {
     if (account.applications.length > 0) {
-      throw new PluginError('conflict', `Page ${page.id} is linked, but to application ${account.applications[0]}; unlink that first (a Page takes one application)`)
+      throw new PluginError(
+        'conflict',
+        `Page ${page.id} is linked, but to application ${account.applications[0]} (a Page takes one); detach it with messenger:unlink --page-id ${page.id} --application ${account.applications[0]}, then link again`,
+      )
     }
 
     await accounts.linkApplication(page.id, options.application)
@@ -100,7 +103,9 @@ export async function relinkPage(
 ): Promise<RelinkResult> {
   // --all has just listed the accounts: no need to read each one again.
   const previous = options.previous ?? (await accounts.get(page.id))
-  if (!previous) throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link`)
+  if (!previous) {
+    throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
+  }
   options.cleanup.checkpoint()
   const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
   const undo = options.cleanup.add(`restore the previous link of Page ${page.id} (finish with: ${finishCommand(options.bin, spec)})`, () => restore(accounts, previous))
@@ -168,6 +173,22 @@ export async function listAccounts(accounts: ExternalAccounts, expiry: {graph: G
     const daysLeft = ends.length === 0 ? undefined : Math.floor((Math.min(...ends) - expiry.now) / 86_400)
     return {...publicAccount(account), data_access_expires_at: info.data_access_expires_at, days_left: daysLeft, expires_at: info.expires_at, token_valid: info.is_valid}
   })
+}
+
+/** Detaches `applicationId` from a linked Page, which stays linked; the account as it now is. */
+export async function unlinkApplication(accounts: ExternalAccounts, linked: PublicAccount, applicationId: string): Promise<PublicAccount> {
+  if (!linked.applications.includes(applicationId)) {
+    const has = linked.applications.length === 0 ? 'it has none' : `it has ${linked.applications.join(', ')}`
+    throw new PluginError('not-found', `application ${applicationId} is not linked to Page ${linked.external_id} (${has}); nothing changed`)
+  }
+
+  if ((await accounts.unlinkApplication(linked.external_id, applicationId)) === 'not linked') {
+    // a 409 after a retry is the first attempt's success; read back to tell
+    const now = await accounts.get(linked.external_id)
+    if (now?.applications.includes(applicationId)) throw new PluginError('conflict', `Vonage refused to unlink application ${applicationId} from Page ${linked.external_id}`)
+  }
+
+  return {...linked, applications: linked.applications.filter((id) => id !== applicationId)}
 }
 
 /** Reads the account (so an unknown Page is a clear not-found), then unlinks it. */

@@ -1,4 +1,6 @@
 // Small formatting helpers shared by the commands' human-readable output.
+import stringWidth from 'string-width'
+
 import {type JwtReport, type SignatureCheck, timeClaimsProblem} from './jwt.js'
 
 /** "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. */
@@ -71,11 +73,20 @@ function describeSignature(signature: SignatureCheck, keyOrigin?: string): strin
   return 'not checked (pass --public-key or --private-key to check it)'
 }
 
-/** Columns padded to their widest cell; the header row first. */
+import {printable} from './printable.js'
+
+export {printable}
+
+/** Terminal columns a printable text takes: CJK and most emoji take two, combining marks none. */
+export const displayWidth = (text: string): number => stringWidth(text)
+
+/** Columns padded to their widest cell in terminal columns, cells made printable; the header row first. */
 export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)))
-  return [header, ...rows].map((row) => row.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd()).join('\n')
+  const cells = [header, ...rows].map((row) => header.map((_, column) => printable(row[column] ?? '')))
+  const widths = header.map((_, column) => Math.max(...cells.map((row) => displayWidth(row[column]))))
+  const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell))
+  return cells.map((row) => row.map(pad).join('  ').trimEnd()).join('\n')
 }
 
-/** "Pizza Place (101)", or "Page 101" when the name is unknown. */
-export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${page.name} (${page.id})` : `Page ${page.id}`)
+/** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable. */
+export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${printable(page.name)} (${page.id})` : `Page ${page.id}`)

@@ -3,7 +3,7 @@
 // looked up by its unique name after a failure that may or may not have created it.
 import {randomBytes} from 'node:crypto'
 
-import {mapLimit} from './cleanup.js'
+import {type Cleanup, mapLimit} from './cleanup.js'
 import {messageOf, PluginError} from './errors.js'
 import {checkCanWrite, writeSecretFile} from './files.js'
 import {isAmbiguous} from './http.js'
@@ -21,26 +21,49 @@ export function tempApplicationName(now = new Date()): string {
   return `${TEMP_PREFIX}${stamp}-${randomBytes(2).toString('hex')}`
 }
 
-/** Creates the application; after an ambiguous failure, removes it if it was created after all. */
-export async function createTempApplication(client: VonageApplications, name: string, urls: WebhookUrls): Promise<CreatedApplication> {
+/**
+ * Creates the application with `cleanup` aware of it from before the request is sent: whatever
+ * ends the command early — an interruption, a failure of a later step — deletes it again, looked up
+ * by its unique name when its id never arrived. After an ambiguous failure of the create call
+ * itself, it is looked up at once. `keep()` withdraws the deletion once the application is wanted.
+ */
+export async function createTempApplication(
+  client: VonageApplications,
+  name: string,
+  urls: WebhookUrls,
+  cleanup: Cleanup,
+): Promise<{application: CreatedApplication; keep: () => void}> {
+  const byName = cleanup.add(
+    `delete the application named ${name}, if it was created`,
+    async () => ((await removeByName(client, name)) ? `application ${name} had been created; it was deleted again` : `no application ${name} was created`),
+    {manual: 'app:temp:delete --all'},
+  )
+  let application: CreatedApplication
   try {
-    return await client.createMessagesApplication(name, urls)
+    application = await client.createMessagesApplication(name, urls)
   } catch (error) {
+    byName()
     if (!isAmbiguous(error)) throw error
-    const leftover = await removeByName(client, name)
-    const note = leftover ?? `if an application named ${name} shows up later, app:temp:delete --all removes it`
+    const note = await removeByName(client, name).then(
+      (removed) => (removed ? 'it had been created anyway and was deleted again' : 'it was not created'),
+      () => `if an application named ${name} shows up later, app:temp:delete --all removes it`,
+    )
     throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {cause: error, status: (error as PluginError).status})
   }
+
+  byName()
+  const keep = cleanup.add(`delete temporary application ${application.id}`, async () => void (await client.deleteApplication(application.id)), {
+    done: `temporary application ${application.id} deleted`,
+    manual: `app:temp:delete ${application.id}`,
+  })
+  return {application, keep}
 }
 
-async function removeByName(client: VonageApplications, name: string): Promise<string | undefined> {
-  try {
-    const matches = (await client.listApplications()).filter((application) => application.name === name)
-    for (const application of matches) await client.deleteApplication(application.id)
-    return matches.length > 0 ? `it had been created anyway and was deleted again` : undefined
-  } catch {
-    return undefined
-  }
+/** Deletes every application with this exact name; true when there was one. */
+async function removeByName(client: VonageApplications, name: string): Promise<boolean> {
+  const matches = (await client.listApplications()).filter((application) => application.name === name)
+  for (const application of matches) await client.deleteApplication(application.id)
+  return matches.length > 0
 }
 
 export interface TempAppWithKey {
@@ -50,14 +73,21 @@ export interface TempAppWithKey {
   urls?: WebhookUrls
 }
 
-/** app:temp: the application plus its private key on disk (0600, atomic), or neither. */
-export async function createTempApplicationWithKey(client: VonageApplications, options: TempAppWithKey): Promise<CreatedApplication> {
+/**
+ * app:temp: the application plus its private key on disk (0600, atomic), or neither. The key is
+ * written and the application kept in one step with no checkpoint between them, so an interruption
+ * either deletes the application before its key is written or finds both done.
+ */
+export async function createTempApplicationWithKey(client: VonageApplications, options: TempAppWithKey, cleanup: Cleanup): Promise<CreatedApplication> {
   const what = 'private key'
   await checkCanWrite(options.keyfile, {force: options.force, what})
-  const application = await createTempApplication(client, options.name, options.urls ?? DEFAULT_WEBHOOKS)
+  cleanup.checkpoint()
+  const {application, keep} = await createTempApplication(client, options.name, options.urls ?? DEFAULT_WEBHOOKS, cleanup)
+  cleanup.checkpoint()
   try {
     await writeSecretFile(options.keyfile, application.privateKey, {force: options.force, what})
   } catch (error) {
+    keep()
     const undone = await client.deleteApplication(application.id).then(
       () => `application ${application.id} was deleted again`,
       (deleteError) => `application ${application.id} could not be deleted either (${messageOf(deleteError)}): run app:temp:delete ${application.id}`,
@@ -65,6 +95,7 @@ export async function createTempApplicationWithKey(client: VonageApplications, o
     throw new PluginError((error as PluginError).kind ?? 'internal', `${messageOf(error)}; ${undone}`, {cause: error})
   }
 
+  keep()
   return application
 }
 

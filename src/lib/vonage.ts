@@ -6,7 +6,7 @@ import {createRequire} from 'node:module'
 
 import type {Credentials} from './credentials.js'
 import {PluginError, showInput, usageError} from './errors.js'
-import {errorFromNetwork, errorFromStatus, type ServiceContext} from './http.js'
+import {errorFromNetwork, errorFromStatus, isAmbiguous, type RetryPolicy, type ServiceContext, withRetries} from './http.js'
 
 export const DEFAULT_API_HOST = 'https://api.nexmo.com'
 
@@ -31,6 +31,8 @@ export interface VonageSettings {
   credentials: Credentials
   apiHost: string
   timeoutMs: number
+  /** How reads and deletes are repeated; the same policy as every other idempotent call. */
+  retry?: RetryPolicy
 }
 
 /** Application ids are UUIDs; anything with other characters would change the request's path. */
@@ -64,6 +66,7 @@ export class VonageApplications {
     private readonly sdk: Applications,
     private readonly context: ServiceContext,
     private readonly credentialsSource: string,
+    private readonly retry: RetryPolicy,
   ) {}
 
   static async connect(settings: VonageSettings): Promise<VonageApplications> {
@@ -71,7 +74,7 @@ export class VonageApplications {
     const {Applications} = await import('@vonage/applications')
     const {apiKey, apiSecret, source} = settings.credentials
     const sdk = new Applications({apiKey, apiSecret}, {apiHost: settings.apiHost, timeout: settings.timeoutMs})
-    return new VonageApplications(sdk, {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs}, source)
+    return new VonageApplications(sdk, {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs}, source, settings.retry ?? {})
   }
 
   async createMessagesApplication(name: string, urls: WebhookUrls): Promise<CreatedApplication> {
@@ -91,27 +94,55 @@ export class VonageApplications {
     return {id: created.id!, messages: true, name: created.name, privateKey}
   }
 
+  /** Every application of the account; the whole listing is read again if a page fails. */
   async listApplications(): Promise<ApplicationSummary[]> {
-    return this.call('listing the applications', async () => {
+    return this.idempotent('listing the applications', async () => {
       const all: ApplicationSummary[] = []
-      for await (const application of this.sdk.listAllApplications({pageSize: 100})) {
-        all.push({id: application.id!, messages: Boolean(application.capabilities?.messages), name: application.name})
-      }
-
+      for await (const application of this.sdk.listAllApplications({pageSize: 100})) all.push(summary(application))
       return all
     })
   }
 
-  /** Deletes an application; one that is already gone is reported, not an error. */
-  async deleteApplication(id: string): Promise<'deleted' | 'missing'> {
+  /** The application, or undefined when there is none with this id. */
+  async getApplication(id: string): Promise<ApplicationSummary | undefined> {
     checkApplicationId(id)
     try {
-      await this.call(`deleting application ${id}`, () => this.sdk.deleteApplication(id))
-      return 'deleted'
+      return summary(await this.idempotent(`reading application ${id}`, () => this.sdk.getApplication(id)))
     } catch (error) {
-      if (error instanceof PluginError && error.kind === 'not-found') return 'missing'
+      if (error instanceof PluginError && error.kind === 'not-found') return undefined
       throw error
     }
+  }
+
+  /**
+   * Deletes an application; one that is already gone is reported, not an error. A DELETE that
+   * failed in a way that may hide a success (a 5xx, a timeout, a reset) is repeated, and if it still
+   * fails the application is looked up: gone means deleted.
+   */
+  async deleteApplication(id: string): Promise<'deleted' | 'missing'> {
+    checkApplicationId(id)
+    let unsure = false
+    try {
+      await this.idempotent(`deleting application ${id}`, () =>
+        this.sdk.deleteApplication(id).catch((error: unknown) => {
+          const status = (error as {response?: {status?: number}}).response?.status
+          unsure ||= status === undefined || status >= 500
+          throw error
+        }),
+      )
+      return 'deleted'
+    } catch (error) {
+      // a 404 after an attempt that may have worked is that attempt's success
+      if (error instanceof PluginError && error.kind === 'not-found') return unsure ? 'deleted' : 'missing'
+      if (!isAmbiguous(error)) throw error
+      const still = await this.getApplication(id).catch(() => 'unknown' as const)
+      if (still === undefined) return 'deleted'
+      throw error
+    }
+  }
+
+  private idempotent<T>(action: string, work: () => Promise<T>): Promise<T> {
+    return withRetries(this.retry, () => this.call(action, work))
   }
 
   private async call<T>(action: string, work: () => Promise<T>): Promise<T> {
@@ -123,11 +154,11 @@ export class VonageApplications {
   }
 
   private async translate(error: unknown, action: string): Promise<unknown> {
-    const response = (error as {response?: {status?: number; text?: () => Promise<string>}}).response
+    const response = (error as {response?: {status?: number; text?: () => Promise<string>; headers?: Headers}}).response
     // The SDK's VetchError carries the fetch Response (its body unread); it does not set `name`.
     if (typeof response?.status === 'number') {
       const body = (await response.text?.().catch(() => '')) ?? ''
-      const failure = errorFromStatus(response.status, body, this.context, action)
+      const failure = errorFromStatus(response.status, body, this.context, action, response.headers?.get?.('retry-after'))
       if (failure.kind !== 'auth') return failure
       return new PluginError('auth', `${failure.message}; check the API key and secret (taken from ${this.credentialsSource})`, {cause: error, status: response.status})
     }
@@ -136,4 +167,8 @@ export class VonageApplications {
     if (name === 'AbortError' || name === 'FetchError' || (error as {code?: string})?.code) return errorFromNetwork(error, this.context, action)
     return error
   }
+}
+
+function summary(application: {id?: string; name: string; capabilities?: {messages?: unknown}}): ApplicationSummary {
+  return {id: application.id!, messages: Boolean(application.capabilities?.messages), name: application.name}
 }

@@ -3,12 +3,12 @@
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {BIN, cleanEnv, cli, ROOT, sh} from '../helpers/cli.js'
-import {bearer, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {runCli} from '../helpers/isolated.js'
+import {bearer, heldDuring, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 interface State {
   accounts: Array<{external_id: string; access_token: string; name?: string; applications: string[]}>
@@ -51,6 +51,12 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     expect(after.applications.filter((app) => app.name.startsWith('messenger-link-temp-')), 'temporary applications left behind').to.deep.equal([])
   })
 
+  // One HOME for the tests below that pass it (cli() makes a new one otherwise); tempDir removes it.
+  let home: string
+  before(() => {
+    home = tempDir('e2e-home')
+  })
+
   const link = (pageId: string, extra: string[] = [], more: Record<string, string> = {}) =>
     cli(['messenger:link', '--page-id', pageId, ...extra], {env: {...env, FACEBOOK_PAGE_TOKEN: tokens[pageId], ...more}})
 
@@ -59,11 +65,50 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const {code, stderr, stdout} = await link('101')
       expect(code, stderr).to.equal(0)
       expect(stdout).to.equal('101\n')
-      expect(stderr).to.equal('Linked Page 101.\n')
+      expect(stderr).to.equal('Linked Pizza Place (101).\n')
       const [account] = (await state()).accounts
       expect(account).to.deep.include({access_token: tokens['101'], external_id: '101'})
       const vonage = (await vonageRequests()).map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
       expect(vonage).to.deep.equal(['POST /v2/applications', 'POST /beta/chatapp-accounts/messenger', 'GET /beta/chatapp-accounts/messenger/101', 'DELETE /v2/applications/ID'])
+    })
+
+    it('#11.low a Page linked by --page-id is named after the Page, read with its Page token; without that name when the read fails', async () => {
+      const {code, stderr} = await link('101', [], {HOME: home})
+      expect(code, stderr).to.equal(0)
+      expect((await state()).accounts[0]).to.include({external_id: '101', name: 'Pizza Place'})
+      const graph = (await state()).log.filter((entry) => entry.path.startsWith('/v25.0/')).map((entry) => `${entry.method} ${entry.path}`)
+      expect(graph).to.deep.equal(['GET /v25.0/101', 'GET /v25.0/debug_token'])
+      await sandbox.fault({body: {error: {code: 100, message: 'Unsupported get request.', type: 'GraphMethodException'}}, method: 'GET', path: '/v25.0/102', status: 400})
+      const unnamed = await link('102', [], {HOME: home})
+      expect(unnamed.code, unnamed.stderr).to.equal(0)
+      expect(unnamed.stderr).to.equal('Linked Page 102.\n')
+      expect((await state()).accounts.find((account) => account.external_id === '102')).not.to.have.property('name')
+    })
+
+    it('#12 another Page\'s token, or a user token given as the Page token: exit 2 before any request to Vonage, naming no token', async () => {
+      // Another Page's token cannot read this Page's name; the user token can.
+      for (const [token, problem] of [
+        [tokens['102'], 'Page 101 belongs to another Page (102)'],
+        ['USER-TOKEN', 'Pizza Place (101) is a USER token, not a Page token'],
+      ]) {
+        const before = (await state()).log.length
+        const {code, stderr, stdout} = await link('101', [], {FACEBOOK_PAGE_TOKEN: token, HOME: home})
+        expect(code, stderr).to.equal(2)
+        expect(stdout).to.equal('')
+        expect(stderr).to.match(new RegExp(`^Error: Facebook says the token given as the Page token of ${problem.replace(/[()]/g, '\\$&')}; give that Page's own token`))
+        expect(stderr.split('\n')).to.have.length(2)
+        expect(stderr).not.to.include(token)
+        expect((await state()).log.slice(before).filter((entry) => !entry.path.startsWith('/v25.0'))).to.deep.equal([])
+      }
+
+      expect((await state()).accounts).to.deep.equal([])
+    })
+
+    it('#11.low --page with --page-id is refused when the flags are read, before any request', async () => {
+      const {code, stderr} = await link('101', ['--page', 'Bike Shop'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN', HOME: home})
+      expect(code).to.equal(2)
+      expect(stderr).to.match(/^Error: .*--page-id=101 cannot also be provided when using --page/)
+      expect((await state()).requests).to.equal(0)
     })
 
     it('links with --page-token - (stdin) and --jwt', async () => {
@@ -88,7 +133,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     it('links with --user-token and --page NAME, naming the account after the Page', async () => {
       const {code, stderr, stdout} = await cli(['messenger:link', '--page', 'bike shop', '--json'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code, stderr).to.equal(0)
-      expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '102', name: 'Bike Shop'}, status: 'linked'})
+      expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '102', name: 'Bike Shop'}, status: 'linked', warnings: []})
       expect(stdout).not.to.include(tokens['102'])
     })
 
@@ -116,7 +161,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101')
       const again = await link('101')
       expect(again).to.deep.include({code: 0, stdout: '101\n'})
-      expect(again.stderr).to.equal('Page 101 was already linked with this Page token; nothing changed.\n')
+      expect(again.stderr).to.equal('Pizza Place (101) was already linked with this Page token; nothing changed.\n')
       await seed()
       const other = await link('101')
       expect(other.code).to.equal(5)
@@ -142,10 +187,10 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     })
 
     it('warns when the Page token expires within 14 days', async () => {
-      const {body} = await sandbox.seedUser({pages: [{expires_at: nowSeconds() + 5 * 86_400, id: '201', name: 'Soon'}], user_token: 'U2'})
+      const {body} = await sandbox.seedUser({pages: [{expires_at: nowSeconds() + 5 * 86_400 - 1800, id: '201', name: 'Soon'}], user_token: 'U2'})
       const {code, stderr} = await cli(['messenger:link', '--page-id', '201'], {env: {...env, FACEBOOK_PAGE_TOKEN: body.pages[0].access_token}})
       expect(code, stderr).to.equal(0)
-      expect(stderr).to.match(/^Warning: the Page token of Page 201 expires in \d days \(.*\); re-link before then with messenger:relink\n/)
+      expect(stderr).to.match(/^Warning: the Page token of Soon \(201\) expires in 4 d 23 h \(.*\); re-link before then with messenger:relink\n/)
     })
   })
 
@@ -157,7 +202,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const table = await cli(['messenger:list', '--user-token', 'USER-TOKEN'], {env})
       expect(table.code, table.stderr).to.equal(0)
       expect(table.stdout.split('\n')[0]).to.match(/^PAGE ID\s+NAME\s+APPLICATION\s+DAYS LEFT$/)
-      expect(table.stdout).to.match(new RegExp(`101\\s+Page 101|101\\s+\\s*${app.id}`))
+      expect(table.stdout).to.match(new RegExp(`101\\s+Pizza Place\\s+${app.id}`))
       expect(table.stdout).to.match(/\b(89|90)\b/)
       const json = JSON.parse((await cli(['messenger:list', '--json'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})).stdout)
       expect(json.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101', '102'])
@@ -258,7 +303,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     it('says a Page that is not linked cannot be re-linked (exit 4)', async () => {
       const {code, stderr} = await cli(['messenger:relink', '--page', '103'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(4)
-      expect(stderr).to.equal('Error: Page 103 is not linked, so there is nothing to re-link; link it with messenger:link\n')
+      expect(stderr).to.equal('Error: Page 103 is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)\n')
     })
   })
 
@@ -267,7 +312,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101')
       const refused = await cli(['messenger:unlink', '--page-id', '101'], {env})
       expect(refused.code).to.equal(2)
-      expect(refused.stderr).to.equal('Error: not unlinking Page 101: standard input is not a terminal, so pass --yes to confirm\n')
+      expect(refused.stderr).to.equal('Error: not unlinking Pizza Place (101): standard input is not a terminal, so pass --yes to confirm\n')
       expect((await state()).accounts).to.have.length(1)
       const done = await cli(['messenger:unlink', '--page-id', '101', '--yes'], {env})
       expect(done).to.deep.include({code: 0, stdout: '101\n'})
@@ -285,22 +330,24 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
   })
 
   describe('interruption', () => {
+    /** Sends `signal` once, while the sandbox holds the request; lets it go once the CLI says it will finish it. */
     async function runUntilSandboxHolds(client: SandboxClient, args: string[], extraEnv: Record<string, string>, signal: NodeJS.Signals) {
-      const child = spawn(process.execPath, [BIN, ...args], {cwd: mkdtempSync(join(tmpdir(), 'nexmo-messenger-sig-')), env: cleanEnv({...env, ...extraEnv})})
-      let stderr = ''
-      child.stderr.on('data', (chunk) => (stderr += chunk))
-      const exit = new Promise<number | null>((resolve) => child.on('close', resolve))
-      while (((await client.state()).faults as unknown[]).length > 0) await new Promise((resolve) => setTimeout(resolve, 20))
-      child.kill(signal)
-      return {code: await exit, stderr}
+      const running = runCli(args, {...env, ...extraEnv})
+      const held = await heldDuring(client, running)
+      running.child.kill(signal)
+      await running.stderrMatches(/finishing the request under way/)
+      await client.release(held.id)
+      return running
     }
 
-    it('SIGINT during auto mode: the temporary application is deleted, exit 130', async () => {
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
-      const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
+    it('#11.6 SIGINT during the link POST of auto mode: the Page is linked and says so, the temporary application is deleted, exit 130', async () => {
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      const {code, stderr, stdout} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
       expect(code, stderr).to.equal(130)
+      expect(stdout).to.equal('101\n')
       expect(stderr).to.match(/SIGINT: finishing the request under way, then undoing what was started/)
-      expect(stderr).to.match(/Error: interrupted; what was started has been undone\n$/)
+      expect(stderr).to.match(/Error: SIGINT arrived after the work was done, so nothing was undone: Pizza Place \(101\) is linked\n$/)
+      expect((await state()).accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
       expect((await state()).applications).to.deep.equal([])
     })
 
@@ -308,7 +355,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       await link('101', ['--name', 'Pizza'])
       const before = (await state()).accounts
       await seed()
-      await sandbox.fault({delay_ms: 1500, method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:relink', '--page', '101'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN'}, 'SIGTERM')
       expect(code, stderr).to.equal(143)
       expect((await state()).accounts).to.deep.equal(before)

@@ -1,17 +1,17 @@
 // What a command loads decides how fast it starts: the JWT commands must never load the Vonage
 // SDK, an HTTP client or the prompt library. Checked on the module graph, not on timings.
 import {expect} from 'chai'
-import {mkdtempSync, readFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, ROOT} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
+import {tempDir} from '../helpers/temp.js'
 
 const HEAVY = [/node_modules\/@vonage\//, /node_modules\/node-fetch\//, /node_modules\/@inquirer\//, /node_modules\/undici\//]
 
 async function modulesLoadedBy(args: string[], expectedCode = 0): Promise<string[]> {
-  const folder = mkdtempSync(join(tmpdir(), 'nexmo-messenger-modules-'))
+  const folder = tempDir('modules')
   const record = join(folder, 'modules.txt')
   const hook = join(ROOT, 'test', 'helpers', 'record-modules.mjs')
   const {code, stderr} = await cli(args, {cwd: folder, env: {NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: record}})

@@ -3,13 +3,13 @@
 // these are mistakes it can see for itself — send no request at all.
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {sh} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
 import {signToken, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 const APP = '2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f'
 
@@ -115,7 +115,7 @@ describe('faults: the bad-input catalogue', function () {
 
   for (const [name, bad] of Object.entries(catalogue)) {
     it(name, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-bad-'))
+      const dir = tempDir('bad')
       try {
         await check(bad, dir)
       } finally {

@@ -80,12 +80,14 @@ describe('faults: every command under every injected fault', function () {
       const failures = await runCases(Object.entries(scenario.faults), 4, async (fault) => {
         const sandbox = await linkedSandbox()
         try {
+          // app:temp:delete only deletes what app:temp made: give it a temporary application to delete
+          if (scenario.args(sandbox).includes('APP_ID')) await sandbox.client.createApp('messenger-link-temp-matrix')
           const before = await sandbox.client.state()
           // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once,
           // so that what the command does next (read back, restore) can be seen to work.
           const times = scenario.times?.(fault) ?? (scenario.method === 'POST' ? 1 : 20)
           await sandbox.client.fault({method: scenario.method, path: scenario.path, skip: scenario.skip ?? 0, times, ...fault.fault})
-          const appId = before.applications[0].id
+          const appId = before.applications.at(-1).id
           const args = scenario.args(sandbox).map((arg) => (arg === 'APP_ID' ? appId : arg))
           const run = await runCli([...args, '--timeout', String(fault.timeout ?? 5)], {...sandbox.env, ...scenario.extraEnv?.(sandbox)})
           const after = await sandbox.client.state()

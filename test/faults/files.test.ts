@@ -3,12 +3,12 @@
 // (with --force the losers' keys are replaced, as asked; app:temp:delete --all still finds them).
 import {expect} from 'chai'
 import {createPrivateKey, createPublicKey} from 'node:crypto'
-import {mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli} from '../helpers/cli.js'
 import {useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 describe('faults: concurrent writers of one key file', function () {
   this.timeout(60_000)
@@ -25,7 +25,7 @@ describe('faults: concurrent writers of one key file', function () {
   }
 
   it('without --force: exactly one wins, the others delete their application and say why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-race-'))
+    const dir = tempDir('race')
     const runs = await Promise.all(Array.from({length: 5}, () => run(dir)))
     const winners = runs.filter((result) => result.code === 0)
     expect(winners, runs.map((result) => result.stderr).join('')).to.have.length(1)
@@ -42,7 +42,7 @@ describe('faults: concurrent writers of one key file', function () {
   })
 
   it('with --force: every run succeeds, and the file always holds one whole key of one of them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-race-'))
+    const dir = tempDir('race')
     const runs = await Promise.all(Array.from({length: 5}, () => run(dir, ['--force'])))
     expect(runs.map((result) => result.code)).to.deep.equal([0, 0, 0, 0, 0])
     const ids = runs.map((result) => result.stdout.trim())

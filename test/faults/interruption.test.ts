@@ -1,9 +1,11 @@
 // SIGINT and SIGTERM at every step of auto mode and of a relink, sent while the sandbox holds that
 // step's request: the command finishes the request, undoes what it started — the temporary
 // application is deleted, the previous link is intact or restored — and exits 130 or 143.
+// Every wait is for an event (the request is held, the CLI said it is finishing), never for time.
 import {expect} from 'chai'
 
 import {linkedSandbox, runCases, runCli} from '../helpers/isolated.js'
+import {heldDuring} from '../helpers/sandbox.js'
 
 interface Step {
   method: string
@@ -38,18 +40,19 @@ async function interrupt(command: 'link' | 'relink', step: Step, signal: NodeJS.
   const sandbox = await linkedSandbox()
   try {
     const before = (await sandbox.client.state()).accounts.find((account: {external_id: string}) => account.external_id === '101')
-    await sandbox.client.fault({delay_ms: 1200, method: step.method, path: step.path, skip: step.skip ?? 0})
+    await sandbox.client.hold({method: step.method, path: step.path, skip: step.skip ?? 0})
     const args = command === 'link' ? ['messenger:link', '--page-id', '102'] : ['messenger:relink', '--page', '101']
     const env = {...sandbox.env, FACEBOOK_PAGE_TOKEN: sandbox.pageTokens['102']}
-    const run = await runCli(args, env, (child) => {
-      const poll = setInterval(async () => {
-        if (((await sandbox.client.state()).faults as unknown[]).length === 0) {
-          clearInterval(poll)
-          child.kill(signal)
-        }
-      }, 25)
-      child.on('close', () => clearInterval(poll))
-    })
+    const running = runCli(args, env)
+    // One signal, sent while the step's request is parked; it is let go once the CLI said it will
+    // finish it. (Should a check fail first, closing the sandbox drops the request and the CLI ends.)
+    const held = await heldDuring(sandbox.client, running)
+    expect(held.method).to.equal(step.method)
+    expect(held.path.startsWith(step.path), held.path).to.equal(true)
+    running.child.kill(signal)
+    await running.stderrMatches(/finishing the request under way/)
+    await sandbox.client.release(held.id)
+    const run = await running
     const after = await sandbox.client.state()
     expect(run.code, run.stderr).to.equal(code)
     expect(run.stderr).to.match(new RegExp(`^${signal}: finishing the request under way`, 'm'))

@@ -4,14 +4,14 @@
 // (environment, stdin); flags are covered by the hint, which names DEBUG output among the places
 // a flag value shows up.
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, type RunResult, sh} from '../helpers/cli.js'
 import {runCases} from '../helpers/isolated.js'
 import {testKeys} from '../helpers/keys.js'
 import {signToken, useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
 const API_SECRET = 'canary-api-secret-4f1b'
 const USER_TOKEN = 'CANARYUSERTOKEN7d2e'
@@ -27,7 +27,7 @@ describe('faults: no secret in any output, even under DEBUG=*', function () {
   const canaries = () => [API_SECRET, USER_TOKEN, ...PAGE_TOKENS, jwt, 'PRIVATE KEY', appKey.split('\n')[1], testKeys().privatePem.split('\n')[1]]
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-secrets-'))
+    dir = tempDir('secrets')
     await sandbox.seedUser({pages: [{access_token: PAGE_TOKENS[0], id: '101', name: 'Pizza'}, {access_token: PAGE_TOKENS[1], id: '102', name: 'Bikes'}], user_token: USER_TOKEN})
     const app = await sandbox.request('POST', '/v2/applications', {auth: `Basic ${Buffer.from(`sandbox-key:${API_SECRET}`).toString('base64')}`, body: {capabilities: {messages: {}}, name: 'mine'}})
     appKey = app.body.keys.private_key
@@ -116,7 +116,7 @@ describe('faults: #11.4 a malformed secret is never repeated, whatever input it 
   let goodJwt: string
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-canary-'))
+    dir = tempDir('canary')
     mkdirSync(join(dir, 'home'))
     mkdirSync(join(dir, 'nexmorc-home'))
     writeFileSync(join(dir, 'nexmorc-home', '.nexmorc'), `[credentials]\napi_key = sandbox-key\napi_secret = ${API_SECRET}\n`)

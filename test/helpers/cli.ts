@@ -1,9 +1,9 @@
 // Runs the built CLI (bin/run.js) as a user would: a child process, a temporary HOME, a shell.
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {tempDir} from './temp.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BIN = join(ROOT, 'bin', 'run.js')
@@ -14,14 +14,12 @@ export interface RunResult {
   stderr: string
 }
 
+/** A fresh HOME, removed at the end of the run. */
 export function tempHome(): string {
-  return mkdtempSync(join(tmpdir(), 'nexmo-messenger-home-'))
+  return tempDir('home')
 }
 
-/**
- * A clean environment: no credentials or keys leak in from the developer's shell. A temporary HOME
- * is made only when the caller gives none (a caller that gives one removes it).
- */
+/** A clean environment: no credentials or keys leak in from the developer's shell. A HOME in `extra` is used as given (its test removes it); else a new one is made. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {HOME: extra.HOME ?? tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
   return {...env, ...extra}

@@ -1,8 +1,9 @@
 // Keys for tests, generated at test time (never committed): every kind a user might hand us.
 import {generateKeyPairSync} from 'node:crypto'
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+
+import {tempDir} from './temp.js'
 
 export interface TestKeys {
   dir: string
@@ -20,7 +21,7 @@ let cached: TestKeys | undefined
 
 export function testKeys(): TestKeys {
   if (cached) return cached
-  const dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-keys-'))
+  const dir = tempDir('keys')
   const write = (name: string, data: string | Buffer) => {
     const path = join(dir, name)
     writeFileSync(path, data, {mode: 0o600})

@@ -1,6 +1,7 @@
 // Starting the sandbox in-process for a test suite, and talking to it over HTTP as any client would.
 import {createSign, type KeyObject} from 'node:crypto'
 
+import type {HeldRequest} from '../../sandbox/holds.js'
 import {type Sandbox, type SandboxOptions, startSandbox} from '../../sandbox/server.js'
 
 export const CREDENTIALS = {apiKey: 'sandbox-key', apiSecret: 'sandbox-secret'}
@@ -22,7 +23,7 @@ export class SandboxClient {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see Reply
-  async request<T = any>(method: string, path: string, options: {body?: unknown; auth?: string; headers?: Record<string, string>} = {}): Promise<Reply<T>> {
+  async request<T = any>(method: string, path: string, options: {body?: unknown; auth?: string; headers?: Record<string, string>; signal?: AbortSignal} = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = {...options.headers}
     if (options.auth) headers.authorization = options.auth
     if (options.body !== undefined) headers['content-type'] ??= 'application/json'
@@ -30,6 +31,7 @@ export class SandboxClient {
       body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
       headers,
       method,
+      signal: options.signal,
     })
     const text = await response.text()
     let body: unknown = text
@@ -54,6 +56,41 @@ export class SandboxClient {
     return this.request('POST', '/_sandbox/faults', {body: fault})
   }
 
+  /** Queues a fault that parks the matching request until `release` (with `when`, `status`, … as any fault). */
+  hold(fault: Record<string, unknown>) {
+    return this.fault({...fault, hold: true})
+  }
+
+  /**
+   * The oldest request the sandbox holds, as soon as there is one: long-polls GET /_sandbox/held
+   * until one arrives (no sleeping). `signal` gives up (see heldDuring, which stops when the CLI exits).
+   */
+  async waitForHeld(options: {signal?: AbortSignal} = {}): Promise<HeldRequest> {
+    for (;;) {
+      const reply = await this.request<{held: HeldRequest[]}>('GET', '/_sandbox/held?wait_ms=10000', {signal: options.signal})
+      if (reply.status !== 200) throw new Error(`GET /_sandbox/held: ${reply.status} ${JSON.stringify(reply.body)}`)
+      if (reply.body.held.length > 0) return reply.body.held[0]
+    }
+  }
+
+  /** Lets one held request go on (its reply is a 404 for an id that is not held), or all of them. */
+  release(id?: string) {
+    return this.request('POST', id === undefined ? '/_sandbox/release' : `/_sandbox/held/${encodeURIComponent(id)}/release`)
+  }
+
+  /**
+   * Throws unless the sandbox saw no contract violation and every queued fault was used, as gh's
+   * httpmock `reg.Verify`: a fault that never fired means the test did not test what it says.
+   */
+  async verify(): Promise<void> {
+    const {faults, violations} = await this.state()
+    const problems = [
+      ...(violations as unknown[]).map((violation) => `contract violation: ${JSON.stringify(violation)}`),
+      ...(faults as unknown[]).map((fault) => `fault never used: ${JSON.stringify(fault)}`),
+    ]
+    if (problems.length > 0) throw new Error(`sandbox.verify():\n${problems.join('\n')}`)
+  }
+
   clock(offsetSeconds: number) {
     return this.request('POST', '/_sandbox/clock', {body: {offset_s: offsetSeconds}})
   }
@@ -67,6 +104,22 @@ export class SandboxClient {
     const reply = await this.request('POST', '/v2/applications', {auth: basic(), body: {capabilities, name}})
     if (reply.status !== 201) throw new Error(`createApp: ${reply.status} ${JSON.stringify(reply.body)}`)
     return {id: reply.body.id, privateKey: reply.body.keys.private_key}
+  }
+}
+
+/**
+ * The request the sandbox holds while `run` (a CLI run) is under way. Fails, with the CLI's
+ * stderr, if the run ends before any request was held, instead of waiting for the test timeout.
+ */
+export async function heldDuring(client: SandboxClient, run: Promise<{code: number | null; stderr: string}>): Promise<HeldRequest> {
+  const stop = new AbortController()
+  const ended = run.then(({code, stderr}) => {
+    throw new Error(`the CLI exited (${code}) before the sandbox held a request: ${stderr}`)
+  })
+  try {
+    return await Promise.race([client.waitForHeld({signal: stop.signal}), ended])
+  } finally {
+    stop.abort()
   }
 }
 

@@ -4,13 +4,13 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {ROOT, type RunResult, sh} from '../helpers/cli.js'
 import {useSandbox} from '../helpers/sandbox.js'
+import {tempDir} from '../helpers/temp.js'
 
-const scratch = mkdtempSync(join(tmpdir(), 'nexmo-messenger-hosts-'))
+const scratch = tempDir('hosts')
 
 /** The plugin as users get it: `npm pack` (which builds and ships the manifest). */
 function packPlugin(): string {
@@ -141,6 +141,7 @@ describe('host CLIs install and run the packed plugin', function () {
   }
 
   after(() => {
-    if (process.env.DEBUG) process.stderr.write(`kept ${scratch}: ${readdirSync(scratch).join(', ')}\n`)
+    // The folder goes at the end of the run (helpers/temp.ts) unless KEEP_TEST_DIRS=1.
+    if (process.env.DEBUG || process.env.KEEP_TEST_DIRS) process.stderr.write(`${scratch}: ${readdirSync(scratch).join(', ')}\n`)
   })
 })

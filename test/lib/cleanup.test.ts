@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {mapLimit, withCleanup} from '../../src/lib/cleanup.js'
+import {mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 
 describe('cleanup', () => {
@@ -11,31 +11,70 @@ describe('cleanup', () => {
       cleanup.add('second', async () => order.push('second'))
       return 'done'
     })
-    expect(result).to.equal('done')
+    expect(result).to.deep.equal({failures: [], signal: undefined, value: 'done'})
+    expect(settle(result, 'it is done')).to.equal('done')
     expect(order).to.deep.equal(['second', 'first'])
   })
 
-  it('runs them when the work fails, keeps the error, and skips withdrawn ones', async () => {
+  it('runs them when the work fails, keeps the error as it was, and skips withdrawn ones', async () => {
     const order: string[] = []
     const error = await withCleanup(async (cleanup) => {
-      cleanup.add('kept', async () => order.push('kept'))
+      cleanup.add('kept', async () => order.push('kept'), {done: 'kept undone'})
       const withdraw = cleanup.add('withdrawn', async () => order.push('withdrawn'))
       withdraw()
       throw new PluginError('remote', 'boom')
     }).catch((error_) => error_)
     expect(error.message).to.equal('boom')
+    expect(error.kind).to.equal('remote')
     expect(order).to.deep.equal(['kept'])
+    const plain = await withCleanup(async () => {
+      throw new PluginError('remote', 'boom')
+    }).catch((error_) => error_)
+    expect(plain.message).to.equal('boom')
   })
 
-  it('says which undo failed, as a partial failure when the work itself succeeded', async () => {
-    const error = await withCleanup(async (cleanup) => {
-      cleanup.add('delete temporary application X', async () => {
-        throw new Error('503')
-      })
+  it('#11.2 says which undo failed, with the command that does it by hand, as a partial failure carrying the result', async () => {
+    const finished = await withCleanup(async (cleanup) => {
+      cleanup.add(
+        'delete temporary application X',
+        async () => {
+          throw new Error('503')
+        },
+        {manual: 'app:temp:delete X'},
+      )
       return {ok: true}
-    }).catch((error_) => error_)
+    })
+    const error = (() => {
+      try {
+        return settle(finished, 'Page 102 is linked')
+      } catch (error_) {
+        return error_ as PluginError
+      }
+    })() as PluginError
     expect(error).to.include({kind: 'partial'})
-    expect(error.message).to.equal('the work is done, but could not delete temporary application X: 503')
+    expect(error.result).to.deep.equal({ok: true})
+    expect(error.message).to.equal('Page 102 is linked; but could not delete temporary application X: 503; run: app:temp:delete X')
+  })
+
+  it('#11.6 a signal after the last step started: the work comes back, and settle says it was done, not undone', async () => {
+    const order: string[] = []
+    const finished = await withCleanup(async (cleanup) => {
+      cleanup.add('delete temporary application X', async () => order.push('deleted'), {done: 'temporary application X deleted'})
+      process.emit('SIGTERM', 'SIGTERM')
+      return {linked: '102'}
+    })
+    expect(order).to.deep.equal(['deleted'])
+    expect(finished.signal).to.equal('SIGTERM')
+    let error: PluginError | undefined
+    try {
+      settle(finished, 'Page 102 is linked')
+    } catch (error_) {
+      error = error_ as PluginError
+    }
+
+    expect(error).to.include({exitCode: 143, kind: 'terminated'})
+    expect(error!.message).to.equal('SIGTERM arrived after the work was done, so nothing was undone: Page 102 is linked')
+    expect(error!.result).to.deep.equal({linked: '102'})
   })
 
   it('on SIGINT lets the step finish, stops at the checkpoint, undoes, and reports interrupted', async () => {
@@ -49,6 +88,7 @@ describe('cleanup', () => {
     }).catch((error_) => error_)
     expect(order).to.deep.equal(['step finished', 'undo'])
     expect(error).to.include({exitCode: 130, kind: 'interrupted'})
+    expect(error.message).to.equal('interrupted; done: undo')
     expect(process.listenerCount('SIGINT')).to.equal(0)
   })
 

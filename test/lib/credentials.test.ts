@@ -1,13 +1,13 @@
 import {expect} from 'chai'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 
 import {resolveCredentials} from '../../src/lib/credentials.js'
 import {PluginError} from '../../src/lib/errors.js'
+import {tempDir} from '../helpers/temp.js'
 
 function dirs() {
-  const base = mkdtempSync(join(tmpdir(), 'nexmo-messenger-creds-'))
+  const base = tempDir('creds')
   const home = join(base, 'home')
   const cwd = join(base, 'project')
   mkdirSync(home)

@@ -3,16 +3,17 @@ import {once} from 'node:events'
 import {createServer, type AddressInfo} from 'node:net'
 
 import {PluginError} from '../../src/lib/errors.js'
-import {describeErrorBody, errorFromStatus, HttpClient, isAmbiguous, retryAfterMs} from '../../src/lib/http.js'
+import {describeErrorBody, errorFromStatus, HttpClient, isAmbiguous, retryAfterMs, ServiceClock} from '../../src/lib/http.js'
 import {basic, useSandbox} from '../helpers/sandbox.js'
 
-const context = {host: 'http://127.0.0.1:1', service: 'Vonage', timeoutMs: 1000}
+// No test waits for real backoff: the retry policy's sleep is a no-op here.
+const context = {host: 'http://127.0.0.1:1', service: 'Vonage', sleep: async () => {}, timeoutMs: 1000}
 
 describe('http', () => {
   describe('HttpClient against the sandbox', () => {
     const sandbox = useSandbox()
     const client = (extra: Record<string, unknown> = {}) =>
-      new HttpClient({backoffMs: 10, headers: {authorization: basic()}, host: sandbox.url, service: 'Vonage', timeoutMs: 800, ...extra})
+      new HttpClient({backoffMs: 10, sleep: async () => {}, headers: {authorization: basic()}, host: sandbox.url, service: 'Vonage', timeoutMs: 800, ...extra})
     const statuses = async () => ((await sandbox.state()).log as Array<{status: number}>).map((entry) => entry.status)
 
     it('retries a GET on 503 and on a reset connection, then succeeds', async () => {
@@ -31,14 +32,36 @@ describe('http', () => {
       expect(await statuses()).to.deep.equal([503])
     })
 
-    it('honours Retry-After, and fails at once when it asks for longer than allowed', async () => {
-      await sandbox.fault({method: 'GET', path: '/v2/applications', retry_after: 1, status: 429})
-      const started = Date.now()
-      await client().request('GET', '/v2/applications', {action: 'listing'})
-      expect(Date.now() - started).to.be.within(950, 3000)
+    it('honours Retry-After (on an injected clock), and fails at once, saying until when, when it asks for longer than allowed', async () => {
+      const waits: number[] = []
+      const sleep = async (ms: number) => void waits.push(ms)
+      await sandbox.fault({method: 'GET', path: '/v2/applications', retry_after: 7, status: 429})
+      await client({sleep}).request('GET', '/v2/applications', {action: 'listing'})
+      expect(waits).to.deep.equal([7000])
       await sandbox.fault({method: 'GET', path: '/v2/applications', retry_after: 3600, status: 429})
-      const error = await client().request('GET', '/v2/applications', {action: 'listing'}).catch((error_) => error_)
-      expect(error.message).to.match(/^Vonage is rate-limiting listing: 429/)
+      const error = await client({sleep}).request('GET', '/v2/applications', {action: 'listing'}).catch((error_) => error_)
+      expect(waits).to.deep.equal([7000])
+      expect(error.message).to.match(/^Vonage is rate-limiting listing: 429 \(.*\); it asks to wait 1 h: try again after \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
+    })
+
+    it('#11.7 signs every request anew, and after a 401 that reveals a clock skew signs for the service clock and tries once more', async () => {
+      const {createApp, bearer} = {createApp: sandbox.createApp.bind(sandbox), bearer: (await import('../helpers/sandbox.js')).bearer}
+      const app = await createApp('mine')
+      const signed: number[] = []
+      const authorize = async (clock: ServiceClock) => {
+        signed.push(clock.now())
+        return bearer(app.privateKey, app.id, {exp: clock.now() + 900, iat: clock.now()})
+      }
+
+      const accounts = new HttpClient({authorize, clock: new ServiceClock(), host: sandbox.url, service: 'Vonage', timeoutMs: 2000})
+      await accounts.request('GET', '/beta/chatapp-accounts', {action: 'listing'})
+      await sandbox.clock(960)
+      const answer = await accounts.request('POST', '/beta/chatapp-accounts/messenger', {action: 'linking', body: {access_token: 'x', external_id: '1'}}).catch((error) => error)
+      // the token check passed on the second try: the 400 is about the made-up Page token, not the JWT
+      expect(answer.status, answer.message).to.equal(400)
+      expect(signed).to.have.length(3)
+      expect(signed[2] - signed[1]).to.be.within(955, 965)
+      expect(((await sandbox.state()).log as Array<{status: number}>).map((entry) => entry.status)).to.deep.equal([201, 200, 401, 400])
     })
 
     it('gives up after the attempts, with the last failure', async () => {

@@ -1,6 +1,11 @@
 import {expect} from 'chai'
 
-import {formatDuration, formatJwtReport, formatRelative, formatTime} from '../../src/lib/output.js'
+import stringWidth from 'string-width'
+
+import {formatDuration, formatJwtReport, formatRelative, formatTable, formatTime, pageLabel} from '../../src/lib/output.js'
+
+/** The terminal column where each line's last cell starts. */
+const lastColumnStarts = (table: string) => table.split('\n').map((line) => stringWidth(line.slice(0, line.search(/\S+$/))))
 
 describe('output', () => {
   it('formats times in UTC and relative to now', () => {
@@ -26,5 +31,26 @@ describe('output', () => {
     expect(text).to.match(/lifetime\s+15 min/)
     expect(text).to.match(/status\s+EXPIRED 1 min 40 s ago/)
     expect(text).to.match(/signature\s+INVALID \(does not match k.pub\)/)
+  })
+
+  it('#11.low tables align names in CJK and emoji by terminal columns', () => {
+    const table = formatTable(['PAGE ID', 'NAME', 'APPLICATION'], [
+      ['101', '寿司の店', 'a1'],
+      ['102', 'Pizza 🍕 Place', 'a2'],
+      ['103', 'Cafe\u0301', '-'],
+      ['104', 'Family 👨‍👩‍👧', '-'],
+    ])
+    expect(lastColumnStarts(table), table).to.deep.equal(Array.from({length: 5}, () => stringWidth('PAGE ID  Pizza 🍕 Place  ')))
+  })
+
+  it('#11.low table cells and Page labels show newlines, ANSI escapes and bidi overrides as visible escapes', () => {
+    const name = 'Evil\n\u001B[31mRed\u001B[0m\r\u0007\u202Egnp.exe'
+    const table = formatTable(['PAGE ID', 'NAME'], [['101', name], ['102', 'Plain']])
+    expect(table.split('\n'), table).to.have.length(3)
+    for (const line of table.split('\n')) expect(line).not.to.match(/[\p{Cc}\u202A-\u202E]/u)
+    expect(table).to.include('Evil\\n\\x1b[31mRed\\x1b[0m\\r\\x07\\u202egnp.exe')
+    expect(pageLabel({id: '101', name})).to.equal('Evil\\n\\x1b[31mRed\\x1b[0m\\r\\x07\\u202egnp.exe (101)')
+    expect(pageLabel({id: '102', name: 'Family 👨‍👩‍👧'}), 'emoji joiners are kept').to.equal('Family 👨‍👩‍👧 (102)')
+    expect(pageLabel({id: '103'})).to.equal('Page 103')
   })
 })

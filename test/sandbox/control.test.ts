@@ -1,8 +1,9 @@
 import {expect} from 'chai'
 import {spawn} from 'node:child_process'
 
+import {startSandbox} from '../../sandbox/server.js'
 import {ROOT} from '../helpers/cli.js'
-import {basic, useSandbox} from '../helpers/sandbox.js'
+import {basic, SandboxClient, useSandbox} from '../helpers/sandbox.js'
 
 describe('sandbox: faults, clock, reset, latency', () => {
   const sandbox = useSandbox()
@@ -63,7 +64,8 @@ describe('sandbox: faults, clock, reset, latency', () => {
     const reply = await sandbox.fault({path: 'no-slash', status: 42, times: 0})
     expect(reply.status).to.equal(400)
     expect(reply.body.errors).to.have.length(3)
-    expect((await sandbox.fault({path: '/x'})).body.errors).to.deep.equal(['a fault needs status, reset or delay_ms'])
+    expect((await sandbox.fault({path: '/x'})).body.errors).to.deep.equal(['a fault needs status, reset, delay_ms or hold'])
+    expect((await sandbox.fault({hold: 'yes', path: '/x'})).body.errors).to.deep.equal(['hold must be true or false', 'a fault needs status, reset, delay_ms or hold'])
   })
 
   it('counts and logs API requests (not control calls), without query strings', async () => {
@@ -91,6 +93,126 @@ describe('sandbox: faults, clock, reset, latency', () => {
   it('answers 404 for paths it does not serve', async () => {
     expect((await sandbox.request('GET', '/nothing/here')).status).to.equal(404)
     expect((await sandbox.request('POST', '/_sandbox/nothing')).status).to.equal(404)
+  })
+})
+
+describe('sandbox: held requests', () => {
+  const sandbox = useSandbox()
+  const apps = async () => ((await sandbox.state()).applications as Array<{name: string}>).map((app) => app.name)
+  const createApp = (name: string) => sandbox.request('POST', '/v2/applications', {auth: basic(), body: {name}})
+
+  it('holds a request before it takes effect until it is released, then answers it normally', async () => {
+    expect((await sandbox.hold({method: 'POST', path: '/v2/applications'})).body.fault).to.include({hold: true, when: 'before'})
+    const answer = createApp('held')
+    const held = await sandbox.waitForHeld()
+    expect(held).to.include({method: 'POST', path: '/v2/applications'})
+    expect(held.id).to.match(/^h\d+$/)
+    const state = await sandbox.state()
+    expect(state.held).to.deep.equal([held])
+    expect(state.applications).to.deep.equal([])
+    expect(state.faults).to.deep.equal([])
+    expect((await sandbox.release(held.id)).body).to.deep.equal({released: [held.id]})
+    expect((await answer).status).to.equal(201)
+    expect(await apps()).to.deep.equal(['held'])
+    expect((await sandbox.state()).held).to.deep.equal([])
+    await sandbox.verify()
+  })
+
+  it('with when:"after", holds once the request took effect; the status applies on release', async () => {
+    await sandbox.hold({method: 'POST', path: '/v2/applications', status: 503, when: 'after'})
+    const answer = createApp('ghost')
+    const {id} = await sandbox.waitForHeld()
+    expect(await apps()).to.deep.equal(['ghost'])
+    await sandbox.release(id)
+    expect((await answer).status).to.equal(503)
+    expect((await sandbox.state()).log).to.deep.equal([{method: 'POST', path: '/v2/applications', status: 503}])
+  })
+
+  it('cuts the connection on release when the fault says reset', async () => {
+    await sandbox.hold({path: '/v2/applications', reset: true})
+    const answer = sandbox.request('GET', '/v2/applications', {auth: basic()}).catch((error: Error) => error)
+    await sandbox.release((await sandbox.waitForHeld()).id)
+    expect(await answer).to.be.instanceOf(Error)
+  })
+
+  it('long-polls: answers as soon as a request is held, at once if one already is, else empty after wait_ms', async () => {
+    const started = Date.now()
+    expect((await sandbox.request('GET', '/_sandbox/held?wait_ms=100')).body).to.deep.equal({held: []})
+    expect(Date.now() - started).to.be.at.least(95)
+    await sandbox.hold({path: '/v24.0/me'})
+    const poll = sandbox.request('GET', '/_sandbox/held?wait_ms=60000')
+    const answer = sandbox.request('GET', '/v24.0/me/accounts?access_token=SECRET')
+    const {body} = await poll
+    expect(body.held).to.have.length(1)
+    expect(body.held[0]).to.include({method: 'GET', path: '/v24.0/me/accounts'})
+    expect(Date.parse(body.held[0].since)).to.be.closeTo(Date.now(), 10_000)
+    expect((await sandbox.request('GET', '/_sandbox/held?wait_ms=60000')).body).to.deep.equal(body)
+    await sandbox.release()
+    expect((await answer).status).to.equal(400)
+  })
+
+  it('refuses a wait_ms that is not a whole number', async () => {
+    for (const wait of ['-1', 'soon', '1.5', '']) {
+      const reply = await sandbox.request('GET', `/_sandbox/held?wait_ms=${wait}`)
+      expect(reply.status, wait).to.equal(400)
+      expect(reply.body.errors).to.deep.equal(['wait_ms must be a whole number of milliseconds'])
+    }
+  })
+
+  it('honours skip and times, gives each held request its own id, and releases all at once', async () => {
+    await sandbox.hold({method: 'GET', path: '/v2/applications', skip: 1, times: 2})
+    expect((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status).to.equal(200)
+    const answers = [1, 2].map(() => sandbox.request('GET', '/v2/applications', {auth: basic()}))
+    let held = (await sandbox.state()).held
+    while (held.length < 2) held = (await sandbox.request('GET', '/_sandbox/held?wait_ms=10000')).body.held
+    const ids = held.map((request: {id: string}) => request.id)
+    expect(new Set(ids).size).to.equal(2)
+    expect((await sandbox.release()).body).to.deep.equal({released: ids})
+    expect((await Promise.all(answers)).map((reply) => reply.status)).to.deep.equal([200, 200])
+    expect((await sandbox.state()).held).to.deep.equal([])
+    await sandbox.verify()
+  })
+
+  it('answers 404 for an id that is not held, or no longer', async () => {
+    const unknown = await sandbox.release('h999999')
+    expect(unknown.status).to.equal(404)
+    expect(unknown.body.errors).to.deep.equal(['no held request h999999; GET /_sandbox/held lists them'])
+    await sandbox.hold({path: '/v2/applications'})
+    const answer = sandbox.request('GET', '/v2/applications', {auth: basic()})
+    const {id} = await sandbox.waitForHeld()
+    expect((await sandbox.release(id)).status).to.equal(200)
+    expect((await sandbox.release(id)).status).to.equal(404)
+    expect((await answer).status).to.equal(200)
+  })
+
+  it('reset lets go of held requests without letting them into the fresh state', async () => {
+    await sandbox.hold({method: 'POST', path: '/v2/applications'})
+    const answer = createApp('stale').catch((error: Error) => error)
+    await sandbox.waitForHeld()
+    await sandbox.reset()
+    expect(await answer).to.be.instanceOf(Error)
+    const state = await sandbox.state()
+    expect(state).to.deep.include({applications: [], held: [], log: [], requests: 0})
+  })
+
+  it('verify() fails on an unused fault or a contract violation, and passes otherwise', async () => {
+    await sandbox.verify()
+    await sandbox.hold({path: '/never'})
+    expect(await sandbox.verify().catch((error: Error) => error.message)).to.match(/fault never used: .*"path":"\/never"/)
+    await sandbox.request('DELETE', '/_sandbox/faults')
+    await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {}})
+    expect(await sandbox.verify().catch((error: Error) => error.message)).to.match(/contract violation: /)
+  })
+
+  it('close() lets go of held requests and long polls, and does not hang', async () => {
+    const own = new SandboxClient(await startSandbox({port: 0}))
+    await own.hold({path: '/v2/applications'})
+    const answer = own.request('GET', '/v2/applications', {auth: basic()}).catch((error: Error) => error)
+    expect(await own.waitForHeld()).to.include({id: 'h1'})
+    const poll = own.request('GET', '/_sandbox/held?wait_ms=60000').catch((error: Error) => error)
+    await own.sandbox.close()
+    expect(await answer).to.be.instanceOf(Error)
+    expect(await poll).to.satisfy((reply: unknown) => reply instanceof Error || (reply as {body: unknown}).body !== undefined)
   })
 })
 

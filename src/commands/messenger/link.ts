@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {withCleanup} from '../../lib/cleanup.js'
+import {settle, withCleanup} from '../../lib/cleanup.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
 import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {linkPage, type LinkResult} from '../../lib/messenger.js'
@@ -33,14 +33,14 @@ Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else 
     const plan = await planLinkAuth(flags)
     const graph = connectGraph(flags)
     const page = await this.progress('Finding the Page', () => choosePage(flags, () => graph))
-    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000))) this.notice(warning)
-    const result = await withCleanup(async (cleanup) => {
+    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000))) this.warning(warning)
+    const finished = await withCleanup(async (cleanup) => {
       const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       cleanup.checkpoint()
       return this.progress(`Linking ${pageLabel(page)}`, () => linkPage(accounts, page, {application: flags.application, name: flags.name}))
     })
     if (!this.jsonEnabled()) this.log(page.id)
-    this.notice(result.status === 'linked' ? `Linked ${pageLabel(page)}.` : `${pageLabel(page)} was already linked with this Page token; nothing changed.`)
-    return result
+    this.notice(finished.value.status === 'linked' ? `Linked ${pageLabel(page)}.` : `${pageLabel(page)} was already linked with this Page token; nothing changed.`)
+    return settle(finished, `${pageLabel(page)} is linked`)
   }
 }

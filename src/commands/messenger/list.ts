@@ -1,5 +1,5 @@
 import {BaseCommand} from '../../lib/base-command.js'
-import {withCleanup} from '../../lib/cleanup.js'
+import {settle, withCleanup} from '../../lib/cleanup.js'
 import {connectGraph, graphFlags, linkAuthFlags} from '../../lib/flags.js'
 import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {listAccounts, type ListedAccount} from '../../lib/messenger.js'
@@ -21,16 +21,16 @@ export default class MessengerList extends BaseCommand {
     const now = Math.floor(Date.now() / 1000)
     const plan = await planLinkAuth(flags)
     const expiry = userToken ? {graph: connectGraph(flags), now, userToken} : undefined
-    const accounts = await withCleanup(async (cleanup) => {
-      const client = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
-      return this.progress('Listing the linked Pages', () => listAccounts(client, expiry))
-    })
+    const finished = await withCleanup(async (cleanup) => ({
+      accounts: await this.progress('Listing the linked Pages', async () => listAccounts(await connectAccounts(flags, plan, cleanup), expiry)),
+    }))
+    const {accounts} = finished.value
     if (!this.jsonEnabled()) {
       const rows = accounts.map((account) => [account.external_id, account.name ?? '', account.applications.join(',') || '-', daysLeft(account, Boolean(userToken))])
       this.log(accounts.length === 0 ? 'No Facebook Page is linked.' : formatTable(['PAGE ID', 'NAME', 'APPLICATION', 'DAYS LEFT'], rows))
     }
 
-    return {accounts}
+    return settle(finished, `${accounts.length} linked Page(s) listed`)
   }
 }
 

@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {withCleanup} from '../../lib/cleanup.js'
+import {settle, withCleanup} from '../../lib/cleanup.js'
 import {PluginError, usageError} from '../../lib/errors.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
 import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
 import {relinkAll, relinkPage, type RelinkResult} from '../../lib/messenger.js'
-import {pageLabel} from '../../lib/output.js'
+import {pageLabel, printable} from '../../lib/output.js'
 import {checkPageToken, choosePage} from '../../lib/pages.js'
 
 export interface RelinkReport {
@@ -18,6 +18,9 @@ export default class MessengerRelink extends BaseCommand {
   static summary = 'Re-link a Page with a fresh Page token (Unsubscribe + Subscribe), keeping its name and application; undone if any step fails.'
   static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token. If a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
 --all re-links every linked Page your user token manages, --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
+
+  // oclif's generated usage line groups --name with the Page choice as if they excluded each other.
+  static usage = ['<%= command.id %> (--page ID_OR_NAME | --page-id ID) [--name NAME] [FLAGS]', '<%= command.id %> --all [--concurrency N] [FLAGS]']
 
   static examples = [
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place"', description: 'Re-link one Page with the token your user token gives'},
@@ -40,22 +43,28 @@ export default class MessengerRelink extends BaseCommand {
     if (flags.all && !userToken) throw usageError('--all needs a user token (--user-token or FACEBOOK_USER_TOKEN) to find your Pages and their fresh tokens')
     const pages = flags.all ? await this.progress('Listing your Pages', () => graph.listPages(userToken!)) : undefined
     const page = pages ? undefined : await this.progress('Finding the Page', () => choosePage(flags, () => graph))
-    if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.notice(warning)
-    const report = await withCleanup(async (cleanup): Promise<RelinkReport> => {
+    if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.warning(warning)
+    const finished = await withCleanup(async (cleanup): Promise<RelinkReport> => {
       const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name}
       if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
       return relinkAll(accounts, pages!, options)
     })
-    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${result.error}`)
-    for (const id of report.unreachable ?? []) this.notice(`${id} is linked but not among the Pages this user token manages; left alone`)
+    const report = finished.value
+    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${printable(result.error ?? "")}`)
+    for (const id of report.unreachable ?? []) this.warning(`${id} is linked but not among the Pages this user token manages; left alone`)
     const failed = report.results.filter((result) => result.status === 'failed')
-    if (flags.all) this.notice(`${report.results.length - failed.length} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}.`)
+    const summary = `${report.results.length - failed.length} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}`
+    if (flags.all) this.notice(`${summary}.`)
     if (failed.length > 0) {
       const kind = failed.length === report.results.length ? 'remote' : 'partial'
       throw new PluginError(kind, `${failed.length} of ${report.results.length} Page(s) could not be re-linked; each kept its previous link`, {result: {...report}})
     }
 
-    return report
+    if (flags.all && report.results.length === 0 && (report.unreachable?.length ?? 0) > 0) {
+      throw new PluginError('not-found', `none of the ${report.unreachable!.length} linked Page(s) is among the Pages this user token manages, so nothing was re-linked and their links will lapse; use the user token of a Page admin`, {result: {...report}})
+    }
+
+    return settle(finished, summary)
   }
 }

@@ -26,7 +26,7 @@ describe('jwt:generate', () => {
   it('--json prints {token, header, claims}', async () => {
     const {stdout} = await runCommand(['jwt:generate', keys.privateFile, 'application_id=a', '--json'])
     const result = JSON.parse(stdout)
-    expect(Object.keys(result).sort()).to.deep.equal(['claims', 'header', 'token'])
+    expect(Object.keys(result).sort()).to.deep.equal(['claims', 'header', 'token', 'warnings'])
     expect(result.header).to.deep.equal({alg: 'RS256', typ: 'JWT'})
     expect(decodePart(result.token.split('.')[1])).to.deep.equal(result.claims)
   })
@@ -74,6 +74,6 @@ describe('jwt:generate', () => {
 
   it('--json reports an error as {error: {kind, exitCode, message}}', async () => {
     const {stdout} = await runCommand(['jwt:generate', keys.privateFile, '--json'])
-    expect(JSON.parse(stdout)).to.deep.equal({error: {exitCode: 2, kind: 'usage', message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID'}})
+    expect(JSON.parse(stdout)).to.deep.equal({error: {exitCode: 2, kind: 'usage', message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID'}, warnings: []})
   })
 })

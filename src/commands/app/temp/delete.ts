@@ -1,16 +1,25 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {usageError} from '../../../lib/errors.js'
+import {mapLimit} from '../../../lib/cleanup.js'
+import {PluginError, usageError} from '../../../lib/errors.js'
 import {connectVonage, vonageFlags, yesFlag} from '../../../lib/flags.js'
 import {confirmOrRefuse} from '../../../lib/prompts.js'
 import {deleteApplications, type DeleteReport, TEMP_PREFIX} from '../../../lib/temp-app.js'
-import {checkApplicationId} from '../../../lib/vonage.js'
+import {type ApplicationSummary, checkApplicationId, type VonageApplications} from '../../../lib/vonage.js'
+
+interface Targets {
+  targets: string[]
+  /** Ids given that no application has: already gone. */
+  missing: string[]
+}
 
 export default class AppTempDelete extends BaseCommand {
   static summary = 'Delete temporary applications: the ones given, or --all whose name marks them as temporary.'
   static description = `Deleted ids go to stdout, one a line. An id that is already gone is reported and is not an error.
---all lists the applications whose name starts with --prefix (default "${TEMP_PREFIX}") and never touches any other; it asks for confirmation at a terminal and needs --yes in a script.`
+Only applications whose name starts with --prefix (default "${TEMP_PREFIX}", the name app:temp gives) are deleted: each id given is looked up first, and any other application is refused unless --force is given (then it asks at a terminal, and needs --yes in a script).
+--all lists the applications whose name starts with --prefix and never touches any other; it asks for confirmation at a terminal and needs --yes in a script.
+Ids are read from the arguments only, never from standard input.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> $APP', description: 'Delete the one app:temp made'},
@@ -20,12 +29,13 @@ export default class AppTempDelete extends BaseCommand {
 
   static strict = false
   static usage = '<%= command.id %> [ID...] [FLAGS]'
-  static args = {id: Args.string({description: 'application ids to delete'})}
+  static args = {id: Args.string({description: 'application ids to delete', ignoreStdin: true})}
   static flags = {
     ...vonageFlags,
     ...yesFlag,
     all: Flags.boolean({description: 'delete every application whose name starts with --prefix'}),
-    prefix: Flags.string({default: TEMP_PREFIX, description: 'with --all: the name prefix that marks a temporary application'}),
+    force: Flags.boolean({description: 'also delete applications given by id whose name does not start with --prefix (asks first)', exclusive: ['all']}),
+    prefix: Flags.string({default: TEMP_PREFIX, description: 'the name prefix that marks a temporary application'}),
   }
 
   async run(): Promise<DeleteReport> {
@@ -35,23 +45,51 @@ export default class AppTempDelete extends BaseCommand {
     if (ids.length > 0 && flags.all) throw usageError('give application ids or --all, not both')
     if (flags.prefix.trim().length < 3) throw usageError('--prefix must have at least 3 characters, so that --all cannot match every application')
     const client = await connectVonage(flags)
-    let targets = ids
-    if (flags.all) {
-      const found = (await this.progress('Listing applications', () => client.listApplications())).filter((app) => app.name.startsWith(flags.prefix))
-      if (found.length === 0) {
-        this.notice(`No application's name starts with "${flags.prefix}"; nothing to delete.`)
-        return {deleted: [], failed: [], missing: []}
-      }
-
-      this.notice(`${found.length} application(s) named "${flags.prefix}…":\n${found.map((app) => `  ${app.id}  ${app.name}`).join('\n')}`)
-      const confirmed = await confirmOrRefuse(`Delete these ${found.length} application(s)?`, {refusal: `not deleting ${found.length} application(s)`, yes: flags.yes})
-      if (!confirmed) throw usageError('nothing deleted')
-      targets = found.map((app) => app.id)
-    }
-
-    const report = await this.progress(`Deleting ${targets.length} application(s)`, () => deleteApplications(client, targets))
+    const {missing, targets} = flags.all ? await this.chooseByPrefix(client, flags.prefix, flags.yes) : await this.checkMadeHere(client, ids, flags)
+    const report = targets.length === 0 ? {deleted: [], failed: [], missing: []} : await this.progress(`Deleting ${targets.length} application(s)`, () => deleteApplications(client, targets))
     if (!this.jsonEnabled()) for (const id of report.deleted) this.log(id)
+    report.missing.push(...missing)
     for (const id of report.missing) this.notice(`${id} was already gone`)
     return report
+  }
+
+  /** --all: the applications named with the prefix, after confirming. */
+  private async chooseByPrefix(client: VonageApplications, prefix: string, yes: boolean): Promise<Targets> {
+    const found = (await this.progress('Listing applications', () => client.listApplications())).filter((app) => app.name.startsWith(prefix))
+    if (found.length === 0) {
+      this.notice(`No application's name starts with ${JSON.stringify(prefix)}; nothing to delete.`)
+      return {missing: [], targets: []}
+    }
+
+    this.notice(`${found.length} application(s) named ${JSON.stringify(`${prefix}…`)}:\n${found.map((app) => `  ${app.id}  ${JSON.stringify(app.name)}`).join('\n')}`)
+    const confirmed = await confirmOrRefuse(`Delete these ${found.length} application(s)?`, {refusal: `not deleting ${found.length} application(s)`, yes})
+    return {missing: [], targets: confirmed ? found.map((app) => app.id) : this.declined()}
+  }
+
+  private declined(): string[] {
+    this.notice('Nothing was deleted.')
+    return []
+  }
+
+  /**
+   * Ids given: each is looked up, and one whose name does not mark it as temporary is refused —
+   * a command named "temp delete" must not delete a production application by a pasted id — unless
+   * --force is given, and then only after confirming. Ids already gone are left out.
+   */
+  private async checkMadeHere(client: VonageApplications, ids: string[], flags: {force: boolean; prefix: string; yes: boolean}): Promise<Targets> {
+    const found = await this.progress('Reading the applications', () => mapLimit(ids, 4, (id) => client.getApplication(id)))
+    const existing = found.filter((app): app is ApplicationSummary => app !== undefined)
+    const foreign = existing.filter((app) => !app.name.startsWith(flags.prefix))
+    if (foreign.length > 0) {
+      const named = foreign.map((app) => `${app.id} (${JSON.stringify(app.name)})`).join(', ')
+      if (!flags.force) {
+        throw new PluginError('usage', `not deleting ${named}: its name does not start with ${JSON.stringify(flags.prefix)}, so app:temp did not make it; pass --force to delete it anyway`)
+      }
+
+      const confirmed = await confirmOrRefuse(`Delete ${named}, which app:temp did not make?`, {refusal: `not deleting ${named}`, yes: flags.yes})
+      if (!confirmed) return {missing: [], targets: this.declined()}
+    }
+
+    return {missing: ids.filter((_id, index) => found[index] === undefined), targets: existing.map((app) => app.id)}
   }
 }

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../../lib/base-command.js'
+import {settle, withCleanup} from '../../../lib/cleanup.js'
 import {connectVonage, vonageFlags} from '../../../lib/flags.js'
 import {createTempApplicationWithKey, DEFAULT_WEBHOOKS, TEMP_PREFIX, tempApplicationName} from '../../../lib/temp-app.js'
 
@@ -36,11 +37,13 @@ If the key cannot be written, the application is deleted again, so nothing is le
     const client = await connectVonage(flags)
     const name = flags.name ?? tempApplicationName()
     const urls = {inboundUrl: flags['inbound-url'].toString(), statusUrl: flags['status-url'].toString()}
-    const application = await this.progress('Creating a temporary Messages application', () =>
-      createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}),
+    const finished = await withCleanup((cleanup) =>
+      this.progress('Creating a temporary Messages application', () => createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}, cleanup)),
     )
+    const application = finished.value
     if (!this.jsonEnabled()) this.log(application.id)
+    const done = `created ${application.name} (${application.id}); its private key is in ${flags.keyfile}`
     this.notice(`Created ${application.name}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`)
-    return {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}
+    return settle({...finished, value: {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}}, done)
   }
 }

@@ -1,0 +1,104 @@
+// Regressions of the safety issue (#11) that need a whole command against the sandbox: each case
+// names its item. The fault and interruption matrices (test/faults) cover the same promises
+// across every step; these pin the exact behaviour a user reported.
+import {expect} from 'chai'
+
+import {type Linked, linkedSandbox, runCli} from '../helpers/isolated.js'
+
+describe('e2e: safety (#11)', function () {
+  this.timeout(60_000)
+  let sandbox: Linked
+  beforeEach(async () => {
+    sandbox = await linkedSandbox()
+  })
+  afterEach(() => sandbox.close())
+
+  const accounts = async () => (await sandbox.client.state()).accounts as Array<{external_id: string; access_token: string; applications: string[]}>
+  const appNames = async () => ((await sandbox.client.state()).applications as Array<{name: string}>).map((app) => app.name)
+
+  it('#11.11 relink --all with a user token that manages none of the linked Pages is an error, not "0 of 0"', async () => {
+    await sandbox.client.seedUser({pages: [{id: '555', name: 'Someone else'}], user_token: 'OTHER'})
+    const run = await runCli(['messenger:relink', '--all'], {...sandbox.env, FACEBOOK_USER_TOKEN: 'OTHER'})
+    expect(run.code, run.stderr).to.equal(4)
+    expect(run.stdout).to.equal('')
+    expect(run.stderr).to.match(/^Warning: 101 is linked but not among the Pages this user token manages; left alone$/m)
+    expect(run.stderr).to.match(/^Error: none of the 1 linked Page\(s\) is among the Pages this user token manages, so nothing was re-linked and their links will lapse/m)
+  })
+
+  it('#11.11 relink --all with nothing linked at all is still a success', async () => {
+    await sandbox.client.request('DELETE', '/beta/chatapp-accounts/messenger/101', {auth: `Bearer ${sandbox.jwt}`})
+    const run = await runCli(['messenger:relink', '--all'], sandbox.env)
+    expect(run.code, run.stderr).to.equal(0)
+    expect(run.stderr).to.match(/0 of 0 linked Page\(s\) re-linked/)
+  })
+
+  it('#11.12 a missing or non-Messages --application is not-found (exit 4), and nothing is left linked to it', async () => {
+    const voice = await sandbox.client.createApp('voice only', {voice: {webhooks: {}}})
+    for (const application of ['3f1c2b4a-0000-4000-8000-000000000000', voice.id]) {
+      const run = await runCli(['messenger:link', '--page', '102', '--application', application], sandbox.env)
+      expect(run.code, run.stderr).to.equal(4)
+      expect(run.stderr).to.match(new RegExp(`^Error: Vonage refused application ${application}: it does not exist in this account or is not a Messages application`, 'm'))
+    }
+
+    expect((await accounts()).map((account) => account.external_id)).to.deep.equal(['101'])
+    expect(await appNames()).to.deep.equal(['mine', 'voice only'])
+  })
+
+  it('#11.12 an API host with a password is refused without repeating it; a huge --timeout is refused at parse time', async () => {
+    const host = await runCli(['messenger:list', '--api-host', 'http://user:S3CR3T@127.0.0.1:9'], sandbox.env)
+    expect(host.code).to.equal(2)
+    expect(host.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)\n')
+    const json = await runCli(['messenger:list', '--json'], {...sandbox.env, VONAGE_API_HOST: 'http://user:S3CR3T@127.0.0.1:9'})
+    expect(json.code).to.equal(2)
+    expect(`${json.stdout}${json.stderr}`).not.to.include('S3CR3T')
+    const timeout = await runCli(['messenger:list', '--timeout', '2147484'], sandbox.env)
+    expect(timeout.code).to.equal(2)
+    expect(timeout.stderr).not.to.include('TimeoutOverflowWarning')
+    expect(timeout.stderr).to.match(/^Error: Expected an integer less than or equal to 3600/)
+    expect((await sandbox.client.state()).log).to.deep.equal([])
+  })
+
+  it('#11.16 a warning reaches stderr and the --json output', async () => {
+    const soon = Math.floor(Date.now() / 1000) + 2 * 86_400
+    const {body} = await sandbox.client.seedUser({pages: [{expires_at: soon, id: '102', name: 'Bikes'}], user_token: 'USER'})
+    const run = await runCli(['messenger:link', '--page', '102', '--json'], sandbox.env)
+    expect(run.code, run.stderr).to.equal(0)
+    const result = JSON.parse(run.stdout)
+    expect(result.warnings).to.have.length(1)
+    expect(result.warnings[0]).to.match(/^the Page token of Bikes \(102\) expires in /)
+    expect(run.stderr).to.include(`Warning: ${result.warnings[0]}`)
+    expect(run.stdout).not.to.include(body.pages[0].access_token)
+  })
+
+  it('#11.17 an empty VONAGE_API_HOST or FACEBOOK_GRAPH_HOST is an error, never production', async () => {
+    const api = await runCli(['messenger:list'], {...sandbox.env, VONAGE_API_HOST: ''})
+    expect(api.code).to.equal(2)
+    expect(api.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) is empty; give a URL such as https://api.nexmo.com, or unset it to use the default\n')
+    const graph = await runCli(['messenger:link', '--page', '102'], {...sandbox.env, FACEBOOK_GRAPH_HOST: ' '})
+    expect(graph.code).to.equal(2)
+    expect(graph.stderr).to.match(/^Error: --graph-host \(FACEBOOK_GRAPH_HOST\) is empty/)
+    expect((await sandbox.client.state()).log).to.deep.equal([])
+  })
+
+  it('#11.18 the application conflict names a command that exists, and that command keeps the Page linked', async () => {
+    const first = await sandbox.client.createApp('first')
+    const second = await sandbox.client.createApp('second')
+    expect((await runCli(['messenger:link', '--page', '102', '--application', first.id], sandbox.env)).code).to.equal(0)
+    const conflict = await runCli(['messenger:link', '--page', '102', '--application', second.id], sandbox.env)
+    expect(conflict.code).to.equal(5)
+    const command = `messenger:unlink --page-id 102 --application ${first.id}`
+    expect(conflict.stderr).to.include(command)
+    const unlink = await runCli([...command.split(' '), '--yes'], sandbox.env)
+    expect(unlink.code, unlink.stderr).to.equal(0)
+    expect(unlink.stdout).to.equal('102\n')
+    expect(unlink.stderr).to.include(`Unlinked application ${first.id} from Page 102; the Page stays linked.`)
+    expect((await accounts()).find((account) => account.external_id === '102')?.applications).to.deep.equal([])
+    const again = await runCli(['messenger:link', '--page', '102', '--application', second.id], sandbox.env)
+    expect(again.code, again.stderr).to.equal(0)
+    expect((await accounts()).find((account) => account.external_id === '102')?.applications).to.deep.equal([second.id])
+    const notThere = await runCli(['messenger:unlink', '--page-id', '102', '--application', first.id, '--yes'], sandbox.env)
+    expect(notThere.code).to.equal(4)
+    expect(notThere.stderr).to.equal(`Error: application ${first.id} is not linked to Page 102 (it has ${second.id}); nothing changed\n`)
+    expect((await sandbox.client.state()).violations).to.deep.equal([])
+  })
+})

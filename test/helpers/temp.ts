@@ -1,0 +1,34 @@
+// Temporary folders for tests (HOMEs, working folders, keys): all named /tmp/nexmo-messenger-*,
+// all removed when the run ends, since some hold private keys. Only folders made here are removed:
+// other runs on the machine may be using theirs. KEEP_TEST_DIRS=1 keeps them, to look inside.
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+const made = new Set<string>()
+
+/** A fresh folder /tmp/nexmo-messenger-<name>-XXXXXX, removed at the end of the run. */
+export function tempDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `nexmo-messenger-${name}-`))
+  made.add(dir)
+  return dir
+}
+
+/** Removes every folder tempDir made so far (a folder already gone is fine). */
+export function removeTempDirs(): void {
+  if (process.env.KEEP_TEST_DIRS) {
+    if (made.size > 0) process.stderr.write(`KEEP_TEST_DIRS: kept ${made.size} folder(s) in ${tmpdir()}, e.g. ${[...made][0]}\n`)
+    made.clear()
+    return
+  }
+
+  for (const dir of made) {
+    rmSync(dir, {force: true, maxRetries: 3, recursive: true})
+    made.delete(dir)
+  }
+}
+
+// Once the run is over: as a root-level hook when mocha loads this (before the process waits for
+// stray handles), and at exit for anything else (a script, a run cut short by an error).
+if (typeof after === 'function') after(removeTempDirs)
+process.once('exit', removeTempDirs)
