@@ -6,8 +6,9 @@
 import {readFileSync} from 'node:fs'
 import {parseArgs} from 'node:util'
 
-import {messageOf, PluginError, writeFailure} from '../lib/errors.js'
+import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from '../lib/errors.js'
 import {type GenerateFlags, generateToken} from '../lib/generate.js'
+import {commandLineSecretsHint, redactValues} from '../lib/secrets.js'
 
 const INTEGER_FLAGS = new Set(['exp', 'nbf', 'ttl'])
 const LEAVE_TO_OCLIF = new Set(['--help', '-h', '--json', '--version', '-v'])
@@ -41,12 +42,15 @@ export async function runFast(argv: string[], manifestUrl: URL): Promise<number 
     values[name] = Number(values[name])
   }
 
+  ignoreClosedOutput()
+  const hint = commandLineSecretsHint(argv)
+  if (hint) process.stderr.write(`${hint}\n`)
   try {
     const {token} = await generateToken(parsed.positionals, values as GenerateFlags)
     process.stdout.write(`${token}\n`)
     return 0
   } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('internal', `unexpected failure: ${messageOf(error)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+    const failure = error instanceof PluginError ? error : new PluginError('internal', `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`, {cause: error})
     writeFailure(failure, error)
     return failure.exitCode
   }

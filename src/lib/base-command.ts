@@ -2,10 +2,10 @@
 // one line on stderr plus the exit code from the table in errors.ts.
 import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
-import {messageOf, PluginError, writeFailure} from './errors.js'
+import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from './errors.js'
+import {commandLineSecretsHint, redactArgv, redactValues} from './secrets.js'
 
-/** Flags whose values are secrets: given on the command line, they land in shell history and ps. */
-const SECRET_FLAGS = ['api-secret', 'jwt', 'page-token', 'user-token']
+ignoreClosedOutput()
 
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
@@ -33,15 +33,22 @@ export abstract class BaseCommand extends Command {
     }
   }
 
-  /** Secrets given as flags end up in shell history and `ps`: say so once, pointing to the safer way. */
+  /**
+   * oclif's Command logs its argv with `this.debug` under DEBUG: this command's own lines show
+   * secrets as <redacted>. (oclif's `oclif:main` and `oclif:config` lines, and a host's, are out of
+   * reach; the hint below names DEBUG output among the places a secret flag shows up.)
+   */
+  constructor(argv: string[], config: Config) {
+    super(argv, config)
+    const debug = this.debug
+    this.debug = (...values: unknown[]) => debug(...values.map((value) => (isStringArray(value) ? redactArgv(value) : value)))
+  }
+
+  /** Secrets given on the command line end up in shell history and `ps`: say so once, pointing to the safer way. */
   async init(): Promise<void> {
     await super.init()
-    const given = SECRET_FLAGS.filter((name) => this.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`)))
-    const viaStdin = (name: string) => this.argv[this.argv.indexOf(`--${name}`) + 1] === '-'
-    const exposed = given.filter((name) => !viaStdin(name))
-    if (exposed.length > 0) {
-      this.notice(`Hint: ${exposed.map((name) => `--${name}`).join(', ')} on the command line is kept in shell history and shows in ps and DEBUG output; prefer the environment variable${exposed.includes('page-token') ? ' or --page-token -' : ''}`)
-    }
+    const hint = commandLineSecretsHint(this.argv)
+    if (hint) this.notice(hint)
   }
 
   private readonly warnings: string[] = []
@@ -77,7 +84,7 @@ export abstract class BaseCommand extends Command {
 
   protected async catch(error: Error): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
-    const failure = toPluginError(error)
+    const failure = toPluginError(error, this.argv)
     writeFailure(failure, error)
     if (this.jsonEnabled()) {
       this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}, warnings: this.warnings})
@@ -91,15 +98,28 @@ export abstract class BaseCommand extends Command {
   }
 }
 
-/** Anything thrown, as a PluginError: ours as they are, oclif's parse errors as usage errors. */
-export function toPluginError(error: unknown): PluginError {
+/**
+ * Anything thrown, as a PluginError: ours as they are, oclif's parse errors as usage errors. oclif
+ * repeats what it could not parse ("Unexpected argument: …"), so any value of `argv` that looks
+ * like a secret is taken out of its message (and the cause, which DEBUG would print, is dropped).
+ */
+export function toPluginError(error: unknown, argv: readonly string[] = []): PluginError {
   if (error instanceof PluginError) return error
   if (error instanceof Error && error.name === 'ExitPromptError') return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
   if (error instanceof Errors.CLIError && (error.oclif?.exit === 2 || 'parse' in error)) {
-    const lines = error.message.split('\n').map((line) => line.trim())
+    if (error.message.startsWith('Nonexistent flag: -----BEGIN')) {
+      return new PluginError('usage', 'key text given as an argument starts with dashes, so it was read as a flag: put -- before it, or better give a key file, "-" or VONAGE_PRIVATE_KEY')
+    }
+
+    const message = redactValues(error.message, argv)
+    const lines = message.split('\n').map((line) => line.trim())
     const text = lines.filter((line) => line !== '' && !line.startsWith('See more help with')).join(' ')
-    return new PluginError('usage', `${text} (see --help)`, {cause: error})
+    return new PluginError('usage', `${text} (see --help)`, {cause: message === error.message ? error : undefined})
   }
 
-  return new PluginError('internal', `unexpected failure: ${messageOf(error)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+  return new PluginError('internal', `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
 }

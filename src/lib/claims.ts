@@ -2,7 +2,8 @@
 // keep users away from the known pitfalls: millisecond times, missing exp, over-long lifetimes.
 import {randomUUID} from 'node:crypto'
 
-import {usageError} from './errors.js'
+import {showInput, showJson, usageError} from './errors.js'
+import {looksSecret} from './secrets.js'
 
 /** Vonage's documented default and maximum token lifetimes, in seconds. */
 export const DEFAULT_TTL = 900
@@ -36,7 +37,7 @@ export function parseClaimArgs(args: readonly string[]): Claims {
   const claims: Claims = {}
   for (const arg of args) {
     const match = /^([A-Za-z_][\w.:-]*)=(.*)$/s.exec(arg)
-    if (!match) throw usageError(`claim ${quote(arg)} is not name=value (for example application_id=YOUR_APP_ID)`)
+    if (!match) throw usageError(`claim ${showInput(arg)} is not name=value (for example application_id=YOUR_APP_ID)`)
     const [, name, raw] = match
     if (name in claims) throw usageError(`claim ${name} is given twice`)
     claims[name] = JSON_CLAIMS.has(name) ? parseJsonValue(name, raw) : raw
@@ -92,7 +93,7 @@ export function buildClaims(options: ClaimOptions): Claims {
 function checkTime(name: string, value: unknown): void {
   if (value === undefined) return
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw usageError(`${name} must be a whole number of seconds since 1970, not ${quote(JSON.stringify(value))}`)
+    throw usageError(`${name} must be a whole number of seconds since 1970, not ${showJson(value)}`)
   }
 
   if (value > LARGEST_PLAUSIBLE_SECONDS) {
@@ -113,7 +114,9 @@ function parseJsonValue(name: string, raw: string, label = `claim ${name}`): unk
   try {
     return JSON.parse(raw)
   } catch (error) {
-    throw usageError(`${label} is not valid JSON (${quote(raw)}); for example ${name === 'acl' ? `'{"paths":{"/*/users/**":{}}}'` : '1767225600'}`, error)
+    // JSON.parse's message quotes the text; with DEBUG the cause is shown, so not for a secret-like one.
+    const cause = looksSecret(raw) ? undefined : error
+    throw usageError(`${label} is not valid JSON (${showInput(raw)}); for example ${name === 'acl' ? `'{"paths":{"/*/users/**":{}}}'` : '1767225600'}`, cause)
   }
 }
 
@@ -126,11 +129,6 @@ function orderClaims(claims: Claims): Claims {
 
 function flagName(claim: string): string {
   return claim === 'application_id' ? 'app-id' : claim
-}
-
-/** Quotes user input in a message, shortened so a pasted secret or a huge value never floods it. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text)
 }
 
 /**

@@ -1,10 +1,10 @@
 // Finding the account's API key and secret the way users of both existing CLIs already keep them.
 // Order: flags > VONAGE_API_* > NEXMO_API_* > ./.nexmorc > ~/.nexmorc > @vonage/cli's config file.
-import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 import {PluginError, usageError} from './errors.js'
+import {readOptionalTextFile} from './files.js'
 
 export interface Credentials {
   apiKey: string
@@ -57,38 +57,45 @@ function pair(key: string | undefined, secret: string | undefined, keyName: stri
   return {apiKey, apiSecret, source: keyName === '--api-key' ? '--api-key/--api-secret' : `${keyName}/${secretName}`}
 }
 
-/** nexmo-cli's INI file: `[credentials]` with `api_key` and `api_secret`. */
+/**
+ * nexmo-cli's INI file: `[credentials]` with `api_key` and `api_secret`. A file that is there but
+ * is not that (binary, or text without either setting) is named as unreadable, not skipped: the
+ * user meant it to be used. Its content is never repeated.
+ */
 async function fromNexmorc(path: string, label: string): Promise<Found> {
-  const text = await readOptional(path)
-  if (text === undefined) return undefined
-  const {parse} = await import('ini')
-  const credentials = (parse(text).credentials ?? {}) as Record<string, unknown>
+  const text = await readOptionalTextFile(path, 'nexmo-cli settings')
+  if (text === undefined || text.trim() === '') return undefined
+  const credentials = await nexmorcCredentials(text)
+  if (!credentials) {
+    throw usageError(`${label} is unreadable: nexmo-cli keeps a [credentials] section with api_key and api_secret there; fix the file or remove it`)
+  }
+
   return pair(asString(credentials.api_key), asString(credentials.api_secret), `api_key in ${label}`, `api_secret in ${label}`)
+}
+
+async function nexmorcCredentials(text: string): Promise<Record<string, unknown> | undefined> {
+  // eslint-disable-next-line no-control-regex -- control characters mark a binary file, which ini would read as keys
+  if (/[\u0000-\u0008\u000E-\u001F]/.test(text)) return undefined
+  const {parse} = await import('ini')
+  const credentials = parse(text).credentials as Record<string, unknown> | undefined
+  if (typeof credentials !== 'object' || credentials === null) return undefined
+  return credentials.api_key === undefined && credentials.api_secret === undefined ? undefined : credentials
 }
 
 /** @vonage/cli's JSON file: `{"apiKey": "...", "apiSecret": "..."}` (it writes empty strings when unset). */
 async function fromVonageConfig(path: string): Promise<Found> {
-  const text = await readOptional(path)
+  const text = await readOptionalTextFile(path, '@vonage/cli settings')
   if (text === undefined || text.trim() === '') return undefined
   let config: Record<string, unknown>
   try {
     config = JSON.parse(text)
-  } catch (error) {
-    throw usageError(`${path} is not valid JSON; fix it or run \`vonage config:set\` again`, error)
+  } catch {
+    // No cause: JSON.parse quotes the text around the mistake, and the file holds the API secret.
+    throw usageError(`${path} is not valid JSON; fix it or run \`vonage config:set\` again`)
   }
 
   const label = '@vonage/cli config'
   return pair(asString(config?.apiKey), asString(config?.apiSecret), `apiKey in ${label}`, `apiSecret in ${label}`)
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
-    throw usageError(`cannot read ${path}: ${code ?? String(error)}`, error)
-  }
 }
 
 function asString(value: unknown): string | undefined {

@@ -1,6 +1,7 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
 import {printable} from './printable.js'
+import {looksSecret, notShown} from './secrets.js'
 
 export type ErrorKind =
   | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
@@ -59,6 +60,17 @@ export class PluginError extends Error {
 
 export const usageError = (message: string, cause?: unknown): PluginError => new PluginError('usage', message, {cause})
 
+/** User input as a message may show it: quoted when harmless, else described without its content. */
+export function showInput(value: string): string {
+  return looksSecret(value) ? notShown(value) : JSON.stringify(value)
+}
+
+/** A JSON value (a claim) as a message may show it: its JSON text when harmless. */
+export function showJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return looksSecret(text) ? notShown(text) : text
+}
+
 /** The message of anything thrown, for wrapping it with context. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
@@ -81,4 +93,22 @@ function describeStack(error: unknown): string {
   }
 
   return parts.join('\nCaused by: ')
+}
+
+/**
+ * A reader that stops early (`| head -c 0`, `| true`) closes the pipe, and the next write fails
+ * with EPIPE, which Node raises as an error event: a stack trace and exit 1. Like most Unix tools,
+ * stop printing quietly instead: the command still runs to its end (undoing what it must) and
+ * exits with its own code. oclif swallows EPIPE on stdout once it is loaded; this covers stderr
+ * and the fast path, which never loads oclif.
+ */
+export function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listeners('error').includes(rethrowUnlessClosed)) continue
+    stream.on('error', rethrowUnlessClosed)
+  }
+}
+
+function rethrowUnlessClosed(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
 }

@@ -1,6 +1,6 @@
 // Vonage's External Accounts API (beta), the linking calls the hosted "Subscribe" page makes:
 // link, read, unlink and list Messenger accounts, and link one Messages application to one.
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {type HttpAnswer, HttpClient, type HttpSettings, objectBody} from './http.js'
 
 const ROOT = '/beta/chatapp-accounts'
@@ -22,7 +22,7 @@ export function publicAccount({access_token: _token, ...account}: MessengerAccou
 
 /** Facebook Page ids are numbers; anything else would change the request's path. */
 export function checkPageId(id: string): string {
-  if (!/^\d{1,32}$/.test(id)) throw usageError(`"${id.length > 40 ? `${id.slice(0, 37)}...` : id}" is not a Facebook Page id (a number such as 104857412345678)`)
+  if (!/^\d{1,32}$/.test(id)) throw usageError(`${showInput(id)} is not a Facebook Page id (a number such as 104857412345678)`)
   return id
 }
 

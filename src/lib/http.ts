@@ -1,6 +1,6 @@
 // Turning what a remote service did into the plugin's typed errors, the same way for every
 // service: HTTP statuses by class, and network failures (refused, reset, timed out) by cause.
-import {type ErrorKind, PluginError} from './errors.js'
+import {type ErrorKind, PluginError, showInput} from './errors.js'
 import {formatDuration, formatTime} from './output.js'
 
 export interface ServiceContext {
@@ -101,21 +101,16 @@ export function baseUrl(value: string, name: string): string {
   try {
     url = new URL(value.trim())
   } catch {
-    throw new PluginError('usage', `${name} must be a URL such as https://api.nexmo.com, not ${shorten(value)}`)
+    throw new PluginError('usage', `${name} must be a URL such as https://api.nexmo.com, not ${showInput(value)}`)
   }
 
   if (url.username !== '' || url.password !== '') {
     throw new PluginError('usage', `${name} must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)`)
   }
 
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not ${shorten(url.protocol)}`)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not ${showInput(url.protocol)}`)
   if (url.search !== '' || url.hash !== '') throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
   return url.toString().replace(/\/+$/, '')
-}
-
-/** A value quoted for a message, cut short so a pasted secret never lands there whole. */
-export function shorten(value: string): string {
-  return JSON.stringify(value.length > 24 ? `${value.slice(0, 12)}…` : value)
 }
 
 export interface HttpAnswer<T = unknown> {

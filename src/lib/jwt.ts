@@ -4,7 +4,7 @@
 import type {KeyObject} from 'node:crypto'
 
 import type {Claims} from './claims.js'
-import {usageError} from './errors.js'
+import {showJson, usageError} from './errors.js'
 
 export const JWT_HEADER = {alg: 'RS256', typ: 'JWT'} as const
 
@@ -47,10 +47,22 @@ export async function hasValidSignature(token: string, publicKey: KeyObject): Pr
   }
 }
 
-export type TimeStatus = 'valid' | 'expired' | 'not-yet-valid'
+export type TimeStatus = 'valid' | 'expired' | 'not-yet-valid' | 'malformed'
 
-/** Where `now` (seconds) falls between the token's nbf and exp. */
+/** What is wrong with the time claims, if anything: exp, nbf and iat are numbers (RFC 7519 NumericDate). */
+export function timeClaimsProblem(claims: Claims): string | undefined {
+  for (const name of ['exp', 'nbf', 'iat']) {
+    const value = claims[name]
+    if (value === undefined || (typeof value === 'number' && Number.isFinite(value))) continue
+    return `its ${name} claim is ${showJson(value)}, not a number of seconds since 1970`
+  }
+
+  return undefined
+}
+
+/** Where `now` (seconds) falls between the token's nbf and exp; 'malformed' when those are not numbers. */
 export function timeStatus(claims: Claims, now: number): TimeStatus {
+  if (timeClaimsProblem(claims)) return 'malformed'
   if (typeof claims.exp === 'number' && claims.exp <= now) return 'expired'
   if (typeof claims.nbf === 'number' && claims.nbf > now) return 'not-yet-valid'
   return 'valid'
@@ -72,4 +84,11 @@ export async function inspectJwt(token: string, publicKey: KeyObject | undefined
   if (publicKey) signature = (await hasValidSignature(token, publicKey)) ? 'valid' : 'invalid'
   const status = timeStatus(decoded.claims, now)
   return {...decoded, signature, status, valid: status === 'valid' && signature !== 'invalid'}
+}
+
+/** Why a report is not valid, in words: the signature, the time claims, or where now falls. */
+export function invalidReason(report: JwtReport): string | undefined {
+  if (report.valid) return undefined
+  if (report.signature === 'invalid') return 'the signature does not match the key'
+  return timeClaimsProblem(report.claims) ?? `the token is ${report.status.replaceAll('-', ' ')}`
 }

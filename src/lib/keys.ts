@@ -2,8 +2,9 @@
 // a file, standard input, the PEM text itself (with literal "\n"s from .env files), or an env var.
 import {createPrivateKey, createPublicKey, type KeyObject} from 'node:crypto'
 
-import {usageError} from './errors.js'
-import {readStdin, readTextFile} from './files.js'
+import {PluginError, usageError} from './errors.js'
+import {errorCode, readStdin, readTextFile} from './files.js'
+import {looksSecret} from './secrets.js'
 
 const MAX_KEY_BYTES = 64 * 1024
 const PEM_BEGIN = '-----BEGIN'
@@ -16,19 +17,20 @@ export interface KeyText {
 
 /**
  * Reads key text from `value` (a path, "-" for stdin, or PEM text) or, when absent, from the
- * environment variable `envName` (a path or PEM text).
+ * environment variable `envName` (a path or PEM text). `source` names where `value` came from
+ * ("--private-key"), for messages that must not repeat a value that may be the key itself.
  */
 export async function readKeyText(
   value: string | undefined,
-  {env = process.env, envName, what}: {env?: NodeJS.ProcessEnv; envName?: string; what: string},
+  {env = process.env, envName, source, what}: {env?: NodeJS.ProcessEnv; envName?: string; source?: string; what: string},
 ): Promise<KeyText> {
-  const key = await readRawKey(value, {env, envName, what})
+  const key = await readRawKey(value, {env, envName, source: source ?? `the ${what} given`, what})
   return {origin: key.origin, text: normalizePem(key.text)}
 }
 
 async function readRawKey(
   value: string | undefined,
-  {env, envName, what}: {env: NodeJS.ProcessEnv; envName?: string; what: string},
+  {env, envName, source, what}: {env: NodeJS.ProcessEnv; envName?: string; source: string; what: string},
 ): Promise<KeyText> {
   if (value === undefined || value === '') {
     const fromEnv = envName ? env[envName]?.trim() : undefined
@@ -38,13 +40,36 @@ async function readRawKey(
     }
 
     if (looksLikePem(fromEnv)) return {origin: envName!, text: fromEnv}
-    return {origin: `${envName} (${fromEnv})`, text: await readTextFile(fromEnv, what, MAX_KEY_BYTES)}
+    return readKeyFile(fromEnv, {fromEnv: true, source: envName!, what})
   }
 
   if (value === '-') return {origin: 'standard input', text: await readStdin(what, MAX_KEY_BYTES)}
   if (looksLikePem(value)) return {origin: `the ${what} text given`, text: value}
-  return {origin: value, text: await readTextFile(value, what, MAX_KEY_BYTES)}
+  return readKeyFile(value, {fromEnv: false, source, what})
 }
+
+/**
+ * A value that is not PEM text is a path. One that looks like a key or token is never repeated:
+ * when no file is there, it was most likely key text missing its PEM lines, and the message says so.
+ */
+async function readKeyFile(path: string, {fromEnv, source, what}: {fromEnv: boolean; source: string; what: string}): Promise<KeyText> {
+  if (!looksSecret(path)) {
+    return {origin: fromEnv ? `${source} (${path})` : path, text: await readTextFile(path, what, {maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv})}
+  }
+
+  const label = `the file named by ${source}`
+  try {
+    return {origin: label, text: await readTextFile(path, what, {label, maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv})}
+  } catch (error) {
+    if (!NOT_A_PATH.has(errorCode((error as PluginError).cause) ?? '')) throw error
+    // An RSA key's body is over 1,000 base64 characters; literal "\n"s come from .env files.
+    const hint = path.length > 200 && /^[\d+/=A-Za-z\s\\]+$/.test(path) ? ` (it looks like ${what} text without its "-----BEGIN" and "-----END" lines)` : ''
+    throw usageError(`${source} is neither PEM ${what} text nor the path of a readable file${hint}`, (error as PluginError).cause)
+  }
+}
+
+/** fs codes that mean "this string is no usable path" rather than "that file cannot be read". */
+const NOT_A_PATH = new Set(['ENOENT', 'ENAMETOOLONG', 'ENOTDIR', 'EINVAL', 'ERR_INVALID_ARG_VALUE'])
 
 export function looksLikePem(value: string): boolean {
   return value.includes(PEM_BEGIN)

@@ -10,7 +10,7 @@ import type {Cleanup} from './cleanup.js'
 import {PluginError, usageError} from './errors.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
-import {decodeJwt, signJwt} from './jwt.js'
+import {decodeJwt, signJwt, timeClaimsProblem} from './jwt.js'
 import {parsePrivateKey, readKeyText} from './keys.js'
 import {type HttpSettings, ServiceClock} from './http.js'
 import {formatRelative} from './output.js'
@@ -42,7 +42,7 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
   }
 
   if (flags['app-id'] !== undefined) {
-    const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', source: '--private-key', what: 'private key'})
     return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
   }
 
@@ -76,6 +76,8 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
     throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${(error as Error).message}`, error)
   })
   const renew = 'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to let this command use a temporary application'
+  const problem = timeClaimsProblem(claims)
+  if (problem) throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not usable: ${problem}; ${renew}`)
   if (typeof claims.exp === 'number' && claims.exp - now < MIN_JWT_LIFETIME_LEFT) {
     const when = claims.exp <= now ? `expired ${formatRelative(claims.exp, now)}` : `expires ${formatRelative(claims.exp, now)}`
     throw new PluginError('auth', `the JWT given (--jwt or VONAGE_JWT) ${when}; ${renew}`)

@@ -1,7 +1,7 @@
 // Small formatting helpers shared by the commands' human-readable output.
 import stringWidth from 'string-width'
 
-import type {JwtReport, SignatureCheck} from './jwt.js'
+import {type JwtReport, type SignatureCheck, timeClaimsProblem} from './jwt.js'
 
 /** "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. */
 export function formatTime(seconds: number): string {
@@ -60,6 +60,7 @@ export function formatJwtReport(report: JwtReport, now: number, keyOrigin?: stri
 }
 
 function describeStatus({claims, status}: JwtReport, now: number): string {
+  if (status === 'malformed') return `INVALID: ${timeClaimsProblem(claims)}`
   const {exp, nbf} = claims as {exp?: number; nbf?: number}
   if (status === 'expired') return `EXPIRED ${formatRelative(exp!, now)}`
   if (status === 'not-yet-valid') return `NOT YET VALID: usable ${formatRelative(nbf!, now)}`

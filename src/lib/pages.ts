@@ -2,7 +2,7 @@
 // picked from the Pages a user token manages, by --page, by a prompt at a terminal, and never by
 // waiting on a script. Also what debug_token says of the Page token before anything is sent to
 // Vonage: whether it is a Page token, of this Page, and when it expires.
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {checkPageId} from './external-accounts.js'
 import type {FacebookPage, Graph, TokenInfo} from './facebook.js'
 import {readStdin} from './files.js'
@@ -92,7 +92,7 @@ export function findPage(pages: FacebookPage[], wanted: string): FacebookPage {
   const [by, target] = forced ? [forced[1], forced[2].trim()] : ['either', value]
   const byId = by === 'name' ? undefined : pages.find((page) => page.id === target)
   const byName = by === 'id' ? [] : pagesNamed(pages, target)
-  const shown = `"${printable(target)}"`
+  const shown = showInput(target)
   const others = byName.filter((page) => page !== byId)
   if (byId && others.length > 0) {
     throw usageError(`${shown} is the id of ${pageLabel(byId)} and the name of ${describe(others)}; say --page id:${target} or --page name:${printable(target)}`)

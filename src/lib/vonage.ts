@@ -5,7 +5,7 @@ import type {Applications} from '@vonage/applications'
 import {createRequire} from 'node:module'
 
 import type {Credentials} from './credentials.js'
-import {PluginError, usageError} from './errors.js'
+import {PluginError, showInput, usageError} from './errors.js'
 import {errorFromNetwork, errorFromStatus, isAmbiguous, type RetryPolicy, type ServiceContext, withRetries} from './http.js'
 
 export const DEFAULT_API_HOST = 'https://api.nexmo.com'
@@ -38,7 +38,7 @@ export interface VonageSettings {
 /** Application ids are UUIDs; anything with other characters would change the request's path. */
 export function checkApplicationId(id: string): string {
   if (!/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(id)) {
-    throw usageError(`"${id.length > 40 ? `${id.slice(0, 37)}...` : id}" is not an application id (a UUID such as 2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f)`)
+    throw usageError(`${showInput(id)} is not an application id (a UUID such as 2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f)`)
   }
 
   return id

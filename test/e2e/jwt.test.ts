@@ -1,6 +1,7 @@
 // The built binary in real shell pipelines, checked by independent tools (openssl, node:crypto).
 import {expect} from 'chai'
-import {readdirSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {cli, sh} from '../helpers/cli.js'
@@ -102,6 +103,47 @@ describe('e2e: jwt commands from the built binary', function () {
     expect(stderr).not.to.include('PRIVATE KEY')
     expect(code).to.equal(0)
     expect(readdirSync(home)).to.deep.equal([])
+  })
+
+  describe('#11.14 a closed pipe ends the command quietly, with its own exit code', () => {
+    let home: string
+    before(() => {
+      home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-pipe-home-'))
+    })
+    after(() => rmSync(home, {force: true, recursive: true}))
+
+    // `head -c 0` exits at once, so the pipe is closed long before node has started and writes.
+    const paths: Array<[string, string, Record<string, string>]> = [
+      ['the fast path', '', {}],
+      ['the oclif path', '', {NEXMO_MESSENGER_FAST: '0'}],
+      ['--json', '--json', {}],
+    ]
+    for (const [name, flags, env] of paths) {
+      it(`#11.14 stdout closed early (| head -c 0), ${name}: exit 0, no stack trace`, async () => {
+        const run = await sh(`set -o pipefail; "$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} ${flags} | head -c 0; echo "exit=$?"`, {env: {...env, HOME: home}})
+        expect(run.stderr).to.equal('')
+        expect(run.stdout).to.equal('exit=0\n')
+      })
+
+      it(`#11.14 stderr closed early, ${name}: the error's own exit code (2), not a crash (1)`, async () => {
+        const run = await sh(`"$CLI" jwt:generate /no/such.key application_id=${APP} ${flags} 2>&1 >/dev/null | head -c 0; echo "exit=\${PIPESTATUS[0]}"`, {env: {...env, HOME: home}})
+        expect(run.stdout).to.equal('exit=2\n')
+      })
+    }
+  })
+
+  it('#11.10 jwt:decode reads standard input only for "-", never for a missing token', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-stdin-home-'))
+    try {
+      const env = {HOME: home}
+      const token = await cli(['jwt:generate', keys.privateFile, `application_id=${APP}`], {env})
+      const missing = await cli(['jwt:decode'], {env, input: token.stdout})
+      expect(missing).to.deep.include({code: 2, stderr: 'Error: no JWT given: pass the token, or "-" to read it from standard input\n', stdout: ''})
+      const dash = await cli(['jwt:decode', '-'], {env, input: token.stdout})
+      expect(dash.code, dash.stderr).to.equal(0)
+    } finally {
+      rmSync(home, {force: true, recursive: true})
+    }
   })
 
   it('has help and a version', async () => {

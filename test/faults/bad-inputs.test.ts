@@ -2,7 +2,8 @@
 // with the documented code, print no stack trace and nothing on stdout, write nothing, and — since
 // these are mistakes it can see for itself — send no request at all.
 import {expect} from 'chai'
-import {mkdirSync, readdirSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {mkdirSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {sh} from '../helpers/cli.js'
@@ -26,7 +27,10 @@ describe('faults: the bad-input catalogue', function () {
   const sandbox = useSandbox()
   const keys = testKeys()
   const files = keys.files
-  const expiredJwt = () => signToken(keys.privatePem, {application_id: APP, exp: 1, iat: 0})
+  const placeholders: Record<string, () => string> = {
+    EXPIRED: () => signToken(keys.privatePem, {application_id: APP, exp: 1, iat: 0}),
+    KEY_BODY: () => keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join(''),
+  }
   const catalogue: Record<string, Case> = {
     'jwt:generate, a key file that does not exist': {code: 2, line: 'jwt:generate ./nope.key application_id=$APP', message: /private key file not found: \.\/nope\.key/},
     'jwt:generate, a folder as the key': {code: 2, line: 'jwt:generate "$DIR" application_id=$APP', message: /is a directory; give the path of the private key file/},
@@ -56,6 +60,13 @@ describe('faults: the bad-input catalogue', function () {
     'jwt:generate, --ttl and exp together': {code: 2, line: 'jwt:generate "$K" application_id=$APP exp=1800000000 --ttl 60', message: /either --ttl or exp/},
     'jwt:generate, --app-id contradicting application_id': {code: 2, line: 'jwt:generate "$K" application_id=$APP --app-id other', message: /application_id is given twice/},
     'jwt:generate, an unknown flag': {code: 2, line: 'jwt:generate "$K" application_id=$APP --expires 60', message: /Nonexistent flag: --expires/},
+    'jwt:generate, #11.4 VONAGE_PRIVATE_KEY holding key text without its PEM lines': {code: 2, env: {VONAGE_PRIVATE_KEY: 'KEY_BODY'}, line: 'jwt:generate application_id=$APP', message: /^Error: VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file \(it looks like private key text without its "-----BEGIN" and "-----END" lines\)$/},
+    'jwt:generate, #11.8 /dev/zero as the key (a device, never read)': {code: 2, line: 'jwt:generate /dev/zero application_id=$APP', message: /^Error: \/dev\/zero is a character device, not a regular file; give the path of the private key file, or "-" to read it from standard input$/},
+    'jwt:generate, #11.8 /dev/zero in VONAGE_PRIVATE_KEY': {code: 2, env: {VONAGE_PRIVATE_KEY: '/dev/zero'}, line: 'jwt:generate application_id=$APP', message: /^Error: \/dev\/zero is a character device, not a regular file; give the path of the private key file$/},
+    'jwt:generate, #11.8 a FIFO as the key (no waiting for a writer)': {code: 2, line: 'jwt:generate "$DIR/fifo.key" application_id=$APP', message: /fifo\.key is a FIFO \(named pipe\), not a regular file/},
+    'jwt:generate, #11.8 a 3 GB (sparse) key file': {code: 2, line: 'jwt:generate "$DIR/sparse.key" application_id=$APP', message: /sparse\.key is 3221225472 bytes; that is too large for a private key \(at most 65536\)/},
+    'jwt:decode, #11.8 a FIFO as the public key': {code: 2, line: 'jwt:decode x.y.z --public-key "$DIR/fifo.key"', message: /fifo\.key is a FIFO \(named pipe\), not a regular file; give the path of the public key file/},
+    'jwt:decode, #11.10 no token, with something piped in (never read)': {code: 2, line: 'jwt:decode', message: /^Error: no JWT given: pass the token, or "-" to read it from standard input$/, stdin: 'x.y.z\n'},
     'jwt:decode, not a JWT': {code: 2, line: 'jwt:decode not-a-token', message: /that is not a JWT/},
     'jwt:decode, three parts of nonsense': {code: 2, line: 'jwt:decode a.b.c', message: /not a valid JWT/},
     'jwt:decode, token and key both from stdin': {code: 2, line: 'jwt:decode - --public-key -', message: /cannot both come from standard input/},
@@ -65,6 +76,9 @@ describe('faults: the bad-input catalogue', function () {
     'app:temp, a key file that exists': {code: 2, line: 'app:temp --keyfile "$DIR/existing.key"', message: /already exists; choose another path or use --force/},
     'app:temp, a key file in a missing folder': {code: 2, line: 'app:temp --keyfile ./no/folder/k.key', message: /folder \.\/no\/folder does not exist/},
     'app:temp, a folder as the key file': {code: 2, line: 'app:temp --keyfile "$DIR"', message: /is a directory; give a file path/},
+    'app:temp, #11.9 --keyfile - (key files never go to stdout)': {code: 2, line: 'app:temp --keyfile - --force', message: /^Error: a private key cannot be written to standard output \("-"\); give a file path$/},
+    'app:temp, #11.9 a symbolic link as the key file, even with --force': {code: 2, line: 'app:temp --keyfile "$DIR/link.key" --force', message: /link\.key is a symbolic link; give the path of a file itself \(a link is neither followed nor replaced\)$/},
+    'app:temp, #11.9 a FIFO as the key file, even with --force': {code: 2, line: 'app:temp --keyfile "$DIR/fifo.key" --force', message: /fifo\.key is a FIFO \(named pipe\), not a regular file; give a file path for the private key$/},
     'app:temp, an inbound URL that is no URL': {code: 2, line: 'app:temp --inbound-url not-a-url', message: /--inbound-url/},
     'app:temp, an API host that is no URL': {code: 2, line: 'app:temp --api-host localhost:4010', message: /--api-host \(VONAGE_API_HOST\) must be an http or https URL/},
     'app:temp, an ftp API host': {code: 2, line: 'app:temp --api-host ftp://example.com', message: /must be an http or https URL/},
@@ -102,35 +116,48 @@ describe('faults: the bad-input catalogue', function () {
   for (const [name, bad] of Object.entries(catalogue)) {
     it(name, async () => {
       const dir = tempDir('bad')
-      const home = join(dir, 'home')
-      mkdirSync(home)
-      writeFileSync(join(dir, 'existing.key'), 'keep me')
-      writeFileSync(join(dir, 'huge.key'), 'A'.repeat(70 * 1024))
-      const before = readdirSync(dir).sort()
-      const requests = (await sandbox.state()).requests
-      const env: Record<string, string> = {
-        APP,
-        DIR: dir,
-        FACEBOOK_GRAPH_HOST: sandbox.url,
-        HOME: home,
-        K: keys.privateFile,
-        PUB: keys.publicFile,
-        VONAGE_API_HOST: sandbox.url,
-        VONAGE_API_KEY: 'sandbox-key',
-        VONAGE_API_SECRET: 'sandbox-secret',
-        ...Object.fromEntries(Object.entries(bad.env ?? {}).map(([key, value]) => [key, value === 'EXPIRED' ? expiredJwt() : value])),
+      try {
+        await check(bad, dir)
+      } finally {
+        rmSync(dir, {force: true, recursive: true})
       }
-      const run = await sh(`"$CLI" ${bad.line}`, {cwd: dir, env, input: bad.stdin})
-      expect(run.code, run.stderr).to.equal(bad.code)
-      expect(run.stdout).to.equal('')
-      const lines = run.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('Hint: '))
-      expect(lines, run.stderr).to.have.length(1)
-      expect(lines[0]).to.match(/^Error: /)
-      expect(lines[0]).to.match(bad.message)
-      expect(run.stderr).not.to.match(/\n\s+at /)
-      expect(readdirSync(dir).sort()).to.deep.equal(before)
-      expect(readdirSync(home)).to.deep.equal([])
-      expect((await sandbox.state()).requests, 'a request was sent').to.equal(requests)
     })
+  }
+
+  async function check(bad: Case, dir: string): Promise<void> {
+    const home = join(dir, 'home')
+    mkdirSync(home)
+    writeFileSync(join(dir, 'existing.key'), 'keep me')
+    writeFileSync(join(dir, 'huge.key'), 'A'.repeat(70 * 1024))
+    symlinkSync(join(dir, 'existing.key'), join(dir, 'link.key'))
+    execFileSync('mkfifo', [join(dir, 'fifo.key')])
+    writeFileSync(join(dir, 'sparse.key'), '')
+    truncateSync(join(dir, 'sparse.key'), 3 * 1024 ** 3) // takes no space
+    const before = readdirSync(dir).sort()
+    const requests = (await sandbox.state()).requests
+    const env: Record<string, string> = {
+      APP,
+      DIR: dir,
+      FACEBOOK_GRAPH_HOST: sandbox.url,
+      HOME: home,
+      K: keys.privateFile,
+      PUB: keys.publicFile,
+      VONAGE_API_HOST: sandbox.url,
+      VONAGE_API_KEY: 'sandbox-key',
+      VONAGE_API_SECRET: 'sandbox-secret',
+      ...Object.fromEntries(Object.entries(bad.env ?? {}).map(([key, value]) => [key, placeholders[value]?.() ?? value])),
+    }
+    // Bounded: a bad input must neither hang nor eat the machine's memory (/dev/zero once did).
+    const run = await sh(`ulimit -v 2000000; timeout 30 "$CLI" ${bad.line}`, {cwd: dir, env, input: bad.stdin})
+    expect(run.code, run.stderr).to.equal(bad.code)
+    expect(run.stdout).to.equal('')
+    const lines = run.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('Hint: '))
+    expect(lines, run.stderr).to.have.length(1)
+    expect(lines[0]).to.match(/^Error: /)
+    expect(lines[0]).to.match(bad.message)
+    expect(run.stderr).not.to.match(/\n\s+at /)
+    expect(readdirSync(dir).sort()).to.deep.equal(before)
+    expect(readdirSync(home)).to.deep.equal([])
+    expect((await sandbox.state()).requests, 'a request was sent').to.equal(requests)
   }
 })

@@ -33,6 +33,18 @@ describe('parseClaimArgs', () => {
     expect(usageMessage(() => parseClaimArgs(['=x']))).to.match(/not name=value/)
   })
 
+  it('#11.4 never repeats a claim argument or value that looks like a key or token', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDCz3Fswr94p5kJJ\n-----END PRIVATE KEY-----\n'
+    const notAClaim = usageMessage(() => parseClaimArgs(['application_id=x', pem]))
+    expect(notAClaim).to.equal(`claim (a value of ${pem.length} characters, not shown) is not name=value (for example application_id=YOUR_APP_ID)`)
+    const token = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4In0'
+    const badJson = usageMessage(() => parseClaimArgs([`acl=${token}`]))
+    expect(badJson).to.match(/^claim acl is not valid JSON \(\(a value of \d+ characters, not shown\)\)/)
+    expect(badJson).not.to.include('eyJhbGci')
+    const time = usageMessage(() => buildClaims({appId: 'a', claims: {exp: token}, now: NOW}))
+    expect(time).to.equal(`exp must be a whole number of seconds since 1970, not (a value of ${token.length + 2} characters, not shown)`)
+  })
+
   it('refuses bad JSON in a JSON claim and names the claim', () => {
     expect(usageMessage(() => parseClaimArgs(['acl={paths:'])))
       .to.match(/claim acl is not valid JSON/)

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
-import {mkdirSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 
 import {resolveCredentials} from '../../src/lib/credentials.js'
 import {PluginError} from '../../src/lib/errors.js'
@@ -69,6 +69,29 @@ describe('resolveCredentials', () => {
     expect(envError.message).not.to.include('topsecret')
     writeFileSync(join(home, '.nexmorc'), '[credentials]\napi_key = k\n')
     expect((await half({})).message).to.match(/api_key in ~\/.nexmorc is set but api_secret in ~\/.nexmorc is not/)
+  })
+
+  it('#11 (low) names a garbage .nexmorc as unreadable, without repeating what is in it', async () => {
+    const {cwd, home} = dirs()
+    try {
+      const contents = ['garbage CANARYa1b2c3d4e5f6g7h8\n', Buffer.from([0x00, 0x01, 0x02, 0xff, 0x41]).toString('latin1'), '[other]\napi_key = k\napi_secret = CANARYa1b2c3d4e5f6g7h8\n']
+      for (const [where, path] of [['~/.nexmorc', join(home, '.nexmorc')], ['./.nexmorc', join(cwd, '.nexmorc')]]) {
+        for (const content of contents) {
+          writeFileSync(path, content)
+          const error: PluginError = await resolveCredentials({cwd, env: {}, home}).catch((error_) => error_)
+          expect(error.kind).to.equal('usage')
+          expect(error.message).to.equal(`${where} is unreadable: nexmo-cli keeps a [credentials] section with api_key and api_secret there; fix the file or remove it`)
+          expect(error.message).not.to.include('CANARY')
+        }
+
+        rmSync(path)
+      }
+
+      writeFileSync(join(home, '.nexmorc'), '\n')
+      expect((await resolveCredentials({cwd, env: {}, home}).catch((error_) => error_)).kind).to.equal('auth')
+    } finally {
+      rmSync(dirname(home), {force: true, recursive: true})
+    }
   })
 
   it('reports a broken vonage.config.json as a usage error', async () => {

@@ -3,7 +3,7 @@ import {createPublicKey, createVerify} from 'node:crypto'
 
 import {buildClaims} from '../../src/lib/claims.js'
 import {PluginError} from '../../src/lib/errors.js'
-import {decodeJwt, inspectJwt, signJwt, timeStatus} from '../../src/lib/jwt.js'
+import {decodeJwt, inspectJwt, invalidReason, signJwt, timeClaimsProblem, timeStatus} from '../../src/lib/jwt.js'
 import {parsePrivateKey, parsePublicKey, readKeyText} from '../../src/lib/keys.js'
 import {testKeys} from '../helpers/keys.js'
 
@@ -56,6 +56,22 @@ describe('jwt', () => {
     const other = parsePublicKey(await readKeyText(keys.otherPublicFile, {what: 'public key'}))
     expect((await inspectJwt(token, other, NOW)).signature).to.equal('invalid')
     expect((await inspectJwt(token, undefined, NOW)).signature).to.equal('not checked')
+  })
+
+  it('#11.15 a non-numeric exp, nbf or iat makes the token malformed, and says which claim', async () => {
+    for (const [claims, problem] of [
+      [{exp: '1'}, 'its exp claim is "1", not a number of seconds since 1970'],
+      [{exp: NOW + 60, nbf: null}, 'its nbf claim is null, not a number of seconds since 1970'],
+      [{exp: NOW + 60, iat: {at: 1}}, 'its iat claim is {"at":1}, not a number of seconds since 1970'],
+    ] as const) {
+      expect(timeClaimsProblem(claims)).to.equal(problem)
+      expect(timeStatus(claims, NOW)).to.equal('malformed')
+      const report = await inspectJwt(await sign(claims), publicKey(), NOW)
+      expect(report).to.include({signature: 'valid', status: 'malformed', valid: false})
+      expect(invalidReason(report)).to.equal(problem)
+    }
+
+    expect(timeClaimsProblem({exp: NOW + 0.5, iat: NOW, nbf: NOW})).to.equal(undefined)
   })
 
   it('tells expired and not-yet-valid tokens apart', () => {

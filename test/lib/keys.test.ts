@@ -84,6 +84,49 @@ describe('keys', () => {
     expect((await failure(Promise.resolve().then(() => parsePublicKey({origin: 'x', text: 'nope'})))).message).to.match(/x is not a PEM public key/)
   })
 
+  describe('#11.4 key text where a path was expected is never repeated', () => {
+    const body = () => keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')
+    const slices = (text: string) => [text.slice(0, 16), text.slice(text.length / 2, text.length / 2 + 16), text.slice(-16)]
+    const expectNoEcho = (error: PluginError, text: string) => {
+      for (const slice of slices(text)) {
+        expect(error.message).not.to.include(slice)
+        expect(String((error.cause as Error | undefined)?.message)).not.to.include(slice)
+      }
+    }
+
+    it('#11.4 never echoes key text from VONAGE_PRIVATE_KEY', async () => {
+      for (const text of [body(), keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('\\n')]) {
+        const error = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: text}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
+        expect(error.message).to.equal('VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file (it looks like private key text without its "-----BEGIN" and "-----END" lines)')
+        expectNoEcho(error, text)
+      }
+    })
+
+    it('#11.4 never echoes key text given as the argument or as --private-key', async () => {
+      const argument = await failure(readKeyText(body(), {source: 'the PRIVATE_KEY argument', what: 'private key'}))
+      expect(argument.message).to.match(/^the PRIVATE_KEY argument is neither PEM private key text nor the path of a readable file/)
+      expectNoEcho(argument, body())
+      const token = 'EAAGm0PX4ZCpsBAKZC0123456789abcdefEAAGm0PX4ZCpsBAKZC0123456789abcdef'
+      const flag = await failure(readKeyText(token, {source: '--private-key', what: 'private key'}))
+      expect(flag.message).to.equal('--private-key is neither PEM private key text nor the path of a readable file')
+      expectNoEcho(flag, token)
+    })
+
+    it('#11.4 names a key file whose name looks like a token by where it came from', async () => {
+      const {mkdtempSync, readFileSync, rmSync, writeFileSync} = await import('node:fs')
+      const {tmpdir} = await import('node:os')
+      const dir = mkdtempSync(`${tmpdir()}/nexmo-messenger-keyname-`)
+      try {
+        const path = `${dir}/aB3dE5fG7hJ9kL1mN0pQ.key`
+        writeFileSync(path, readFileSync(keys.files.ec))
+        const error = await failure(readKeyText(path, {source: '--private-key', what: 'private key'}).then(parsePrivateKey))
+        expect(error.message).to.equal('the file named by --private-key is an EC key; Vonage JWTs are RS256 and need an RSA key')
+      } finally {
+        rmSync(dir, {force: true, recursive: true})
+      }
+    })
+  })
+
   it('normalizePem leaves a proper PEM as it is', () => {
     expect(normalizePem(keys.privatePem)).to.equal(keys.privatePem)
   })

@@ -24,6 +24,12 @@ describe('link-auth', () => {
     expect((await checkUsableJwt('nope', NOW).catch((error) => error)).kind).to.equal('usage')
   })
 
+  it('#11.15 refuses a JWT whose exp is not a number, as Vonage would', async () => {
+    const error = await checkUsableJwt(token({application_id: 'a', exp: String(NOW + 600)}), NOW).catch((error_) => error_)
+    expect(error.kind).to.equal('usage')
+    expect(error.message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) is not usable: its exp claim is "1800000600", not a number of seconds since 1970; sign a new one/)
+  })
+
   it('the finish command quotes for the shell and never contains a token', () => {
     expect(finishCommand('nexmo', {applications: ['app-1'], name: "Joe's", pageId: '101', token: 'SECRET'})).to.equal(
       "FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101 --name 'Joe'\\''s' --application app-1",

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {PluginError} from '../../lib/errors.js'
+import {PluginError, usageError} from '../../lib/errors.js'
 import {readStdin} from '../../lib/files.js'
-import {inspectJwt, type JwtReport} from '../../lib/jwt.js'
+import {inspectJwt, invalidReason, type JwtReport} from '../../lib/jwt.js'
 import {parsePublicKey, readKeyText} from '../../lib/keys.js'
 import {formatJwtReport} from '../../lib/output.js'
 
@@ -19,7 +19,8 @@ Exits with 0 when the token is usable now, and with 9 when it is expired, not ye
   ]
 
   static args = {
-    token: Args.string({description: 'the JWT, or "-" to read it from standard input'}),
+    // Standard input is read only for "-", never for a missing argument (oclif's default).
+    token: Args.string({description: 'the JWT, or "-" to read it from standard input', ignoreStdin: true}),
   }
 
   static flags = {
@@ -29,21 +30,19 @@ Exits with 0 when the token is usable now, and with 9 when it is expired, not ye
 
   async run(): Promise<JwtReport> {
     const {args, flags} = await this.parse(JwtDecode)
+    if (args.token === undefined) throw usageError('no JWT given: pass the token, or "-" to read it from standard input')
     const keyFlag = flags['public-key'] ?? flags['private-key']
-    if (keyFlag === '-' && (args.token === undefined || args.token === '-')) {
-      throw new PluginError('usage', 'the token and the key cannot both come from standard input; give one as a file or argument')
+    if (keyFlag === '-' && args.token === '-') {
+      throw usageError('the token and the key cannot both come from standard input; give one as a file or argument')
     }
 
-    const token = args.token === undefined || args.token === '-' ? await readStdin('JWT') : args.token
-    const what = flags['public-key'] === undefined ? 'private key' : 'public key'
-    const keyText = keyFlag === undefined ? undefined : await readKeyText(keyFlag, {what})
+    const token = args.token === '-' ? await readStdin('JWT') : args.token
+    const [what, source] = flags['public-key'] === undefined ? ['private key', '--private-key'] : ['public key', '--public-key']
+    const keyText = keyFlag === undefined ? undefined : await readKeyText(keyFlag, {source, what})
     const now = Math.floor(Date.now() / 1000)
     const report = await inspectJwt(token, keyText && parsePublicKey(keyText), now)
     if (!this.jsonEnabled()) this.log(formatJwtReport(report, now, keyText?.origin))
-    if (!report.valid) {
-      const reason = report.signature === 'invalid' ? 'the signature does not match the key' : `the token is ${report.status.replaceAll('-', ' ')}`
-      throw new PluginError('invalid', `invalid token: ${reason}`, {result: {...report}})
-    }
+    if (!report.valid) throw new PluginError('invalid', `invalid token: ${invalidReason(report)}`, {result: {...report}})
 
     return report
   }

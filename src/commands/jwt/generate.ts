@@ -7,9 +7,9 @@ import {type GeneratedJwt, generateToken} from '../../lib/generate.js'
 export default class JwtGenerate extends BaseCommand {
   static summary = "Sign a Vonage JWT with an application's private key."
   static description = `The token goes to stdout with a newline and nothing else, so JWT="$(<%= config.bin %> <%= command.id %> …)" works.
-Claims are NAME=VALUE; exp, nbf, iat and acl are read as JSON, everything else as text. application_id is required.
+Claims are the NAME=VALUE arguments; exp, nbf, iat and acl are read as JSON, everything else as text. application_id is required.
 The token is RS256 with iat, a random jti and exp = iat + ${DEFAULT_TTL} s unless --ttl or exp says otherwise; lifetimes over ${MAX_TTL} s (Vonage's maximum) need --force.
-The private key is a file, "-" for standard input, or the PEM text; without one, VONAGE_PRIVATE_KEY (a path or the PEM, literal \\n accepted) is used.`
+PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the PEM text (after --, as it starts with dashes); without it, VONAGE_PRIVATE_KEY (a path or the PEM, literal \\n accepted) is used.`
 
   static usage = '<%= command.id %> [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]'
   static examples = [
@@ -19,9 +19,14 @@ The private key is a file, "-" for standard input, or the PEM text; without one,
     {command: 'VONAGE_PRIVATE_KEY="$(cat private.key)" <%= config.bin %> <%= command.id %> --app-id YOUR_APP_ID', description: 'Key from the environment'},
   ]
 
+  // Claims follow the key, so the command takes any number of arguments (strict = false). oclif's
+  // help would list that as "[PRIVATE_KEY...]" against the usage line, and cannot declare an
+  // optional key before a variadic argument, so the arguments are explained in the description
+  // alone. Standard input is read only for "-", never for a missing key (oclif's default), as on the
+  // fast path.
   static strict = false
   static args = {
-    private_key: Args.string({description: 'private key file, "-" for stdin, or PEM text (default: $VONAGE_PRIVATE_KEY)'}),
+    private_key: Args.string({ignoreStdin: true}),
   }
 
   static flags = {

@@ -2,6 +2,7 @@ import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
 import {testKeys} from '../../helpers/keys.js'
+import {signToken} from '../../helpers/sandbox.js'
 
 describe('jwt:decode', () => {
   const keys = testKeys()
@@ -47,6 +48,18 @@ describe('jwt:decode', () => {
     const bad = JSON.parse((await runCommand(['jwt:decode', await generate(), '--public-key', keys.otherPublicFile, '--json'])).stdout)
     expect(bad).to.include({signature: 'invalid', valid: false})
     expect(bad.error).to.deep.equal({exitCode: 9, kind: 'invalid', message: 'invalid token: the signature does not match the key'})
+  })
+
+  it('#11.15 refuses a string exp: invalid token, exit 9, one clear line', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const token = signToken(keys.privatePem, {application_id: 'app-9', exp: String(now + 600), iat: now})
+    const {error, stderr, stdout} = await runCommand(['jwt:decode', token, '--public-key', keys.publicFile])
+    expect(error?.oclif?.exit).to.equal(9)
+    expect(stdout).to.match(/status\s+INVALID: its exp claim is "\d+", not a number of seconds since 1970/)
+    expect(stderr).to.match(/^Error: invalid token: its exp claim is "\d+", not a number of seconds since 1970\n$/)
+    const json = JSON.parse((await runCommand(['jwt:decode', token, '--json'])).stdout)
+    expect(json).to.deep.include({status: 'malformed', valid: false})
+    expect(json.error).to.include({exitCode: 9, kind: 'invalid'})
   })
 
   it('refuses a non-token and both key flags with exit 2', async () => {

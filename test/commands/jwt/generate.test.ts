@@ -58,6 +58,13 @@ describe('jwt:generate', () => {
     })
   }
 
+  it('#11 (low) help names the arguments one way: [PRIVATE_KEY] [NAME=VALUE...], never [PRIVATE_KEY...]', async () => {
+    const {stdout} = await runCommand(['jwt:generate', '--help'])
+    expect(stdout).to.include('$ nexmo jwt:generate [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]')
+    expect(stdout).not.to.include('PRIVATE_KEY...')
+    expect(stdout).to.match(/PRIVATE_KEY, the first argument, is a key file/)
+  })
+
   it('--force signs a lifetime over 24 h', async () => {
     const {error, stdout} = await runCommand(['jwt:generate', keys.privateFile, 'application_id=a', '--ttl', '90000', '--force'])
     expect(error).to.equal(undefined)
