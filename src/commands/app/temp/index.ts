@@ -27,7 +27,7 @@ If the key cannot be written, the application is deleted again, so nothing is le
     ...vonageFlags,
     force: Flags.boolean({description: 'replace --keyfile if it exists'}),
     'inbound-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.inboundUrl), description: 'inbound message webhook'}),
-    keyfile: Flags.string({default: './temp.key', description: 'where to save the private key'}),
+    keyfile: Flags.string({default: './temp.key', description: 'where to save the private key: a new file (with --force, a regular file to replace); never "-", a symbolic link, a device or a FIFO'}),
     name: Flags.string({description: `application name [default: ${TEMP_PREFIX}<date>-<time>-<random>]`}),
     'status-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.statusUrl), description: 'message status webhook'}),
   }
