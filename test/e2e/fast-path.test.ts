@@ -1,12 +1,11 @@
 // bin/run.js answers a plain jwt:generate without loading oclif. Whatever path runs, the user must
 // see the same thing: the same claims, the same one-line errors, the same exit codes.
 import {expect} from 'chai'
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {rmSync} from 'node:fs'
 
 import {cli, type RunResult} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
+import {tempDir} from '../helpers/temp.js'
 
 const APP = '2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f'
 
@@ -71,7 +70,7 @@ describe('e2e: the jwt:generate fast path agrees with the oclif path', function 
 
   let home: string
   before(() => {
-    home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-fast-home-'))
+    home = tempDir('fast-home')
   })
   after(() => rmSync(home, {force: true, recursive: true}))
 

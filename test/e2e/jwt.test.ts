@@ -1,11 +1,11 @@
 // The built binary in real shell pipelines, checked by independent tools (openssl, node:crypto).
 import {expect} from 'chai'
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, sh} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
+import {tempDir} from '../helpers/temp.js'
 
 const APP = '2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f'
 
@@ -108,7 +108,7 @@ describe('e2e: jwt commands from the built binary', function () {
   describe('#11.14 a closed pipe ends the command quietly, with its own exit code', () => {
     let home: string
     before(() => {
-      home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-pipe-home-'))
+      home = tempDir('pipe-home')
     })
     after(() => rmSync(home, {force: true, recursive: true}))
 
@@ -133,7 +133,7 @@ describe('e2e: jwt commands from the built binary', function () {
   })
 
   it('#11.10 jwt:decode reads standard input only for "-", never for a missing token', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'nexmo-messenger-stdin-home-'))
+    const home = tempDir('stdin-home')
     try {
       const env = {HOME: home}
       const token = await cli(['jwt:generate', keys.privateFile, `application_id=${APP}`], {env})

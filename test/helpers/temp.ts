@@ -1,15 +1,18 @@
 // Temporary folders for tests (HOMEs, working folders, keys): all named /tmp/nexmo-messenger-*,
 // all removed when the run ends, since some hold private keys. Only folders made here are removed:
 // other runs on the machine may be using theirs. KEEP_TEST_DIRS=1 keeps them, to look inside.
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 const made = new Set<string>()
 
-/** A fresh folder /tmp/nexmo-messenger-<name>-XXXXXX, removed at the end of the run. */
+/** This run's folders carry its pid, so the check below sees its own leftovers, not another run's. */
+const PREFIX = `nexmo-messenger-${process.pid}-`
+
+/** A fresh folder /tmp/nexmo-messenger-<pid>-<name>-XXXXXX, removed at the end of the run. */
 export function tempDir(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `nexmo-messenger-${name}-`))
+  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${name}-`))
   made.add(dir)
   return dir
 }
@@ -30,5 +33,14 @@ export function removeTempDirs(): void {
 
 // Once the run is over: as a root-level hook when mocha loads this (before the process waits for
 // stray handles), and at exit for anything else (a script, a run cut short by an error).
-if (typeof after === 'function') after(removeTempDirs)
+// The hook then fails the run if any folder of this run is still there (made without tempDir, or
+// not removable): a test must leave nothing behind, some of these hold keys.
+if (typeof after === 'function') {
+  after(() => {
+    removeTempDirs()
+    if (process.env.KEEP_TEST_DIRS) return
+    const left = readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX))
+    if (left.length > 0) throw new Error(`the run left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 5).join(', ')}`)
+  })
+}
 process.once('exit', removeTempDirs)

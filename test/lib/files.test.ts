@@ -1,12 +1,12 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
-import {constants, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
+import {constants, lstatSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {open} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {PluginError} from '../../src/lib/errors.js'
 import {checkCanWrite, readOptionalTextFile, readTextFile, writeSecretFile} from '../../src/lib/files.js'
+import {tempDir} from '../helpers/temp.js'
 
 async function failure(promise: Promise<unknown>): Promise<PluginError> {
   try {
@@ -23,7 +23,7 @@ async function failure(promise: Promise<unknown>): Promise<PluginError> {
 describe('files', () => {
   let dir: string
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'nexmo-messenger-files-'))
+    dir = tempDir('files')
   })
   afterEach(() => rmSync(dir, {force: true, recursive: true}))
 

@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {PluginError} from '../../src/lib/errors.js'
 import {normalizePem, parsePrivateKey, parsePublicKey, readKeyText} from '../../src/lib/keys.js'
 import {testKeys} from '../helpers/keys.js'
+import {tempDir} from '../helpers/temp.js'
 
 async function failure(promise: Promise<unknown>): Promise<PluginError> {
   try {
@@ -113,9 +114,8 @@ describe('keys', () => {
     })
 
     it('#11.4 names a key file whose name looks like a token by where it came from', async () => {
-      const {mkdtempSync, readFileSync, rmSync, writeFileSync} = await import('node:fs')
-      const {tmpdir} = await import('node:os')
-      const dir = mkdtempSync(`${tmpdir()}/nexmo-messenger-keyname-`)
+      const {readFileSync, rmSync, writeFileSync} = await import('node:fs')
+      const dir = tempDir('keyname')
       try {
         const path = `${dir}/aB3dE5fG7hJ9kL1mN0pQ.key`
         writeFileSync(path, readFileSync(keys.files.ec))

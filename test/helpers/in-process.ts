@@ -1,0 +1,46 @@
+// The unit tier's way to run a command: in this process through @oclif/test's runCommand, against an
+// in-process sandbox with a Facebook user (Pages 101 and 102), API credentials in the environment
+// and a temporary HOME; the environment is put back after the suite.
+import type {HeldRequest} from '../../sandbox/holds.js'
+import {type SandboxClient, useSandbox} from './sandbox.js'
+import {tempDir} from './temp.js'
+
+export interface CommandSandbox {
+  sandbox: SandboxClient
+  /** The Page tokens the user's /me/accounts hands out now. */
+  tokens: Record<string, string>
+}
+
+const VARIABLES = ['HOME', 'VONAGE_API_HOST', 'FACEBOOK_GRAPH_HOST', 'VONAGE_API_KEY', 'VONAGE_API_SECRET', 'FACEBOOK_USER_TOKEN', 'FACEBOOK_PAGE_TOKEN', 'VONAGE_JWT', 'VONAGE_PRIVATE_KEY']
+
+export function useCommandSandbox(): CommandSandbox {
+  const sandbox = useSandbox()
+  const context: CommandSandbox = {sandbox, tokens: {}}
+  const saved: Record<string, string | undefined> = {}
+  before(() => {
+    for (const name of VARIABLES) saved[name] = process.env[name]
+  })
+  beforeEach(async () => {
+    for (const name of VARIABLES) delete process.env[name]
+    Object.assign(process.env, {
+      FACEBOOK_GRAPH_HOST: sandbox.url,
+      FACEBOOK_USER_TOKEN: 'USER',
+      HOME: tempDir('unit-home'),
+      VONAGE_API_HOST: sandbox.url,
+      VONAGE_API_KEY: 'sandbox-key',
+      VONAGE_API_SECRET: 'sandbox-secret',
+    })
+    const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
+    context.tokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
+  })
+  afterEach(() => sandbox.verify())
+  after(() => {
+    for (const name of VARIABLES) {
+      if (saved[name] === undefined) delete process.env[name]
+      else process.env[name] = saved[name]
+    }
+  })
+  return context
+}
+
+export type {HeldRequest}
