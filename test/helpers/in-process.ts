@@ -1,9 +1,27 @@
 // The unit tier's way to run a command: in this process through @oclif/test's runCommand, against an
 // in-process sandbox with a Facebook user (Pages 101 and 102), API credentials in the environment
 // and a temporary HOME; the environment is put back after the suite.
+import {captureOutput} from '@oclif/test'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+
 import type {HeldRequest} from '../../sandbox/holds.js'
+import {ROOT} from './cli.js'
 import {type SandboxClient, useSandbox} from './sandbox.js'
 import {tempDir} from './temp.js'
+
+/**
+ * Runs a command from its TypeScript source, in this process (the class imported from src/, the
+ * plugin's config from the root): what runCommand does, except that runCommand loads dist/ through
+ * the manifest, so neither the code as written nor its coverage would be what is tested.
+ */
+export async function run(args: string[]) {
+  const [id, ...argv] = args
+  const base = join(ROOT, 'src', 'commands', ...id.split(':'))
+  const file = existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts')
+  const {default: command} = (await import(file)) as {default: {run(argv: string[], root: string): Promise<unknown>}}
+  return captureOutput(() => command.run(argv, ROOT))
+}
 
 export interface CommandSandbox {
   sandbox: SandboxClient

@@ -1,14 +1,13 @@
-import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
-import {useCommandSandbox} from '../../helpers/in-process.js'
+import {run, useCommandSandbox} from '../../helpers/in-process.js'
 
 describe('messenger:link (in process)', () => {
   const context = useCommandSandbox()
   const state = () => context.sandbox.state()
 
   it('links the Page chosen by name with the user token: the id on stdout, one write, no application left', async () => {
-    const {error, stderr, stdout} = await runCommand(['messenger:link', '--page', 'bikes'])
+    const {error, stderr, stdout} = await run(['messenger:link', '--page', 'bikes'])
     expect(error, stderr).to.equal(undefined)
     expect(stdout).to.equal('102\n')
     expect(stderr).to.equal('Linked Bikes (102).\n')
@@ -19,24 +18,24 @@ describe('messenger:link (in process)', () => {
   })
 
   it('--json returns the account without its token, and warnings', async () => {
-    const {stdout} = await runCommand(['messenger:link', '--page', '101', '--json'])
+    const {stdout} = await run(['messenger:link', '--page', '101', '--json'])
     expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '101', name: 'Pizza'}, status: 'linked', warnings: []})
   })
 
   it('the same Page token again is "already linked" (exit 0); another token points to relink (exit 5)', async () => {
-    await runCommand(['messenger:link', '--page', '101'])
-    const again = await runCommand(['messenger:link', '--page', '101'])
+    await run(['messenger:link', '--page', '101'])
+    const again = await run(['messenger:link', '--page', '101'])
     expect(again.error).to.equal(undefined)
     expect(again.stderr).to.equal('Pizza (101) was already linked with this Page token; nothing changed.\n')
     await context.sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}], user_token: 'USER'})
-    const other = await runCommand(['messenger:link', '--page', '101'])
+    const other = await run(['messenger:link', '--page', '101'])
     expect(other.error?.oclif?.exit).to.equal(5)
     expect(other.stderr).to.match(/^Error: Page 101 is already linked with another Page token; replace it with messenger:relink --page-id 101\n$/)
   })
 
   it('#11.12 a Page token that belongs to another Page is refused before anything is sent to Vonage', async () => {
     process.env.FACEBOOK_PAGE_TOKEN = context.tokens['102']
-    const {error, stderr} = await runCommand(['messenger:link', '--page-id', '101'])
+    const {error, stderr} = await run(['messenger:link', '--page-id', '101'])
     expect(error?.oclif?.exit).to.equal(2)
     expect(stderr).to.match(/belongs to another Page \(102\)/)
     expect(stderr).not.to.include(context.tokens['102'])
@@ -45,7 +44,7 @@ describe('messenger:link (in process)', () => {
 
   it('#11.2 a 500 on deleting the temporary application is retried: linked, nothing left, exit 0', async () => {
     await context.sandbox.fault({method: 'DELETE', path: '/v2/applications/', status: 500})
-    const {error, stdout} = await runCommand(['messenger:link', '--page', '102'])
+    const {error, stdout} = await run(['messenger:link', '--page', '102'])
     expect(error).to.equal(undefined)
     expect(stdout).to.equal('102\n')
     expect((await state()).applications).to.deep.equal([])

@@ -1,35 +1,34 @@
-import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
-import {useCommandSandbox} from '../../helpers/in-process.js'
+import {run, useCommandSandbox} from '../../helpers/in-process.js'
 
 describe('messenger:list and messenger:unlink (in process)', () => {
   const context = useCommandSandbox()
-  beforeEach(() => runCommand(['messenger:link', '--page', '101']))
+  beforeEach(() => run(['messenger:link', '--page', '101']))
 
   it('list: a table with days left, never a token; --json the same rows', async () => {
-    const {stdout} = await runCommand(['messenger:list'])
+    const {stdout} = await run(['messenger:list'])
     expect(stdout).to.match(/^PAGE ID {2}NAME {3}APPLICATION {2}DAYS LEFT\n101 {6}Pizza {2}- {12}(89|90)\n$/)
-    const json = JSON.parse((await runCommand(['messenger:list', '--json'])).stdout)
+    const json = JSON.parse((await run(['messenger:list', '--json'])).stdout)
     expect(json.accounts).to.have.length(1)
     expect(json.accounts[0]).to.include({external_id: '101', name: 'Pizza', token_valid: true})
     expect(JSON.stringify(json)).not.to.include(context.tokens['101'])
   })
 
   it('unlink needs --yes without a terminal, and unlinks with it', async () => {
-    const refused = await runCommand(['messenger:unlink', '--page-id', '101'])
+    const refused = await run(['messenger:unlink', '--page-id', '101'])
     expect(refused.error?.oclif?.exit).to.equal(2)
     expect(refused.stderr).to.match(/standard input is not a terminal, so pass --yes to confirm/)
-    const done = await runCommand(['messenger:unlink', '--page-id', '101', '--yes'])
+    const done = await run(['messenger:unlink', '--page-id', '101', '--yes'])
     expect(done.stdout).to.equal('101\n')
     expect((await context.sandbox.state()).accounts).to.deep.equal([])
   })
 
   it('unlink --application detaches the application and keeps the Page linked', async () => {
     const app = await context.sandbox.createApp('bot')
-    await runCommand(['messenger:unlink', '--page-id', '101', '--yes'])
-    await runCommand(['messenger:link', '--page', '101', '--application', app.id])
-    const {error, stdout} = await runCommand(['messenger:unlink', '--page-id', '101', '--application', app.id, '--yes'])
+    await run(['messenger:unlink', '--page-id', '101', '--yes'])
+    await run(['messenger:link', '--page', '101', '--application', app.id])
+    const {error, stdout} = await run(['messenger:unlink', '--page-id', '101', '--application', app.id, '--yes'])
     expect(error).to.equal(undefined)
     expect(stdout).to.equal('101\n')
     expect((await context.sandbox.state()).accounts[0]).to.include({external_id: '101'})
