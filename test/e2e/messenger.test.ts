@@ -2,10 +2,8 @@
 // pseudo-terminal): link, list, relink, relink --all, unlink, and the faults that must not leave
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
-import {spawn} from 'node:child_process'
-import {join} from 'node:path'
 
-import {BIN, cleanEnv, cli, ROOT, sh} from '../helpers/cli.js'
+import {cli, inTerminal, sh} from '../helpers/cli.js'
 import {runCli} from '../helpers/isolated.js'
 import {bearer, heldDuring, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
@@ -144,14 +142,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     })
 
     it('at a terminal without --page, offers the Pages to pick with the arrow keys', async () => {
-      const script = `cd ${ROOT} && ${process.execPath} ${BIN} messenger:link`
-      const steps = JSON.stringify([['Which Facebook Page?', '\u001B[B'], ['Bike Shop', '\r']])
-      const run = await new Promise<{code: number | null; out: string}>((resolve) => {
-        const child = spawn('python3', [join(ROOT, 'test', 'helpers', 'pty-drive.py'), steps, '--', 'bash', '-c', script], {env: cleanEnv({...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'})})
-        let out = ''
-        child.stdout.on('data', (chunk) => (out += chunk))
-        child.on('close', (code) => resolve({code, out}))
-      })
+      const run = await inTerminal(['messenger:link'], [['Which Facebook Page?', '\u001B[B'], ['Bike Shop', '\r']], {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'})
       expect(run.code, run.out).to.equal(0)
       expect(run.out).to.include('Which Facebook Page?')
       expect((await state()).accounts.map((account) => account.external_id)).to.deep.equal(['102'])

@@ -3,6 +3,7 @@
 // across every step; these pin the exact behaviour a user reported.
 import {expect} from 'chai'
 
+import {inTerminal} from '../helpers/cli.js'
 import {type Linked, linkedSandbox, runCli} from '../helpers/isolated.js'
 import {heldDuring} from '../helpers/sandbox.js'
 
@@ -105,6 +106,21 @@ describe('e2e: safety (#11)', function () {
     expect(notThere.code).to.equal(4)
     expect(notThere.stderr).to.equal(`Error: application ${first.id} is not linked to Page 102 (it has ${second.id}); nothing changed\n`)
     expect((await sandbox.client.state()).violations).to.deep.equal([])
+  })
+
+  it('#11.low answering no at a terminal changes nothing and is not an error (exit 0)', async () => {
+    const unlink = await inTerminal(['messenger:unlink', '--page-id', '101'], [['Unlink Pizza (101) from Vonage?', 'n\r']], sandbox.env)
+    expect(unlink.code, unlink.out).to.equal(0)
+    expect(unlink.out).to.include('Nothing was unlinked.')
+    expect(unlink.out).not.to.include('Error:')
+    expect((await accounts()).map((account) => account.external_id)).to.deep.equal(['101'])
+    const production = await sandbox.client.createApp('PRODUCTION shop bot')
+    const keep = await inTerminal(['app:temp:delete', production.id, '--force'], [['did not make?', 'n\r']], sandbox.env)
+    expect(keep.code, keep.out).to.equal(0)
+    expect(keep.out).to.include('Nothing was deleted.')
+    const confirmed = await inTerminal(['app:temp:delete', production.id, '--force'], [['did not make?', 'y\r']], sandbox.env)
+    expect(confirmed.code, confirmed.out).to.equal(0)
+    expect(await appNames()).to.deep.equal(['mine'])
   })
 
   describe('while the sandbox holds a request', () => {

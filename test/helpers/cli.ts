@@ -47,3 +47,19 @@ export function cli(args: string[], options: {env?: Record<string, string>; cwd?
   const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
   return sh(`"$CLI" ${quoted}`, options)
 }
+
+/**
+ * Runs the binary in a pseudo-terminal (test/helpers/pty-drive.py) and answers its prompts:
+ * `steps` are [text to wait for, keys to send]. `out` is everything the terminal showed.
+ */
+export function inTerminal(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
+  const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+  const script = `cd ${ROOT} && ${process.execPath} ${BIN} ${quoted}`
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('python3', [join(ROOT, 'test', 'helpers', 'pty-drive.py'), JSON.stringify(steps), '--', 'bash', '-c', script], {env: cleanEnv(env)})
+    let out = ''
+    child.stdout.on('data', (chunk) => (out += chunk))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({code, out}))
+  })
+}
