@@ -120,14 +120,14 @@ async function interrupt(command: Command, step: Step, signal: NodeJS.Signals, c
 
 describe('faults: SIGINT and SIGTERM at every step', function () {
   this.timeout(120_000)
-  const matrices: Array<[Command, Record<string, Step>]> = [
-    ['link', LINK_STEPS],
-    ['relink', RELINK_STEPS],
-    ['app:temp', APP_TEMP_STEPS],
-    ['unlink', UNLINK_STEPS],
+  const matrices: Array<[Command, Record<string, Step>, string]> = [
+    ['link', LINK_STEPS, '#11.6 #11.7'],
+    ['relink', RELINK_STEPS, '#11.7'],
+    ['app:temp', APP_TEMP_STEPS, '#11.3'],
+    ['unlink', UNLINK_STEPS, '#11.6'],
   ]
-  for (const [command, steps] of matrices) {
-    it(`${command} in auto mode: ${Object.keys(steps).length} steps × 2 signals, every invariant after each`, async () => {
+  for (const [command, steps, items] of matrices) {
+    it(`${items} ${command} in auto mode: ${Object.keys(steps).length} steps × 2 signals, every invariant after each`, async () => {
       const cases = Object.entries(steps).flatMap(([name, step]) => SIGNALS.map(([signal, code]): [string, () => Promise<void>] => [`${signal} while ${name}`, () => interrupt(command, step, signal, code)]))
       const failures = await runCases(cases, 4, (run) => run())
       expect(failures, failures.join('\n')).to.deep.equal([])

@@ -21,7 +21,7 @@ describe('app:temp and app:temp:delete (in process)', () => {
     expect(await apps()).to.deep.equal([])
   })
 
-  it('#11.2 app:temp: a 500 that hides a successful create finds and deletes the application, and writes no key', async () => {
+  it('app:temp: a 500 that hides a successful create finds and deletes the application, and writes no key', async () => {
     const keyfile = join(tempDir('unit-key'), 'temp.key')
     await context.sandbox.fault({method: 'POST', path: '/v2/applications', status: 500, when: 'after'})
     const {error, stderr} = await run(['app:temp', '--keyfile', keyfile])
