@@ -4,7 +4,7 @@ import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, sh} from '../helpers/cli.js'
-import {basic, heldDuring, useSandbox} from '../helpers/sandbox.js'
+import {basic, heldDuring, sandboxEnv, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 
 const UUID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/
@@ -16,7 +16,7 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   let env: Record<string, string>
   beforeEach(() => {
     dir = tempDir('app')
-    env = {VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+    env = sandboxEnv(sandbox.url)
   })
 
   const apps = async () => (await sandbox.state()).applications as Array<{id: string; name: string}>

@@ -5,7 +5,7 @@ import {expect} from 'chai'
 
 import {cli, inTerminal, sh} from '../helpers/cli.js'
 import {runCli} from '../helpers/isolated.js'
-import {bearer, heldDuring, nowSeconds, type SandboxClient, signToken, useSandbox} from '../helpers/sandbox.js'
+import {bearer, heldDuring, nowSeconds, type SandboxClient, sandboxEnv, signToken, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 
 interface State {
@@ -39,7 +39,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
 
   beforeEach(async () => {
     await seed()
-    env = {FACEBOOK_GRAPH_HOST: sandbox.url, VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+    env = sandboxEnv(sandbox.url)
   })
 
   afterEach(async function () {

@@ -7,7 +7,7 @@ import {readdirSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli} from '../helpers/cli.js'
-import {useSandbox} from '../helpers/sandbox.js'
+import {sandboxEnv, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 
 describe('faults: concurrent writers of one key file', function () {
@@ -15,7 +15,7 @@ describe('faults: concurrent writers of one key file', function () {
   const sandbox = useSandbox()
 
   const run = (dir: string, extra: string[] = []) =>
-    cli(['app:temp', '--keyfile', 'shared.key', ...extra], {cwd: dir, env: {VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}})
+    cli(['app:temp', '--keyfile', 'shared.key', ...extra], {cwd: dir, env: sandboxEnv(sandbox.url)})
 
   /** The application whose public key is the public half of the key in the file. */
   async function owner(path: string): Promise<string | undefined> {

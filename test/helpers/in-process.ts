@@ -7,7 +7,7 @@ import {join} from 'node:path'
 
 import type {HeldRequest} from '../../sandbox/holds.js'
 import {ROOT} from './cli.js'
-import {type SandboxClient, useSandbox} from './sandbox.js'
+import {type SandboxClient, sandboxEnv, useSandbox} from './sandbox.js'
 import {tempDir} from './temp.js'
 
 /**
@@ -40,14 +40,7 @@ export function useCommandSandbox(): CommandSandbox {
   })
   beforeEach(async () => {
     for (const name of VARIABLES) delete process.env[name]
-    Object.assign(process.env, {
-      FACEBOOK_GRAPH_HOST: sandbox.url,
-      FACEBOOK_USER_TOKEN: 'USER',
-      HOME: tempDir('unit-home'),
-      VONAGE_API_HOST: sandbox.url,
-      VONAGE_API_KEY: 'sandbox-key',
-      VONAGE_API_SECRET: 'sandbox-secret',
-    })
+    Object.assign(process.env, sandboxEnv(sandbox.url), {FACEBOOK_USER_TOKEN: 'USER', HOME: tempDir('unit-home')})
     const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
     context.tokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
   })

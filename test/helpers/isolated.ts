@@ -2,8 +2,9 @@
 import {type ChildProcess, spawn} from 'node:child_process'
 
 import {startSandbox} from '../../sandbox/server.js'
+import {mapLimit} from '../../src/lib/cleanup.js'
 import {BIN, cleanEnv, type RunResult} from './cli.js'
-import {SandboxClient} from './sandbox.js'
+import {SandboxClient, sandboxEnv} from './sandbox.js'
 import {tempDir} from './temp.js'
 
 export interface Linked {
@@ -26,7 +27,7 @@ export async function linkedSandbox(): Promise<Linked> {
   await client.request('POST', '/beta/chatapp-accounts/messenger', {auth, body: {access_token: pageTokens['101'], external_id: '101', name: 'Pizza'}})
   const {body: refreshed} = await client.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
   const fresh = Object.fromEntries(refreshed.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
-  const env = {FACEBOOK_GRAPH_HOST: sandbox.url, FACEBOOK_USER_TOKEN: 'USER', VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+  const env = {...sandboxEnv(sandbox.url), FACEBOOK_USER_TOKEN: 'USER'}
   return {client, close: () => sandbox.close(), env, jwt: auth.slice('Bearer '.length), pageTokens: fresh}
 }
 
@@ -73,19 +74,11 @@ export function runCli(args: string[], env: Record<string, string>, onSpawn?: (c
 
 /** Runs every case, a few at a time, and returns the failures as readable lines. */
 export async function runCases<T>(cases: Array<[string, T]>, limit: number, check: (input: T) => Promise<void>): Promise<string[]> {
-  const failures: string[] = []
-  let next = 0
-  const worker = async () => {
-    while (next < cases.length) {
-      const [name, input] = cases[next++]
-      try {
-        await check(input)
-      } catch (error) {
-        failures.push(`${name}: ${(error as Error).message}`)
-      }
-    }
-  }
-
-  await Promise.all(Array.from({length: limit}, worker))
-  return failures
+  const outcomes = await mapLimit(cases, limit, ([name, input]) =>
+    check(input).then(
+      () => undefined,
+      (error: unknown) => `${name}: ${(error as Error).message}`,
+    ),
+  )
+  return outcomes.filter((outcome): outcome is string => outcome !== undefined)
 }

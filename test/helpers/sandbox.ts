@@ -5,6 +5,14 @@ import type {HeldRequest} from '../../sandbox/holds.js'
 import {type Sandbox, type SandboxOptions, startSandbox} from '../../sandbox/server.js'
 
 export const CREDENTIALS = {apiKey: 'sandbox-key', apiSecret: 'sandbox-secret'}
+/** The environment that points the CLI at a sandbox, with its API credentials (no Facebook user token). */
+export const sandboxEnv = (url: string): Record<string, string> => ({
+  FACEBOOK_GRAPH_HOST: url,
+  VONAGE_API_HOST: url,
+  VONAGE_API_KEY: CREDENTIALS.apiKey,
+  VONAGE_API_SECRET: CREDENTIALS.apiSecret,
+})
+
 export const basic = (key = CREDENTIALS.apiKey, secret = CREDENTIALS.apiSecret) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`
 
 // Test replies are read field by field with chai; typing every sandbox answer would add nothing.

@@ -6,19 +6,10 @@ import {join} from 'node:path'
 
 import {PluginError} from '../../src/lib/errors.js'
 import {checkCanWrite, readOptionalTextFile, readTextFile, writeSecretFile} from '../../src/lib/files.js'
+import {failure as expectFailure} from '../helpers/failure.js'
 import {tempDir} from '../helpers/temp.js'
 
-async function failure(promise: Promise<unknown>): Promise<PluginError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error, String(error)).to.be.instanceOf(PluginError)
-    expect((error as PluginError).kind).to.equal('usage')
-    return error as PluginError
-  }
-
-  throw new Error('expected a failure')
-}
+const failure = (promise: Promise<unknown>) => expectFailure(promise, 'usage')
 
 describe('files', () => {
   let dir: string
@@ -41,6 +32,7 @@ describe('files', () => {
 
     it('#11.8 refuses a FIFO at once instead of waiting for a writer', async () => {
       const path = fifo()
+      // A watchdog, not a synchronisation: the old code waited forever, and the test must then fail, not hang.
       const timeout = new Promise((resolve) => setTimeout(resolve, 3000, 'still waiting after 3 s'))
       try {
         const outcome = await Promise.race([failure(readTextFile(path, 'private key', {orStdin: true})), timeout])

@@ -72,7 +72,8 @@ describe('http', () => {
     })
 
     it('times out and names the host and the limit', async () => {
-      await sandbox.fault({delay_ms: 2000, method: 'GET', path: '/v2/applications', status: 200, times: 10})
+      // held, never released: the client's timeout is the only clock involved
+      await sandbox.hold({method: 'GET', path: '/v2/applications'})
       const error = await client({attempts: 1}).request('GET', '/v2/applications', {action: 'listing'}).catch((error_) => error_)
       expect(error).to.include({kind: 'network'})
       expect(error.message).to.equal(`no answer from ${sandbox.url} within 0.8 s while listing; check the network and try again`)

@@ -3,18 +3,9 @@ import {expect} from 'chai'
 import {PluginError} from '../../src/lib/errors.js'
 import {normalizePem, parsePrivateKey, parsePublicKey, readKeyText} from '../../src/lib/keys.js'
 import {testKeys} from '../helpers/keys.js'
+import {failure} from '../helpers/failure.js'
 import {tempDir} from '../helpers/temp.js'
 
-async function failure(promise: Promise<unknown>): Promise<PluginError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).to.be.instanceOf(PluginError)
-    return error as PluginError
-  }
-
-  throw new Error('expected a failure')
-}
 
 const load = async (path: string) => parsePrivateKey(await readKeyText(path, {what: 'private key'}))
 

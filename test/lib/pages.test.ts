@@ -4,6 +4,7 @@ import {PluginError} from '../../src/lib/errors.js'
 import {Graph} from '../../src/lib/facebook.js'
 import {checkPageToken, choosePage, expiryWarnings, findPage} from '../../src/lib/pages.js'
 import {nowSeconds, useSandbox} from '../helpers/sandbox.js'
+import {thrown} from '../helpers/failure.js'
 
 const PAGES = [
   {access_token: 't1', id: '101', name: 'Pizza Place'},
@@ -12,15 +13,7 @@ const PAGES = [
 ]
 
 const page = (id: string, name: string) => ({access_token: `t${id}`, id, name})
-const failure = (work: () => unknown): PluginError => {
-  try {
-    work()
-  } catch (error) {
-    return error as PluginError
-  }
-
-  throw new Error('expected a failure')
-}
+const failure = thrown
 
 describe('pages', () => {
   it('finds a Page by id or by a name only one Page has, case aside', () => {
