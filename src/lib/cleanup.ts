@@ -48,16 +48,22 @@ export class Cleanup {
     return this.tasks.map((task) => (task.manual ? `${task.label} (run: ${task.manual})` : task.label)).reverse()
   }
 
-  /** Runs and forgets every undo action, newest first; returns what was undone and what failed, as sentences. */
+  /**
+   * Runs every undo action, newest first, forgetting each once it has run (so a second signal during
+   * the undo still names what is left); returns what was undone and what failed, as sentences.
+   */
   async runAll(): Promise<{undone: string[]; failures: string[]}> {
     const undone: string[] = []
     const failures: string[] = []
-    for (const task of this.tasks.splice(0).reverse()) {
+    for (const task of [...this.tasks].reverse()) {
       try {
         const said = await task.run()
         undone.push(typeof said === 'string' ? said : (task.done ?? `done: ${task.label}`))
       } catch (error) {
         failures.push(`could not ${task.label}: ${messageOf(error)}${task.manual ? `; run: ${task.manual}` : ''}`)
+      } finally {
+        const index = this.tasks.indexOf(task)
+        if (index !== -1) this.tasks.splice(index, 1)
       }
     }
 
@@ -88,7 +94,8 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
   const onSignal = (signal: NodeJS.Signals) => {
     if (cleanup.interrupted) {
       const left = cleanup.pending()
-      process.stderr.write(`${signal} again: quitting${left.length === 0 ? '' : ` without undoing: ${left.join('; ')}`}\n`)
+      const undo = left.length === 0 ? '' : `; left to undo by hand: ${left.join('; ')}`
+      process.stderr.write(`${signal} again: quitting at once; the request under way may or may not take effect${undo}\n`)
       process.exit(signal === 'SIGTERM' ? 143 : 130)
     }
 

@@ -227,7 +227,11 @@ export class HttpClient {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions): Promise<HttpAnswer<T>> {
-    const url = new URL(path.startsWith('http') ? path : `${this.settings.host}${path}`)
+    // A link from an answer (the next page) is followed on the host the settings name, never on
+    // another: the request carries the credentials, and the link is the service's word, not the user's.
+    const given = new URL(path.startsWith('http') ? path : `${this.settings.host}${path}`)
+    const url = new URL(`${given.pathname}${given.search}`, new URL(this.settings.host).origin)
+
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
     const once = () => this.once<T>(method, url, options)
     return IDEMPOTENT.has(method) ? withRetries(this.settings, once) : withRetries({...this.settings, attempts: 1}, once)

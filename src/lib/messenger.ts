@@ -1,6 +1,7 @@
 // The linking procedures: link ("Subscribe"), relink (Unsubscribe + Subscribe, undone if any step
-// fails), list and unlink. They never leave a Page half-linked: a failed POST is read back before
-// anything is decided, and a relink restores the previous link unless the new one is confirmed.
+// fails), list and unlink. They never leave a Page half-linked: a write is confirmed from the
+// account its answer carries, a failed POST is read back before anything is decided, and a relink
+// restores the previous link unless the new one is confirmed.
 import {type Cleanup, mapLimit} from './cleanup.js'
 import {messageOf, PluginError} from './errors.js'
 import {type ExternalAccounts, type MessengerAccount, type PublicAccount, publicAccount} from './external-accounts.js'
@@ -40,10 +41,12 @@ async function createOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
   }
 }
 
-/** Reads the account back and checks it is the one just written. */
-async function confirm(accounts: ExternalAccounts, spec: AccountSpec): Promise<MessengerAccount> {
-  const account = await accounts.get(spec.pageId)
-  if (!account) throw new PluginError('remote', `Vonage accepted the link of Page ${spec.pageId} but does not show it when read back`)
+/**
+ * Checks that the account Vonage answered with (the 201 or 200 body, or the read-back after an
+ * ambiguous failure) is the one just written: no second request is needed to confirm a write.
+ */
+function confirm(account: MessengerAccount, spec: AccountSpec): MessengerAccount {
+  if (account.external_id !== spec.pageId) throw new PluginError('remote', `Vonage answered the link of Page ${spec.pageId} with the account of Page ${account.external_id}`)
   if (account.access_token !== spec.token) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} linked with a token other than the one just sent`)
   const missing = (spec.applications ?? []).filter((id) => !account.applications.includes(id))
   if (missing.length > 0) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} without application ${missing.join(', ')}`)
@@ -52,7 +55,8 @@ async function confirm(accounts: ExternalAccounts, spec: AccountSpec): Promise<M
 
 export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, options: {name?: string; application?: string}): Promise<LinkResult> {
   const spec: AccountSpec = {applications: options.application ? [options.application] : [], name: options.name ?? page.name, pageId: page.id, token: page.token}
-  const {account, existed} = await createOrReadBack(accounts, spec)
+  const created = await createOrReadBack(accounts, spec)
+  let {account} = created
   if (options.application && !account.applications.includes(options.application)) {
     if (account.applications.length > 0) {
       throw new PluginError(
@@ -61,10 +65,10 @@ export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, opt
       )
     }
 
-    await accounts.linkApplication(page.id, options.application)
+    account = await accounts.linkApplication(page.id, options.application)
   }
 
-  return {account: publicAccount(await confirm(accounts, spec)), status: existed ? 'already linked' : 'linked'}
+  return {account: publicAccount(confirm(account, spec)), status: created.existed ? 'already linked' : 'linked'}
 }
 
 export interface RelinkResult {
@@ -73,6 +77,8 @@ export interface RelinkResult {
   status: 'relinked' | 'failed'
   applications?: string[]
   error?: string
+  /** With a failure: whether the Page still has its previous link (false: the restore failed too). */
+  previousLinkKept?: boolean
 }
 
 /** Puts the previous account back: nothing to do if it is there, re-created if it is not. */
@@ -108,24 +114,27 @@ export async function relinkPage(
   }
   options.cleanup.checkpoint()
   const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
-  const undo = options.cleanup.add(`restore the previous link of Page ${page.id} (finish with: ${finishCommand(options.bin, spec)})`, () => restore(accounts, previous))
+  const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, () => restore(accounts, previous), {
+    done: `the previous link of Page ${page.id} was restored`,
+    manual: finishCommand(options.bin, spec),
+  })
   try {
     await accounts.delete(page.id)
     options.cleanup.checkpoint()
-    await createOrReadBack(accounts, spec)
-    options.cleanup.checkpoint()
-    const account = await confirm(accounts, spec)
+    // Once the new link is answered for, it is committed: a signal during that request is too late.
+    const account = confirm((await createOrReadBack(accounts, spec)).account, spec)
     undo()
     return {applications: account.applications, name: account.name, page: page.id, status: 'relinked'}
   } catch (error) {
     if (options.cleanup.interrupted) throw error
     undo()
     const restored = await restore(accounts, previous).then(
-      () => 'the previous link was restored',
-      (restoreError) => `restoring the previous link failed too (${messageOf(restoreError)}); finish by hand with: ${finishCommand(options.bin, spec)}`,
+      () => true,
+      (restoreError: unknown) => restoreError,
     )
+    const said = restored === true ? 'the previous link was restored' : `restoring the previous link failed too (${messageOf(restored)}); finish by hand with: ${finishCommand(options.bin, spec)}`
     const kind = error instanceof PluginError ? error.kind : 'internal'
-    throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${restored}`, {cause: error})
+    throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${said}`, {cause: error, result: {previousLinkKept: restored === true}})
   }
 }
 
@@ -145,7 +154,8 @@ export async function relinkAll(
       return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account})
     } catch (error) {
       if (options.cleanup.interrupted) throw error
-      return {error: messageOf(error), name: page.name, page: page.id, status: 'failed'}
+      const kept = (error as PluginError).result?.previousLinkKept !== false
+      return {error: messageOf(error), name: page.name, page: page.id, previousLinkKept: kept, status: 'failed'}
     }
   })
   return {results, unreachable: linked.filter((account) => !reachable.has(account.external_id)).map((account) => account.external_id)}

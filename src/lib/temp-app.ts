@@ -15,10 +15,15 @@ export const DEFAULT_WEBHOOKS: WebhookUrls = {
   statusUrl: 'https://example.com/webhooks/status',
 }
 
-/** messenger-link-temp-20261129-131242-a1b2: sortable, and unique enough to find it again. */
-export function tempApplicationName(now = new Date()): string {
+/**
+ * messenger-link-temp-[LABEL-]20261129-131242-a1b2c3: marked as temporary (app:temp:delete deletes
+ * only such names), sortable, and unique, so that looking it up by name after an ambiguous failure
+ * can never find an application someone else made.
+ */
+export function tempApplicationName(label?: string, now = new Date()): string {
   const stamp = now.toISOString().replaceAll(/[-:]/g, '').replace('T', '-').slice(0, 15)
-  return `${TEMP_PREFIX}${stamp}-${randomBytes(2).toString('hex')}`
+  const given = label?.trim().replace(new RegExp(`^${TEMP_PREFIX}`), '')
+  return `${TEMP_PREFIX}${given ? `${given}-` : ''}${stamp}-${randomBytes(3).toString('hex')}`
 }
 
 /**
@@ -43,10 +48,13 @@ export async function createTempApplication(
     application = await client.createMessagesApplication(name, urls)
   } catch (error) {
     byName()
-    if (!isAmbiguous(error)) throw error
+    if (!mayHaveCreated(error)) throw error
+    const later = `if an application named ${name} shows up later, app:temp:delete --all removes it`
+    // A request that got no answer may still be under way at Vonage: not finding it yet proves nothing.
+    const answered = error instanceof PluginError && error.kind !== 'network'
     const note = await removeByName(client, name).then(
-      (removed) => (removed ? 'it had been created anyway and was deleted again' : 'it was not created'),
-      () => `if an application named ${name} shows up later, app:temp:delete --all removes it`,
+      (removed) => (removed ? 'it had been created anyway and was deleted again' : answered ? 'it was not created' : `it is not there yet; ${later}`),
+      () => later,
     )
     throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {cause: error, status: (error as PluginError).status})
   }
@@ -59,7 +67,12 @@ export async function createTempApplication(
   return {application, keep}
 }
 
-/** Deletes every application with this exact name; true when there was one. */
+/** Failures after which the application may exist: no answer, a 5xx, or an answer we could not use. */
+function mayHaveCreated(error: unknown): boolean {
+  return isAmbiguous(error) || (error instanceof PluginError && error.kind === 'remote' && (error.status ?? 200) < 300)
+}
+
+/** Deletes every application with this exact (unique, generated) name; true when there was one. */
 async function removeByName(client: VonageApplications, name: string): Promise<boolean> {
   const matches = (await client.listApplications()).filter((application) => application.name === name)
   for (const application of matches) await client.deleteApplication(application.id)
@@ -103,25 +116,38 @@ export interface DeleteReport {
   deleted: string[]
   missing: string[]
   failed: Array<{id: string; error: string}>
+  /** Not tried, because a signal arrived first. */
+  skipped?: string[]
 }
 
-/** Deletes each application, a few at a time; fails with the report when any deletion failed. */
-export async function deleteApplications(client: VonageApplications, ids: string[], concurrency = 4): Promise<DeleteReport> {
+/**
+ * Deletes each application, a few at a time, and reports what became of each; none is started
+ * once `stopped()` says so (a signal arrived): those are reported as skipped.
+ */
+export async function deleteApplications(
+  client: VonageApplications,
+  ids: string[],
+  {concurrency = 4, stopped = () => false}: {concurrency?: number; stopped?: () => boolean} = {},
+): Promise<DeleteReport & {failure?: PluginError}> {
   const unique = [...new Set(ids)]
-  const outcomes = await mapLimit(unique, concurrency, (id) =>
-    client.deleteApplication(id).then(
+  const outcomes = await mapLimit(unique, concurrency, async (id) => {
+    if (stopped()) return {id, result: 'skipped' as const}
+    return client.deleteApplication(id).then(
       (result) => ({id, result}),
       (error: unknown) => ({error, id, result: 'failed' as const}),
-    ),
-  )
+    )
+  })
+  const having = (result: string) => outcomes.filter((outcome) => outcome.result === result).map((outcome) => outcome.id)
   const report: DeleteReport = {
-    deleted: outcomes.filter((outcome) => outcome.result === 'deleted').map((outcome) => outcome.id),
+    deleted: having('deleted'),
     failed: outcomes.flatMap((outcome) => ('error' in outcome ? [{error: messageOf(outcome.error), id: outcome.id}] : [])),
-    missing: outcomes.filter((outcome) => outcome.result === 'missing').map((outcome) => outcome.id),
+    missing: having('missing'),
+    ...(having('skipped').length > 0 ? {skipped: having('skipped')} : {}),
   }
   if (report.failed.length === 0) return report
   const firstError = outcomes.find((outcome) => 'error' in outcome) as {error: unknown}
   const kind = report.deleted.length + report.missing.length > 0 ? 'partial' : firstError.error instanceof PluginError ? firstError.error.kind : 'internal'
   const first = report.failed[0]
-  throw new PluginError(kind, `could not delete ${report.failed.length} of ${unique.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
+  const failure = new PluginError(kind, `could not delete ${report.failed.length} of ${unique.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
+  return {...report, failure}
 }

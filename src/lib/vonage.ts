@@ -89,17 +89,30 @@ export class VonageApplications {
         name,
       } as Parameters<Applications['createApplication']>[0]),
     )
+    if (typeof created?.id !== 'string') throw new PluginError('remote', 'Vonage answered the create call without an application id')
     const privateKey = (created.keys as {privateKey?: string} | undefined)?.privateKey
     if (!privateKey) throw new PluginError('remote', `Vonage created application ${created.id} but returned no private key; delete it with app:temp:delete ${created.id}`)
     return {id: created.id!, messages: true, name: created.name, privateKey}
   }
 
-  /** Every application of the account; the whole listing is read again if a page fails. */
+  /**
+   * Every application of the account, page by page; the whole listing is read again if a page
+   * fails. A page that is not a list (an HTML page with a 200) is a remote error, never "none".
+   */
   async listApplications(): Promise<ApplicationSummary[]> {
     return this.idempotent('listing the applications', async () => {
       const all: ApplicationSummary[] = []
-      for await (const application of this.sdk.listAllApplications({pageSize: 100})) all.push(summary(application))
-      return all
+      for (let page = 1; ; page += 1) {
+        const answer = (await this.sdk.getApplicationPage({page, pageSize: 100} as Parameters<Applications['getApplicationPage']>[0])) as {
+          _embedded?: {applications?: unknown}
+          _links?: {next?: unknown}
+        }
+        const items = answer?._embedded?.applications
+        if (!Array.isArray(items)) throw new PluginError('remote', 'Vonage answered the list of applications with something that is not a list of applications')
+        all.push(...items.map((item) => summary(item)))
+        if (!answer._links?.next || items.length === 0) return all
+        if (page >= 1000) throw new PluginError('remote', 'Vonage sent a list of applications whose pages never end; giving up')
+      }
     })
   }
 
@@ -169,6 +182,9 @@ export class VonageApplications {
   }
 }
 
-function summary(application: {id?: string; name: string; capabilities?: {messages?: unknown}}): ApplicationSummary {
-  return {id: application.id!, messages: Boolean(application.capabilities?.messages), name: application.name}
+/** What matters of an application; an answer without an id or a name is a remote error, not a crash. */
+function summary(application: unknown): ApplicationSummary {
+  const {capabilities, id, name} = (application ?? {}) as {id?: unknown; name?: unknown; capabilities?: {messages?: unknown}}
+  if (typeof id !== 'string' || typeof name !== 'string') throw new PluginError('remote', 'Vonage answered with an application that has no id or no name')
+  return {id, messages: Boolean(capabilities?.messages), name}
 }

@@ -4,6 +4,7 @@ import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {cli, sh} from '../helpers/cli.js'
+import {runCli} from '../helpers/isolated.js'
 import {basic, heldDuring, sandboxEnv, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 
@@ -37,7 +38,7 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(app).to.match(UUID)
     const [created] = await apps()
     expect(created.id).to.equal(app)
-    expect(created.name).to.match(/^messenger-link-temp-\d{8}-\d{6}-[\da-f]{4}$/)
+    expect(created.name).to.match(/^messenger-link-temp-\d{8}-\d{6}-[\da-f]{6}$/)
     expect(stderr).to.include(`app:temp:delete ${app}`)
     await noContractViolations()
   })
@@ -56,8 +57,33 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(code).to.equal(0)
     const result = JSON.parse(stdout)
     expect(result).to.have.keys('id', 'name', 'keyfile', 'warnings')
-    expect(result).to.include({keyfile: join(dir, 'k.pem'), name: 'my temp'})
+    expect(result).to.include({keyfile: join(dir, 'k.pem')})
     expect(stdout).not.to.include('PRIVATE KEY')
+  })
+
+  it('#11.hostile.12 --name is a label in a temporary, unique name, so app:temp:delete ID and --all find it', async () => {
+    const {code, stdout} = await cli(['app:temp', '--keyfile', 'k.pem', '--name', 'my temp', '--json'], {cwd: dir, env})
+    expect(code).to.equal(0)
+    const {id, name} = JSON.parse(stdout)
+    expect(name).to.match(/^messenger-link-temp-my temp-\d{8}-\d{6}-[\da-f]{6}$/)
+    const deleted = await cli(['app:temp:delete', id], {cwd: dir, env})
+    expect(deleted).to.deep.include({code: 0, stdout: `${id}\n`})
+  })
+
+  it('#11.hostile.1 an ambiguous create never deletes an application someone else named alike', async () => {
+    const production = await sandbox.createApp('PRODUCTION shop bot')
+    await sandbox.fault({method: 'POST', path: '/v2/applications', status: 500})
+    const run = await cli(['app:temp', '--keyfile', 'k.pem', '--name', 'PRODUCTION shop bot'], {cwd: dir, env})
+    expect(run.code, run.stderr).to.equal(6)
+    expect(run.stderr).to.match(/\(it was not created\)\n$/)
+    expect((await apps()).map((app) => app.id)).to.deep.equal([production.id])
+  })
+
+  it('#11.hostile.2 a create that got no answer is not called "not created": it may still appear', async () => {
+    await sandbox.hold({method: 'POST', path: '/v2/applications'})
+    const run = await cli(['app:temp', '--keyfile', 'k.pem', '--timeout', '1'], {cwd: dir, env})
+    expect(run.code, run.stderr).to.equal(7)
+    expect(run.stderr).to.match(/\(it is not there yet; if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/)
   })
 
   it('refuses to overwrite a key file before creating anything, and --force replaces it', async () => {
@@ -191,6 +217,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(noTerminal.code).to.equal(2)
     expect(noTerminal.stderr).to.match(/standard input is not a terminal, so pass --yes to confirm/)
     expect((await apps()).map((app) => app.name)).to.deep.equal(['PRODUCTION shop bot'])
+    const prefixed = await cli(['app:temp:delete', production.id, '--prefix', 'PROD'], {cwd: dir, env})
+    expect(prefixed.code, '#11.hostile.5 --prefix does not open the door for ids').to.equal(2)
+    expect(prefixed.stderr).to.equal('Error: --prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force\n')
     const forced = await cli(['app:temp:delete', production.id, '--force', '--yes'], {cwd: dir, env})
     expect(forced).to.deep.include({code: 0, stdout: `${production.id}\n`})
     expect(await apps()).to.deep.equal([])
@@ -214,5 +243,26 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(report.missing).to.deep.equal([])
     expect(await apps()).to.deep.equal([])
     expect((await sandbox.state()).faults).to.deep.equal([])
+  })
+
+  it('#11.hostile.13 Ctrl-C during app:temp:delete --all starts no further deletion, prints those done and names the rest', async () => {
+    const ids = await Promise.all([1, 2, 3, 4, 5].map(async (n) => (await sandbox.createApp(`messenger-link-temp-${n}`)).id))
+    await sandbox.hold({method: 'DELETE', path: '/v2/applications/', times: 4})
+    const running = runCli(['app:temp:delete', '--all', '--yes'], env)
+    await heldDuring(sandbox, running)
+    // the four first deletions (the concurrency) are all parked before the signal is sent
+    while (((await sandbox.state()).held as unknown[]).length < 4) await sandbox.waitForHeld()
+    running.child.kill('SIGINT')
+    await running.stderrMatches(/finishing the request under way/)
+    await sandbox.release()
+    const run = await running
+    expect(run.code, run.stderr).to.equal(130)
+    const deleted = run.stdout.trim().split('\n')
+    expect(deleted).to.have.length(4)
+    const left = ids.filter((id) => !deleted.includes(id))
+    expect(left).to.have.length(1)
+    expect(run.stderr).to.match(new RegExp(`^Error: SIGINT: stopped after deleting 4 of 5 application\\(s\\); not deleted: ${left[0]}$`, 'm'))
+    expect((await apps()).map((app) => app.id)).to.deep.equal(left)
+    await sandbox.verify()
   })
 })

@@ -36,6 +36,17 @@ describe('e2e: safety (#11)', function () {
     expect(run.stderr).to.match(/0 of 0 linked Page\(s\) re-linked/)
   })
 
+  it('#11.hostile.4 relink --all never says a Page kept its link when the restore failed too', async () => {
+    await sandbox.client.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 400, times: 2})
+    const run = await runCli(['messenger:relink', '--all', '--json'], sandbox.env)
+    expect(run.code, run.stderr).to.equal(6)
+    const report = JSON.parse(run.stdout)
+    expect(report.results[0]).to.include({page: '101', previousLinkKept: false, status: 'failed'})
+    expect(report.error.message).to.equal('1 of 1 Page(s) could not be re-linked; 101 lost its link: finish by hand as each line says')
+    expect(await accounts()).to.deep.equal([])
+    await sandbox.client.verify()
+  })
+
   it('#11.12 a missing or non-Messages --application is not-found (exit 4), and nothing is left linked to it', async () => {
     const voice = await sandbox.client.createApp('voice only', {voice: {webhooks: {}}})
     for (const application of ['3f1c2b4a-0000-4000-8000-000000000000', voice.id]) {
@@ -165,7 +176,28 @@ describe('e2e: safety (#11)', function () {
       expect(run.code).to.equal(130)
       const temporary = ((await sandbox.client.state()).applications as Array<{id: string; name: string}>).find((app) => app.name.startsWith('messenger-link-temp-'))
       expect(temporary, 'the second signal leaves the temporary application').to.not.equal(undefined)
-      expect(run.stderr).to.include(`SIGINT again: quitting without undoing: delete temporary application ${temporary!.id} (run: app:temp:delete ${temporary!.id})`)
+      expect(run.stderr).to.include(
+        `SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application ${temporary!.id} (run: app:temp:delete ${temporary!.id})`,
+      )
+    })
+
+    it('#11.hostile.3 a second Ctrl-C during the undo still names what is left: the restore and the temporary application', async () => {
+      await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'})
+      await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      const running = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const unlinking = await heldDuring(sandbox.client, running)
+      running.child.kill('SIGINT')
+      await running.stderrMatches(/finishing the request under way/)
+      await sandbox.client.release(unlinking.id)
+      const restoring = await heldDuring(sandbox.client, running)
+      expect(restoring.method, 'the restore re-creates the previous link').to.equal('POST')
+      running.child.kill('SIGINT')
+      const run = await running
+      await sandbox.client.release(restoring.id)
+      expect(run.code).to.equal(130)
+      expect(run.stderr).to.match(
+        /SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: restore the previous link of Page 101 \(run: FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101 --name 'Pizza'\); delete temporary application [\da-f-]{36} \(run: app:temp:delete [\da-f-]{36}\)\n/,
+      )
     })
 
     it('#11.19 a second relink of the same Page while the first is under way refuses clearly, and the first one finishes', async () => {

@@ -27,14 +27,13 @@ const LINK_STEPS: Record<string, Step> = {
   'deleting the temporary application': {method: 'DELETE', path: '/v2/applications/'},
   'linking the Page': {method: 'POST', path: '/beta/chatapp-accounts/messenger'},
   'linking the Page, held after it took effect': {method: 'POST', path: '/beta/chatapp-accounts/messenger', when: 'after'},
-  'reading the link back': {method: 'GET', path: '/beta/chatapp-accounts/messenger/102'},
 }
 
 const RELINK_STEPS: Record<string, Step> = {
-  'confirming the new link': {committed: true, method: 'GET', path: '/beta/chatapp-accounts/messenger/101', skip: 1},
   'creating the temporary application': {method: 'POST', path: '/v2/applications'},
   'deleting the temporary application': {committed: true, method: 'DELETE', path: '/v2/applications/'},
-  'linking with the new token': {method: 'POST', path: '/beta/chatapp-accounts/messenger'},
+  // the answer to the POST confirms the new link: once it is sent, the relink is done
+  'linking with the new token': {committed: true, method: 'POST', path: '/beta/chatapp-accounts/messenger'},
   'reading the current link': {method: 'GET', path: '/beta/chatapp-accounts/messenger/101'},
   'unlinking': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'},
 }

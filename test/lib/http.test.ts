@@ -80,6 +80,21 @@ describe('http', () => {
       expect(isAmbiguous(error)).to.equal(true)
     })
 
+    it('#11.hostile.7 follows a link to another host on the configured host only: the credentials never leave it', async () => {
+      let visits = 0
+      const other = createServer(() => (visits += 1)).listen(0, '127.0.0.1')
+      await once(other, 'listening')
+      const {port} = other.address() as AddressInfo
+      try {
+        const answer = await client().request('GET', `http://127.0.0.1:${port}/v2/applications?page=2`, {accept: [404], action: 'listing'})
+        expect(answer.status).to.equal(200)
+        expect(visits).to.equal(0)
+        expect(((await sandbox.state()).log as Array<{path: string}>).map((entry) => entry.path)).to.deep.equal(['/v2/applications'])
+      } finally {
+        await new Promise((resolve) => other.close(resolve))
+      }
+    })
+
     it('treats listed statuses as answers', async () => {
       const answer = await client().request('GET', '/v2/applications/00000000-0000-0000-0000-000000000000', {accept: [404], action: 'reading'})
       expect(answer.status).to.equal(404)

@@ -58,7 +58,9 @@ export default class MessengerRelink extends BaseCommand {
     if (flags.all) this.notice(`${summary}.`)
     if (failed.length > 0) {
       const kind = failed.length === report.results.length ? 'remote' : 'partial'
-      throw new PluginError(kind, `${failed.length} of ${report.results.length} Page(s) could not be re-linked; each kept its previous link`, {result: {...report}})
+      const lost = failed.filter((result) => result.previousLinkKept === false).map((result) => result.page)
+      const state = lost.length === 0 ? 'each kept its previous link' : `${lost.join(', ')} lost ${lost.length === 1 ? 'its link' : 'their links'}: finish by hand as each line says`
+      throw new PluginError(kind, `${failed.length} of ${report.results.length} Page(s) could not be re-linked; ${state}`, {result: {...report}})
     }
 
     if (flags.all && report.results.length === 0 && (report.unreachable?.length ?? 0) > 0) {

@@ -15,6 +15,8 @@ describe('messenger:link (in process)', () => {
     expect(after.accounts).to.have.length(1)
     expect(after.accounts[0]).to.include({access_token: context.tokens['102'], external_id: '102', name: 'Bikes'})
     expect(after.applications).to.deep.equal([])
+    const vonage = (after.log as Array<{method: string; path: string}>).filter((entry) => !entry.path.startsWith('/v25.0')).map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
+    expect(vonage, '#11.hostile.11 one write, confirmed from its answer: no read-back to fail').to.deep.equal(['POST /v2/applications', 'POST /beta/chatapp-accounts/messenger', 'DELETE /v2/applications/ID'])
   })
 
   it('--json returns the account without its token, and warnings', async () => {

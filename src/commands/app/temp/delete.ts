@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {mapLimit} from '../../../lib/cleanup.js'
+import {mapLimit, withCleanup} from '../../../lib/cleanup.js'
 import {PluginError, usageError} from '../../../lib/errors.js'
 import {connectVonage, vonageFlags, yesFlag} from '../../../lib/flags.js'
 import {confirmOrRefuse} from '../../../lib/prompts.js'
@@ -17,8 +17,9 @@ interface Targets {
 export default class AppTempDelete extends BaseCommand {
   static summary = 'Delete temporary applications: the ones given, or --all whose name marks them as temporary.'
   static description = `Deleted ids go to stdout, one a line. An id that is already gone is reported and is not an error.
-Only applications whose name starts with --prefix (default "${TEMP_PREFIX}", the name app:temp gives) are deleted: each id given is looked up first, and any other application is refused unless --force is given (then it asks at a terminal, and needs --yes in a script).
---all lists the applications whose name starts with --prefix and never touches any other; it asks for confirmation at a terminal and needs --yes in a script.
+Each id given is looked up first, and deleted only if its name starts with "${TEMP_PREFIX}" (the names app:temp gives); any other application is refused unless --force is given, and then it asks at a terminal (a script needs --yes too).
+--all lists the applications whose name starts with --prefix (default "${TEMP_PREFIX}") and never touches any other; it asks for confirmation at a terminal and needs --yes in a script.
+Ctrl-C stops it from starting further deletions; those done are printed, and the error names those not deleted.
 Ids are read from the arguments only, never from standard input.`
 
   static examples = [
@@ -34,8 +35,8 @@ Ids are read from the arguments only, never from standard input.`
     ...vonageFlags,
     ...yesFlag,
     all: Flags.boolean({description: 'delete every application whose name starts with --prefix'}),
-    force: Flags.boolean({description: 'also delete applications given by id whose name does not start with --prefix (asks first)', exclusive: ['all']}),
-    prefix: Flags.string({default: TEMP_PREFIX, description: 'the name prefix that marks a temporary application'}),
+    force: Flags.boolean({description: `also delete applications given by id whose name does not start with "${TEMP_PREFIX}" (asks first)`, exclusive: ['all']}),
+    prefix: Flags.string({default: TEMP_PREFIX, description: 'with --all: the name prefix that marks a temporary application'}),
   }
 
   async run(): Promise<DeleteReport> {
@@ -44,12 +45,26 @@ Ids are read from the arguments only, never from standard input.`
     if (ids.length === 0 && !flags.all) throw usageError('give the ids of the applications to delete, or --all')
     if (ids.length > 0 && flags.all) throw usageError('give application ids or --all, not both')
     if (flags.prefix.trim().length < 3) throw usageError('--prefix must have at least 3 characters, so that --all cannot match every application')
+    if (!flags.all && flags.prefix !== TEMP_PREFIX) {
+      throw usageError('--prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force')
+    }
     const client = await connectVonage(flags)
     const {missing, targets} = flags.all ? await this.chooseByPrefix(client, flags.prefix, flags.yes) : await this.checkMadeHere(client, ids, flags)
-    const report = targets.length === 0 ? {deleted: [], failed: [], missing: []} : await this.progress(`Deleting ${targets.length} application(s)`, () => deleteApplications(client, targets))
+    // A signal stops new deletions; those done are still printed, and the error says which were not.
+    const finished = await withCleanup((cleanup) =>
+      this.progress(`Deleting ${targets.length} application(s)`, () => deleteApplications(client, targets, {stopped: () => cleanup.interrupted !== undefined})),
+    )
+    const {failure, ...report} = finished.value
     if (!this.jsonEnabled()) for (const id of report.deleted) this.log(id)
     report.missing.push(...missing)
     for (const id of report.missing) this.notice(`${id} was already gone`)
+    if (finished.signal) {
+      const kind = finished.signal === 'SIGTERM' ? 'terminated' : 'interrupted'
+      const left = report.skipped?.length ? `; not deleted: ${report.skipped.join(', ')}` : ''
+      throw new PluginError(kind, `${finished.signal}: stopped after deleting ${report.deleted.length} of ${targets.length} application(s)${left}`, {result: {...report}})
+    }
+
+    if (failure) throw failure
     return report
   }
 
@@ -76,14 +91,14 @@ Ids are read from the arguments only, never from standard input.`
    * a command named "temp delete" must not delete a production application by a pasted id — unless
    * --force is given, and then only after confirming. Ids already gone are left out.
    */
-  private async checkMadeHere(client: VonageApplications, ids: string[], flags: {force: boolean; prefix: string; yes: boolean}): Promise<Targets> {
+  private async checkMadeHere(client: VonageApplications, ids: string[], flags: {force: boolean; yes: boolean}): Promise<Targets> {
     const found = await this.progress('Reading the applications', () => mapLimit(ids, 4, (id) => client.getApplication(id)))
     const existing = found.filter((app): app is ApplicationSummary => app !== undefined)
-    const foreign = existing.filter((app) => !app.name.startsWith(flags.prefix))
+    const foreign = existing.filter((app) => !app.name.startsWith(TEMP_PREFIX))
     if (foreign.length > 0) {
       const named = foreign.map((app) => `${app.id} (${JSON.stringify(app.name)})`).join(', ')
       if (!flags.force) {
-        throw new PluginError('usage', `not deleting ${named}: its name does not start with ${JSON.stringify(flags.prefix)}, so app:temp did not make it; pass --force to delete it anyway`)
+        throw new PluginError('usage', `not deleting ${named}: its name does not start with ${JSON.stringify(TEMP_PREFIX)}, so app:temp did not make it; pass --force to delete it anyway`)
       }
 
       const confirmed = await confirmOrRefuse(`Delete ${named}, which app:temp did not make?`, {refusal: `not deleting ${named}`, yes: flags.yes})

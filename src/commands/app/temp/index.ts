@@ -28,14 +28,14 @@ If the key cannot be written, the application is deleted again, so nothing is le
     force: Flags.boolean({description: 'replace --keyfile if it exists'}),
     'inbound-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.inboundUrl), description: 'inbound message webhook'}),
     keyfile: Flags.string({default: './temp.key', description: 'where to save the private key: a new file (with --force, a regular file to replace); never "-", a symbolic link, a device or a FIFO'}),
-    name: Flags.string({description: `application name [default: ${TEMP_PREFIX}<date>-<time>-<random>]`}),
+    name: Flags.string({description: `a label for the name, which is always ${TEMP_PREFIX}[NAME-]<date>-<time>-<random>: marked as temporary and unique`}),
     'status-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.statusUrl), description: 'message status webhook'}),
   }
 
   async run(): Promise<AppTempResult> {
     const {flags} = await this.parse(AppTemp)
     const client = await connectVonage(flags)
-    const name = flags.name ?? tempApplicationName()
+    const name = tempApplicationName(flags.name)
     const urls = {inboundUrl: flags['inbound-url'].toString(), statusUrl: flags['status-url'].toString()}
     const finished = await withCleanup((cleanup) =>
       this.progress('Creating a temporary Messages application', () => createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}, cleanup)),
