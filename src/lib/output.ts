@@ -3,14 +3,24 @@ import stringWidth from 'string-width'
 
 import {type JwtReport, type SignatureCheck, timeClaimsProblem} from './jwt.js'
 
-/** "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. */
+/** The most seconds from 1970, either way, a Date can show: into the year 275760, back to 271822 BC. */
+const DATE_LIMIT_SECONDS = 8_640_000_000_000
+
+/**
+ * "2026-11-29 13:12:42 UTC" for a time in seconds since 1970. Never throws: a time no Date can show
+ * (a token's exp of 1e300, a Retry-After in the far future) is said in words instead.
+ */
 export function formatTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')
+  const date = new Date(seconds * 1000)
+  if (!Number.isNaN(date.getTime())) return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')
+  if (Number.isNaN(seconds)) return 'an unknown time'
+  return seconds > 0 ? 'a time beyond the year 275760' : 'a time before the year 271822 BC'
 }
 
 /** "in 14 min 59 s" or "2 h 3 min ago": a time relative to `now`, both in seconds. */
 export function formatRelative(seconds: number, now: number): string {
   const delta = seconds - now
+  if (Number.isNaN(delta)) return 'at an unknown time'
   if (delta === 0) return 'now'
   const span = formatDuration(Math.abs(delta))
   return delta > 0 ? `in ${span}` : `${span} ago`
@@ -23,8 +33,14 @@ const UNITS: ReadonlyArray<[string, number]> = [
   ['s', 1],
 ]
 
+/** Beyond this a count of days means nothing to a reader (and soon loses its digits): the whole span a Date can show. */
+const LONGEST_SHOWN = 2 * DATE_LIMIT_SECONDS
+const LONGER_THAN_SHOWN = 'more than 500,000 years'
+
 /** "15 min", "1 d 2 h", "59 s": the two largest non-zero units of a duration in seconds. */
 export function formatDuration(totalSeconds: number): string {
+  if (Number.isNaN(totalSeconds)) return 'an unknown time'
+  if (totalSeconds > LONGEST_SHOWN) return LONGER_THAN_SHOWN
   let rest = Math.floor(totalSeconds)
   const parts: string[] = []
   for (const [name, size] of UNITS) {

@@ -33,6 +33,26 @@ describe('output', () => {
     expect(text).to.match(/signature\s+INVALID \(does not match k.pub\)/)
   })
 
+  it('#11.hostile.8 times and durations beyond what a Date can show are said in words, never thrown', () => {
+    const limit = 8_640_000_000_000 // seconds: the last time a Date can show
+    expect(formatTime(limit)).to.equal('+275760-09-13 00:00:00 UTC')
+    for (const seconds of [limit + 1, 1e300, Number.MAX_VALUE, Infinity]) expect(formatTime(seconds), String(seconds)).to.equal('a time beyond the year 275760')
+    for (const seconds of [-limit - 1, -1e300, -Infinity]) expect(formatTime(seconds), String(seconds)).to.equal('a time before the year 271822 BC')
+    expect(formatTime(Number.NaN)).to.equal('an unknown time')
+    expect(formatDuration(1e300)).to.equal('more than 500,000 years')
+    expect(formatDuration(Infinity)).to.equal('more than 500,000 years')
+    expect(formatDuration(Number.NaN)).to.equal('an unknown time')
+    expect(formatDuration(limit)).to.equal('100000000 d')
+    expect(formatRelative(1e300, 1000)).to.equal('in more than 500,000 years')
+    expect(formatRelative(-1e300, 1000)).to.equal('more than 500,000 years ago')
+    expect(formatRelative(Number.NaN, 1000)).to.equal('at an unknown time')
+    const report = formatJwtReport({claims: {exp: 1e300, iat: 1000, nbf: limit + 1}, header: {alg: 'RS256'}, signature: 'not checked', status: 'valid', valid: true}, 2000)
+    expect(report).to.match(/^exp\s+1e\+300 \(a time beyond the year 275760, in more than 500,000 years\)$/m)
+    expect(report).to.match(/^nbf\s+8640000000001 \(a time beyond the year 275760, in 99999999 d 23 h\)$/m)
+    expect(report).to.match(/^lifetime\s+more than 500,000 years$/m)
+    expect(report, report).not.to.match(/NaN|Infinity|e\+\d+ d/)
+  })
+
   it('#11.low tables align names in CJK and emoji by terminal columns', () => {
     const table = formatTable(['PAGE ID', 'NAME', 'APPLICATION'], [
       ['101', '寿司の店', 'a1'],

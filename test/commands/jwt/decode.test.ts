@@ -62,6 +62,20 @@ describe('jwt:decode', () => {
     expect(json.error).to.include({exitCode: 9, kind: 'invalid'})
   })
 
+  it('#11.hostile.8 a token whose exp, nbf or iat is beyond what a Date can show is reported, not a crash', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    for (const huge of [1e300, 8_640_000_000_001]) {
+      for (const claims of [{exp: huge, iat: now}, {exp: now + 600, iat: huge}, {exp: now + 600, iat: now, nbf: huge}]) {
+        const token = signToken(keys.privatePem, {application_id: 'app-9', ...claims})
+        const {error, stderr, stdout} = await runCommand(['jwt:decode', token])
+        const name = JSON.stringify(claims)
+        expect(stderr, name).not.to.match(/unexpected failure|Invalid time value/)
+        expect(stdout, name).to.match(/\(a time beyond the year 275760, in (more than 500,000 years|\d{8} d \d+ h)\)/)
+        expect(error?.oclif?.exit ?? 0, name).to.equal('nbf' in claims ? 9 : 0)
+      }
+    }
+  })
+
   it('refuses a non-token and both key flags with exit 2', async () => {
     expect((await runCommand(['jwt:decode', 'not-a-token'])).error?.oclif?.exit).to.equal(2)
     const both = await runCommand(['jwt:decode', await generate(), '--public-key', keys.publicFile, '--private-key', keys.privateFile])
