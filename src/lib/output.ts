@@ -54,24 +54,29 @@ export function formatDuration(totalSeconds: number): string {
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf'])
 
-/** The human form of jwt:decode's report: header, one claim a line, lifetime, status, signature. */
+/**
+ * The human form of jwt:decode's report: header, one claim a line, lifetime, status, signature.
+ * Claim names and values come from whoever made the token, so each is made printable: an ANSI
+ * escape in a claim must not clear the screen or hide the status and signature lines.
+ */
 export function formatJwtReport(report: JwtReport, now: number, keyOrigin?: string): string {
-  const {claims} = report
-  const width = Math.max(9, ...Object.keys(claims).map((name) => name.length)) + 2
-  const row = (name: string, value: string) => `${name.padEnd(width)}${value}`
-  const lines = [row('header', JSON.stringify(report.header))]
-  for (const [name, value] of Object.entries(claims)) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value)
+  const claims = Object.entries(report.claims).map(([name, value]) => [printable(name), value] as const)
+  const width = Math.max(9, ...claims.map(([name]) => displayWidth(name))) + 2
+  const row = (name: string, value: string) => `${name}${' '.repeat(Math.max(1, width - displayWidth(name)))}${value}`
+  const lines = [row('header', printable(JSON.stringify(report.header)))]
+  for (const [name, value] of claims) {
+    const text = printable(typeof value === 'string' ? value : JSON.stringify(value))
     const when = TIME_CLAIMS.has(name) && typeof value === 'number' ? ` (${formatTime(value)}, ${formatRelative(value, now)})` : ''
     lines.push(row(name, text + when))
   }
 
-  if (typeof claims.exp === 'number' && typeof claims.iat === 'number') {
-    const lifetime = claims.exp - claims.iat
+  const {exp, iat} = report.claims
+  if (typeof exp === 'number' && typeof iat === 'number') {
+    const lifetime = exp - iat
     lines.push(row('lifetime', lifetime > 0 ? formatDuration(lifetime) : `none: exp is ${formatDuration(-lifetime)} before iat`))
   }
 
-  lines.push(row('status', describeStatus(report, now)), row('signature', describeSignature(report.signature, keyOrigin)))
+  lines.push(row('status', printable(describeStatus(report, now))), row('signature', printable(describeSignature(report.signature, keyOrigin))))
   return lines.join('\n')
 }
 

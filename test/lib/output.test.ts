@@ -53,6 +53,28 @@ describe('output', () => {
     expect(report, report).not.to.match(/NaN|Infinity|e\+\d+ d/)
   })
 
+  it('#11.hostile.14 a token report shows escapes and newlines in claim names, values and the header as visible text', () => {
+    const text = formatJwtReport(
+      {
+        claims: {'evil\n\u001B[8mname': 'x\u202Ey', exp: 1900, iat: 1000, odd: {'\u001B[2J': '\u2028'}, sub: '\u001B[2J\u001B[H\u001B[8mhidden\r\nstatus    valid'},
+        header: {alg: 'RS256', kid: '\u001B[31m\u202E'},
+        signature: 'not checked',
+        status: 'expired',
+        valid: false,
+      },
+      2000,
+    )
+    const lines = text.split('\n')
+    expect(lines, text).to.have.length(9) // header, 5 claims, lifetime, status, signature
+    for (const line of lines) expect(line, line).not.to.match(/[\p{Cc}\p{Zl}\u202A-\u202E]/u)
+    const column = 'evil\\n\\x1b[8mname  '.length // the longest claim name, as shown, and two spaces
+    expect(lines[0]).to.equal('header'.padEnd(column) + '{"alg":"RS256","kid":"\\u001b[31m\\u202e"}')
+    expect(lines[1]).to.equal('evil\\n\\x1b[8mname  x\\u202ey')
+    expect(lines).to.include('odd'.padEnd(column) + '{"\\u001b[2J":"\\u2028"}')
+    expect(lines).to.include('sub'.padEnd(column) + '\\x1b[2J\\x1b[H\\x1b[8mhidden\\r\\nstatus    valid')
+    expect(lines.at(-2)).to.equal('status'.padEnd(column) + 'EXPIRED 1 min 40 s ago')
+  })
+
   it('#11.low tables align names in CJK and emoji by terminal columns', () => {
     const table = formatTable(['PAGE ID', 'NAME', 'APPLICATION'], [
       ['101', '寿司の店', 'a1'],

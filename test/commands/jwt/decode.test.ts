@@ -76,6 +76,19 @@ describe('jwt:decode', () => {
     }
   })
 
+  it('#11.hostile.14 escapes and newlines in a claim name or value are shown as text: no screen clearing, no hidden lines', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const claims = {application_id: 'app-9', exp: now + 600, iat: now, 'note\n\u001B[8m': 'hide', sub: '\u001B[2J\u001B[8m\u202E'}
+    const {error, stdout} = await runCommand(['jwt:decode', signToken(keys.privatePem, claims), '--public-key', keys.publicFile])
+    expect(error).to.equal(undefined)
+    const lines = stdout.trimEnd().split('\n')
+    expect(lines, stdout).to.have.length(9)
+    for (const line of lines) expect(line, line).not.to.match(/[\p{Cc}\u202A-\u202E]/u)
+    expect(stdout).to.match(/^note\\n\\x1b\[8m\s+hide$/m)
+    expect(stdout).to.match(/^sub\s+\\x1b\[2J\\x1b\[8m\\u202e$/m)
+    expect(lines.slice(-2).join('\n')).to.match(/^status\s+valid, expires in .*\nsignature\s+valid \(checked with/)
+  })
+
   it('refuses a non-token and both key flags with exit 2', async () => {
     expect((await runCommand(['jwt:decode', 'not-a-token'])).error?.oclif?.exit).to.equal(2)
     const both = await runCommand(['jwt:decode', await generate(), '--public-key', keys.publicFile, '--private-key', keys.privateFile])
