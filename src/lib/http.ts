@@ -92,25 +92,57 @@ export function isAmbiguous(error: unknown): boolean {
 
 /**
  * Reads a base URL setting (flag or env), refusing anything that is not a plain http(s) URL. An
- * empty value is an error, not "production"; a URL with a user name or password is refused without
- * being repeated (it would put the password in the message).
+ * empty value is an error, not "production". A value with "@" in it is never repeated, whatever is
+ * wrong with it: it may carry a user name and password (http://admin:hunter2@host), which would then
+ * be in the message, the terminal's scrollback and CI logs.
  */
 export function baseUrl(value: string, name: string): string {
-  if (value.trim() === '') throw new PluginError('usage', `${name} is empty; give a URL such as https://api.nexmo.com, or unset it to use the default`)
+  const {credentials, example} = hostAdvice(name)
+  if (value.trim() === '') throw new PluginError('usage', `${name} is empty; give a URL such as ${example}, or unset it to use the default`)
+  const withCredentials = `${name} must not carry a user name or password; ${credentials}`
   let url: URL
   try {
     url = new URL(value.trim())
   } catch {
-    throw new PluginError('usage', `${name} must be a URL such as https://api.nexmo.com, not ${showInput(value)}`)
+    if (value.includes('@')) {
+      const reason = whatIsWrong(value.trim())
+      throw new PluginError('usage', `${name} is not a valid URL: ${reason}. It is not repeated here as it holds "@", which may mean a password; a base URL carries none: ${credentials}`)
+    }
+
+    throw new PluginError('usage', `${name} must be a URL such as ${example}, not ${showInput(value)}`)
   }
 
-  if (url.username !== '' || url.password !== '') {
-    throw new PluginError('usage', `${name} must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)`)
+  if (url.username !== '' || url.password !== '') throw new PluginError('usage', withCredentials)
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    // "admin:hunter2@host" parses with the user name as its scheme: with an "@", no part is quoted
+    throw new PluginError('usage', `${name} must be an http or https URL${value.includes('@') ? '' : `, not ${showInput(url.protocol)}`}`)
   }
 
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new PluginError('usage', `${name} must be an http or https URL, not ${showInput(url.protocol)}`)
   if (url.search !== '' || url.hash !== '') throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
   return url.toString().replace(/\/+$/, '')
+}
+
+/**
+ * How each service takes credentials, and what its base URL looks like: Facebook's Graph API takes
+ * a user token, Vonage an API key and secret. Told apart by the setting's name ("--graph-host …").
+ */
+function hostAdvice(name: string): {credentials: string; example: string} {
+  return /graph/i.test(name)
+    ? {credentials: 'Facebook takes a token instead, with --user-token (or FACEBOOK_USER_TOKEN)', example: 'https://graph.facebook.com'}
+    : {credentials: 'give the credentials with --api-key and --api-secret (or the environment)', example: 'https://api.nexmo.com'}
+}
+
+/** Why a value that holds "@" is no URL, in words that quote none of it (but a port, which holds no password). */
+function whatIsWrong(value: string): string {
+  if (/\s/.test(value)) return 'it contains a space or another blank'
+  const authority = /^[a-z][\d+.a-z-]*:\/\/(?:[^/?#]*@)?(\[[^\]/?#]*\]?|[^/?#:]*)(?::([^/?#]*))?/i.exec(value)
+  if (!authority) return 'it does not start with a scheme and a host, as in https://host'
+  const [, host, port] = authority
+  if (host.startsWith('[') && !host.endsWith(']')) return 'its host opens a "[" it does not close'
+  if (host === '') return 'its host is empty'
+  if (port !== undefined && !/^\d*$/.test(port)) return 'its port is not a number'
+  if (port !== undefined && Number(port) > 65_535) return `its port ${port} is above 65535`
+  return 'its host or another part is malformed'
 }
 
 export interface HttpAnswer<T = unknown> {

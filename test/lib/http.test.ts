@@ -3,7 +3,7 @@ import {once} from 'node:events'
 import {createServer, type AddressInfo} from 'node:net'
 
 import {PluginError} from '../../src/lib/errors.js'
-import {describeErrorBody, errorFromStatus, HttpClient, isAmbiguous, retryAfterMs, ServiceClock} from '../../src/lib/http.js'
+import {baseUrl, describeErrorBody, errorFromStatus, HttpClient, isAmbiguous, retryAfterMs, ServiceClock} from '../../src/lib/http.js'
 import {basic, useSandbox} from '../helpers/sandbox.js'
 
 // No test waits for real backoff: the retry policy's sleep is a no-op here.
@@ -128,6 +128,53 @@ describe('http', () => {
     expect(describeErrorBody('{"title":"Bad","detail":"no","invalid_params":[{"name":"external_id","reason":"missing"}]}')).to.equal('Bad: no: external_id missing')
     expect(describeErrorBody('{"error":{"message":"Invalid OAuth access token","code":190}}')).to.equal('Invalid OAuth access token')
     expect(describeErrorBody('<html>502</html>')).to.equal(undefined)
+  })
+
+  describe('baseUrl', () => {
+    const API = '--api-host (VONAGE_API_HOST)'
+    const GRAPH = '--graph-host (FACEBOOK_GRAPH_HOST)'
+    const refusal = (value: string, name: string): string => {
+      try {
+        baseUrl(value, name)
+      } catch (error) {
+        expect(error).to.be.instanceOf(PluginError).and.to.include({kind: 'usage'})
+        return (error as Error).message
+      }
+
+      throw new Error(`${value} was accepted`)
+    }
+
+    const malformed: Array<[string, RegExp]> = [
+      ['http://admin:hunter2@127.0.0.1:99999', /is not a valid URL: its port 99999 is above 65535\./],
+      ['http://admin:hunter2@[127.0.0.1', /is not a valid URL: its host opens a "\[" it does not close\./],
+      ['http://admin:hunter2@exa mple.com', /is not a valid URL: it contains a space or another blank\./],
+      [' http://admin:hunter2@127.0.0.1:8x ', /is not a valid URL: its port is not a number\./],
+      ['http://admin:hunter2@', /is not a valid URL: its host is empty\./],
+      ['admin:hunter2@127.0.0.1', /must be an http or https URL$/],
+    ]
+    for (const [value, reason] of malformed) {
+      it(`#11.hostile.10 says what is wrong with ${JSON.stringify(value.replace('hunter2', '…'))} without repeating a value holding "@"`, () => {
+        for (const name of [API, GRAPH]) {
+          const message = refusal(value, name)
+          expect(message).to.match(reason)
+          expect(message).not.to.match(/hunter2|admin|127\.0\.0\.1|exa/)
+        }
+      })
+    }
+
+    it('#11.hostile.10 for the Vonage host, credentials go in --api-key and --api-secret; for the Graph host, Facebook takes a token', () => {
+      for (const value of ['http://admin:hunter2@127.0.0.1:9', 'http://admin:hunter2@127.0.0.1:99999']) {
+        const vonage = refusal(value, API)
+        expect(vonage).to.include('--api-key and --api-secret').and.not.to.match(/token/)
+        const graph = refusal(value, GRAPH)
+        expect(graph).to.include('Facebook takes a token instead, with --user-token (or FACEBOOK_USER_TOKEN)').and.not.to.match(/api-key|api-secret/)
+      }
+
+      expect(refusal('nowhere', GRAPH)).to.equal(`${GRAPH} must be a URL such as https://graph.facebook.com, not "nowhere"`)
+      expect(refusal('', GRAPH)).to.match(/such as https:\/\/graph\.facebook\.com/)
+      expect(refusal('nowhere', API)).to.equal(`${API} must be a URL such as https://api.nexmo.com, not "nowhere"`)
+      expect(baseUrl('http://127.0.0.1:4010/', API)).to.equal('http://127.0.0.1:4010')
+    })
   })
 
   it('parses Retry-After as seconds or an HTTP date', () => {
