@@ -101,13 +101,38 @@ export {printable}
 /** Terminal columns a printable text takes: CJK and most emoji take two, combining marks none. */
 export const displayWidth = (text: string): number => stringWidth(text)
 
-/** Columns padded to their widest cell in terminal columns, cells made printable; the header row first. */
+/** The most terminal columns a remote name (a Page's, an application's) takes in a table or a message. */
+export const NAME_COLUMNS = 60
+
+/**
+ * A printable text cut to `columns` terminal columns, its last one an ellipsis, when it is longer:
+ * a 10,000-character Page name must not pad every row of a table or fill a message. Cut between
+ * grapheme clusters, so an emoji or an accented letter is never split.
+ */
+export function shorten(text: string, columns = NAME_COLUMNS): string {
+  if (displayWidth(text) <= columns) return text
+  let kept = ''
+  let width = 0
+  for (const {segment} of new Intl.Segmenter().segment(text)) {
+    const next = displayWidth(segment)
+    if (width + next > columns - 1) break
+    kept += segment
+    width += next
+  }
+
+  return `${kept}…`
+}
+
+/**
+ * Columns padded to their widest cell in terminal columns, cells made printable and shortened to
+ * NAME_COLUMNS (only a remote name is ever that long); the header row first.
+ */
 export function formatTable(header: string[], rows: string[][]): string {
-  const cells = [header, ...rows].map((row) => header.map((_, column) => printable(row[column] ?? '')))
+  const cells = [header, ...rows].map((row) => header.map((_, column) => shorten(printable(row[column] ?? ''))))
   const widths = header.map((_, column) => Math.max(...cells.map((row) => displayWidth(row[column]))))
   const pad = (cell: string, column: number) => cell + ' '.repeat(widths[column] - displayWidth(cell))
   return cells.map((row) => row.map(pad).join('  ').trimEnd()).join('\n')
 }
 
-/** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable. */
-export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${printable(page.name)} (${page.id})` : `Page ${page.id}`)
+/** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable and shortened. */
+export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${shorten(printable(page.name))} (${page.id})` : `Page ${page.id}`)

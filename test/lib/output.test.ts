@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import stringWidth from 'string-width'
 
-import {formatDuration, formatJwtReport, formatRelative, formatTable, formatTime, pageLabel} from '../../src/lib/output.js'
+import {formatDuration, formatJwtReport, formatRelative, formatTable, formatTime, pageLabel, shorten} from '../../src/lib/output.js'
 
 /** The terminal column where each line's last cell starts. */
 const lastColumnStarts = (table: string) => table.split('\n').map((line) => stringWidth(line.slice(0, line.search(/\S+$/))))
@@ -94,5 +94,24 @@ describe('output', () => {
     expect(pageLabel({id: '101', name})).to.equal('Evil\\n\\x1b[31mRed\\x1b[0m\\r\\x07\\u202egnp.exe (101)')
     expect(pageLabel({id: '102', name: 'Family 👨‍👩‍👧'}), 'emoji joiners are kept').to.equal('Family 👨‍👩‍👧 (102)')
     expect(pageLabel({id: '103'})).to.equal('Page 103')
+  })
+
+  it('#11.hostile.17 a remote name longer than 60 columns is cut with an ellipsis in tables and Page labels', () => {
+    const long = 'A'.repeat(10_000)
+    const table = formatTable(['PAGE ID', 'NAME', 'APPLICATION'], [['101', long, 'a1'], ['102', 'Pizza Place', 'a2']])
+    const widths = table.split('\n').map((line) => stringWidth(line))
+    expect(Math.max(...widths), table).to.equal('PAGE ID  '.length + 60 + '  APPLICATION'.length)
+    expect(table).to.include(`${'A'.repeat(59)}…  a1`)
+    expect(pageLabel({id: '101', name: long})).to.equal(`${'A'.repeat(59)}… (101)`)
+    expect(pageLabel({id: '102', name: 'B'.repeat(60)}), 'exactly 60 columns is kept whole').to.equal(`${'B'.repeat(60)} (102)`)
+    // cut by terminal columns and between whole characters, after escaping: still printable and aligned
+    const wide = shorten('寿'.repeat(40))
+    expect(wide).to.equal(`${'寿'.repeat(29)}…`)
+    expect(stringWidth(wide), 'a wide character that would pass 60 columns is left out').to.equal(59)
+    expect(shorten('👨‍👩‍👧'.repeat(40))).to.equal(`${'👨‍👩‍👧'.repeat(29)}…`)
+    const escaped = pageLabel({id: '103', name: '\u001B[2J'.repeat(100)})
+    expect(escaped).not.to.match(/\p{Cc}/u)
+    expect(escaped).to.match(/^(\\x1b\[2J)+.{0,6}… \(103\)$/)
+    expect(stringWidth(escaped)).to.equal(60 + ' (103)'.length)
   })
 })
