@@ -1,10 +1,29 @@
-import {Flags} from '@oclif/core'
+import {Errors, Flags} from '@oclif/core'
 import {resolve} from 'node:path'
 
 import {BaseCommand} from '../../../lib/base-command.js'
 import {settle, withCleanup} from '../../../lib/cleanup.js'
+import {showInput} from '../../../lib/errors.js'
 import {connectVonage, vonageFlags} from '../../../lib/flags.js'
+import {printable} from '../../../lib/printable.js'
 import {createTempApplicationWithKey, DEFAULT_WEBHOOKS, TEMP_PREFIX, tempApplicationName} from '../../../lib/temp-app.js'
+
+/**
+ * A webhook flag: an http or https URL, refused while parsing (before any request) otherwise.
+ * Vonage would store a file: or javascript: webhook and post nothing to it. A value with "@" is not
+ * repeated in the message: it may carry a password.
+ */
+const webhookFlag = (description: string, fallback: string) =>
+  Flags.url({
+    default: new URL(fallback),
+    description,
+    async parse(input) {
+      const url = URL.canParse(input) ? new URL(input) : undefined
+      if (url?.protocol === 'http:' || url?.protocol === 'https:') return url
+      const shown = input.includes('@') ? 'that value (not repeated: it holds "@")' : showInput(input)
+      throw new Errors.CLIError(`expected an http or https URL such as ${fallback}, not ${shown}`)
+    },
+  })
 
 export interface AppTempResult {
   id: string
@@ -26,10 +45,10 @@ If the key cannot be written, the application is deleted again, so nothing is le
   static flags = {
     ...vonageFlags,
     force: Flags.boolean({description: 'replace --keyfile if it exists'}),
-    'inbound-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.inboundUrl), description: 'inbound message webhook'}),
+    'inbound-url': webhookFlag('inbound message webhook', DEFAULT_WEBHOOKS.inboundUrl),
     keyfile: Flags.string({default: './temp.key', description: 'where to save the private key: a new file (with --force, a regular file to replace); never "-", a symbolic link, a device or a FIFO'}),
     name: Flags.string({description: `a label for the name, which is always ${TEMP_PREFIX}[NAME-]<date>-<time>-<random>: marked as temporary and unique`}),
-    'status-url': Flags.url({default: new URL(DEFAULT_WEBHOOKS.statusUrl), description: 'message status webhook'}),
+    'status-url': webhookFlag('message status webhook', DEFAULT_WEBHOOKS.statusUrl),
   }
 
   async run(): Promise<AppTempResult> {
@@ -43,7 +62,7 @@ If the key cannot be written, the application is deleted again, so nothing is le
     const application = finished.value
     if (!this.jsonEnabled()) this.log(application.id)
     const done = `created ${application.name} (${application.id}); its private key is in ${flags.keyfile}`
-    this.notice(`Created ${application.name}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`)
+    this.notice(`Created ${printable(application.name)}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`)
     return settle({...finished, value: {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}}, done)
   }
 }
