@@ -4,6 +4,7 @@
 import {captureOutput} from '@oclif/test'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import type {HeldRequest} from '../../sandbox/holds.js'
 import {ROOT} from './cli.js'
@@ -19,7 +20,7 @@ export async function run(args: string[]) {
   const [id, ...argv] = args
   const base = join(ROOT, 'src', 'commands', ...id.split(':'))
   const file = existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts')
-  const {default: command} = (await import(file)) as {default: {run(argv: string[], root: string): Promise<unknown>}}
+  const {default: command} = (await import(pathToFileURL(file).href)) as {default: {run(argv: string[], root: string): Promise<unknown>}}
   return captureOutput(() => command.run(argv, ROOT))
 }
 
