@@ -184,7 +184,7 @@ export interface HttpSettings extends ServiceContext, RetryPolicy {
 }
 
 const IDEMPOTENT = new Set(['DELETE', 'GET'])
-export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
  * Runs `work` again while it fails with an error marked `retry` (5xx, 429, no answer), honouring
