@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
+import {type Cleanup, mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 
 describe('cleanup', () => {
@@ -90,6 +90,73 @@ describe('cleanup', () => {
     expect(error).to.include({exitCode: 130, kind: 'interrupted'})
     expect(error.message).to.equal('interrupted; done: undo')
     expect(process.listenerCount('SIGINT')).to.equal(0)
+  })
+
+  it('checkpoint is silent until a signal; withdrawing twice leaves the other tasks alone', async () => {
+    const order: string[] = []
+    const finished = await withCleanup(async (cleanup) => {
+      cleanup.checkpoint()
+      cleanup.add('kept', async () => order.push('kept'))
+      const withdraw = cleanup.add('withdrawn', async () => order.push('withdrawn'))
+      withdraw()
+      withdraw()
+      return 'done'
+    })
+    expect(finished.value).to.equal('done')
+    expect(order).to.deep.equal(['kept'])
+  })
+
+  it('#11.hostile.3 while undoing, pending() names the tasks still to run (the running one included) with their commands, newest first', async () => {
+    const seen: string[][] = []
+    let cleanupRef: Cleanup | undefined
+    const error = await withCleanup(async (cleanup) => {
+      cleanupRef = cleanup
+      cleanup.add('delete the application', async () => seen.push(cleanup.pending()), {manual: 'app:temp:delete X'})
+      cleanup.add('restore the link', async () => seen.push(cleanup.pending()))
+      process.emit('SIGINT', 'SIGINT')
+      cleanup.checkpoint()
+    }).catch((error_) => error_)
+    expect(seen).to.deep.equal([['restore the link', 'delete the application (run: app:temp:delete X)'], ['delete the application (run: app:temp:delete X)']])
+    expect(cleanupRef!.pending()).to.deep.equal([])
+    expect(error.message).to.equal('interrupted; done: restore the link; done: delete the application')
+  })
+
+  it('a task may say what it did; a failed task gives its command, and nothing when it has none', async () => {
+    const error = await withCleanup(async (cleanup) => {
+      cleanup.add('look up X', async () => 'X was not there')
+      cleanup.add('tidy up', async () => {
+        throw new Error('503')
+      })
+      process.emit('SIGTERM', 'SIGTERM')
+      cleanup.checkpoint()
+    }).catch((error_) => error_)
+    expect(error).to.include({kind: 'terminated'})
+    expect(error.message).to.equal('terminated; X was not there; could not tidy up: 503')
+  })
+
+  it('#11.13 a second signal quits at once, saying the request under way may take effect and what is left to undo by hand', async () => {
+    const writes: string[] = []
+    const write = process.stderr.write
+    const exit = process.exit
+    let exitCode: number | undefined
+    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
+    process.exit = ((code?: number) => {
+      exitCode = code
+      throw new Error('exited')
+    }) as typeof process.exit
+    try {
+      await withCleanup(async (cleanup) => {
+        cleanup.add('delete temporary application X', async () => {}, {manual: 'app:temp:delete X'})
+        process.emit('SIGINT', 'SIGINT')
+        expect(() => process.emit('SIGINT', 'SIGINT')).to.throw('exited')
+      })
+    } finally {
+      process.stderr.write = write
+      process.exit = exit
+    }
+
+    expect(exitCode).to.equal(130)
+    expect(writes.at(-1)).to.equal('SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application X (run: app:temp:delete X)\n')
   })
 
   it('mapLimit keeps order and never runs more than the limit at once', async () => {
