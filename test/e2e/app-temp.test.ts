@@ -83,7 +83,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     await sandbox.hold({method: 'POST', path: '/v2/applications'})
     const run = await cli(['app:temp', '--keyfile', 'k.pem', '--timeout', '1'], {cwd: dir, env})
     expect(run.code, run.stderr).to.equal(7)
-    expect(run.stderr).to.match(/\(it is not there yet; if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/)
+    // (the look-up itself may time out under load: then it says only what to do)
+    expect(run.stderr).to.match(/\((it is not there yet; )?if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/)
+    expect(run.stderr).not.to.include('not created')
   })
 
   it('refuses to overwrite a key file before creating anything, and --force replaces it', async () => {
