@@ -121,4 +121,14 @@ describe('keys', () => {
   it('normalizePem leaves a proper PEM as it is', () => {
     expect(normalizePem(keys.privatePem)).to.equal(keys.privatePem)
   })
+
+  it('normalizePem undoes .env quoting: double or single quotes, literal \\n and \\r\\n, CRLF, surrounding space', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n-----END PRIVATE KEY-----\n'
+    const flat = pem.trim().replaceAll('\n', '\\n')
+    expect(normalizePem(`"${flat}"`)).to.equal(pem)
+    expect(normalizePem(`'${flat}'`)).to.equal(pem)
+    expect(normalizePem(`  ${pem.trim().replaceAll('\n', '\\r\\n')}  `)).to.equal(pem)
+    expect(normalizePem(pem.replaceAll('\n', '\r\n'))).to.equal(pem)
+    expect(normalizePem(`"${flat}`)).to.equal(`"${pem}`)
+  })
 })
