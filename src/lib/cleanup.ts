@@ -3,7 +3,7 @@
 // could "restore" an account that the DELETE then removes): the work stops at its next
 // checkpoint, then the undo actions run, newest first, and the command exits 130 or 143 saying
 // what was undone — or, when the signal came after the last step, what was done.
-import {messageOf, PluginError} from './errors.js'
+import {EXIT_CODES, messageOf, PluginError} from './errors.js'
 
 interface Task {
   /** What the action does, as an imperative: "delete temporary application X". */
@@ -71,7 +71,8 @@ export class Cleanup {
   }
 }
 
-const signalKind = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 'terminated' : 'interrupted')
+/** The error kind (and so the exit code, 143 or 130) a signal stands for. */
+export const signalKind = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 'terminated' : 'interrupted')
 
 /** How undoable work ended when it was not a plain success: the sentences that make its error true. */
 export interface Finished<T> {
@@ -96,7 +97,7 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
       const left = cleanup.pending()
       const undo = left.length === 0 ? '' : `; left to undo by hand: ${left.join('; ')}`
       process.stderr.write(`${signal} again: quitting at once; the request under way may or may not take effect${undo}\n`)
-      process.exit(signal === 'SIGTERM' ? 143 : 130)
+      process.exit(EXIT_CODES[signalKind(signal)])
     }
 
     cleanup.markInterrupted(signal)

@@ -12,7 +12,7 @@ import {ExternalAccounts} from './external-accounts.js'
 import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
 import {decodeJwt, signJwt, timeClaimsProblem} from './jwt.js'
 import {parsePrivateKey, readKeyText} from './keys.js'
-import {type HttpSettings, ServiceClock} from './http.js'
+import type {HttpSettings} from './http.js'
 import {formatRelative} from './output.js'
 import {createTempApplication, DEFAULT_WEBHOOKS, tempApplicationName} from './temp-app.js'
 
@@ -89,5 +89,5 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
 
 /** The External Accounts client, authenticated as planned. */
 export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup): Promise<ExternalAccounts> {
-  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup), clock: new ServiceClock()})
+  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup)})
 }

@@ -136,10 +136,10 @@ export class VonageApplications {
     checkApplicationId(id)
     let unsure = false
     try {
-      await this.idempotent(`deleting application ${id}`, () =>
-        this.sdk.deleteApplication(id).catch((error: unknown) => {
-          const status = (error as {response?: {status?: number}}).response?.status
-          unsure ||= status === undefined || status >= 500
+      const action = `deleting application ${id}`
+      await withRetries(this.retry, () =>
+        this.call(action, () => this.sdk.deleteApplication(id)).catch((error: unknown) => {
+          unsure ||= isAmbiguous(error)
           throw error
         }),
       )

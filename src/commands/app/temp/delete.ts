@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../lib/base-command.js'
-import {mapLimit, withCleanup} from '../../../lib/cleanup.js'
+import {mapLimit, signalKind, withCleanup} from '../../../lib/cleanup.js'
 import {PluginError, usageError} from '../../../lib/errors.js'
 import {connectVonage, vonageFlags, yesFlag} from '../../../lib/flags.js'
 import {confirmOrRefuse} from '../../../lib/prompts.js'
@@ -59,9 +59,8 @@ Ids are read from the arguments only, never from standard input.`
     report.missing.push(...missing)
     for (const id of report.missing) this.notice(`${id} was already gone`)
     if (finished.signal) {
-      const kind = finished.signal === 'SIGTERM' ? 'terminated' : 'interrupted'
       const left = report.skipped?.length ? `; not deleted: ${report.skipped.join(', ')}` : ''
-      throw new PluginError(kind, `${finished.signal}: stopped after deleting ${report.deleted.length} of ${targets.length} application(s)${left}`, {result: {...report}})
+      throw new PluginError(signalKind(finished.signal), `${finished.signal}: stopped after deleting ${report.deleted.length} of ${targets.length} application(s)${left}`, {result: {...report}})
     }
 
     if (failure) throw failure
