@@ -43,11 +43,36 @@ export interface ContractOptions {
 
 export type Api = (request: ApiRequest) => Promise<Answer>
 
+/**
+ * Compiling a spec's validators takes about a second, and tests start a sandbox per case: each API's
+ * backend is built once per process and serves every sandbox, which passes its own options (state,
+ * handlers) along with each request.
+ */
+const backends = new Map<string, Promise<OpenAPIBackend>>()
+
 export async function serveContract(options: ContractOptions): Promise<Api> {
-  const {name, state} = options
-  const definition = JSON.parse(readFileSync(options.specUrl, 'utf8'))
+  const key = `${options.specUrl.href} ${options.apiRoot} ${Object.keys(options.operations).sort().join(',')}`
+  let backend = backends.get(key)
+  if (!backend) {
+    backend = build(options)
+    backends.set(key, backend)
+    backend.catch(() => backends.delete(key))
+  }
+
+  const api = await backend
+  return (request) =>
+    api.handleRequest({body: request.body, headers: request.headers as Record<string, string>, method: request.method, path: request.path, query: request.query}, request, options) as Promise<Answer>
+}
+
+function record(options: ContractOptions, request: ApiRequest, kind: 'request' | 'response', errors: string[], context?: Context, status?: number) {
+  options.state.violations.push({api: options.name, errors, kind, method: request.method, operation: context?.operation?.operationId, path: request.path, status})
+}
+
+/** The backend for one API; every handler acts on the options of the sandbox whose request it is. */
+async function build(first: ContractOptions): Promise<OpenAPIBackend> {
+  const definition = JSON.parse(readFileSync(first.specUrl, 'utf8'))
   const api = new OpenAPIBackend({
-    apiRoot: options.apiRoot,
+    apiRoot: first.apiRoot,
     ajvOpts: {allErrors: true},
     definition,
     quick: false,
@@ -55,19 +80,15 @@ export async function serveContract(options: ContractOptions): Promise<Api> {
     validate: true,
   })
 
-  const record = (request: ApiRequest, kind: 'request' | 'response', errors: string[], context?: Context, status?: number) => {
-    state.violations.push({api: name, errors, kind, method: request.method, operation: context?.operation?.operationId, path: request.path, status})
-  }
-
   const operations = Object.fromEntries(
-    Object.entries(options.operations).map(([operationId, handler]) => [
+    Object.keys(first.operations).map((operationId) => [
       operationId,
-      async (context: Context, request: ApiRequest) => {
-        const answer = await handler(context, request)
+      async (context: Context, request: ApiRequest, options: ContractOptions) => {
+        const answer = await options.operations[operationId](context, request)
         const documented = context.operation.responses?.[String(answer.status)]
         if (documented && answer.body !== undefined) {
           const result = api.validator.validateResponse(answer.body, context.operation, answer.status)
-          if (result.errors?.length) record(request, 'response', result.errors.map((error) => `${error.instancePath} ${error.message}`), context, answer.status)
+          if (result.errors?.length) record(options, request, 'response', result.errors.map((error) => `${error.instancePath} ${error.message}`), context, answer.status)
         }
 
         return answer
@@ -77,28 +98,30 @@ export async function serveContract(options: ContractOptions): Promise<Api> {
 
   api.register({
     ...operations,
-    methodNotAllowed: (_context: Context, request: ApiRequest) => {
-      record(request, 'request', [`${request.method} is not an operation of ${request.path}`])
+    methodNotAllowed: (_context: Context, request: ApiRequest, options: ContractOptions) => {
+      record(options, request, 'request', [`${request.method} is not an operation of ${request.path}`])
       return {body: {title: 'Method Not Allowed', type: 'https://developer.nexmo.com/api-errors#method-not-allowed'}, status: 405}
     },
-    notFound: (_context: Context, request: ApiRequest) => {
-      record(request, 'request', [`no operation matches ${request.path}`])
+    notFound: (_context: Context, request: ApiRequest, options: ContractOptions) => {
+      record(options, request, 'request', [`no operation matches ${request.path}`])
       return options.notFound(request)
     },
-    unauthorizedHandler: (context: Context) => options.unauthorized(context),
-    validationFail: (context: Context, request: ApiRequest) => {
+    unauthorizedHandler: (context: Context, _request: ApiRequest, options: ContractOptions) => options.unauthorized(context),
+    validationFail: (context: Context, request: ApiRequest, options: ContractOptions) => {
       const errors = context.validation.errors ?? []
-      record(request, 'request', errors.map((error) => `${error.instancePath} ${error.message}`), context)
+      record(options, request, 'request', errors.map((error) => `${error.instancePath} ${error.message}`), context)
       return options.invalid(errors.map((error) => ({
         name: String(error.params?.missingProperty ?? error.instancePath.replace(/^\/(requestBody|query|path|params)\/?/, '').replaceAll('/', '.')) || 'body',
         reason: error.message ?? 'is invalid',
       })))
     },
   })
-  for (const [scheme, handler] of Object.entries(options.security)) api.registerSecurityHandler(scheme, handler)
-  await api.init()
+  for (const scheme of Object.keys(first.security)) {
+    api.registerSecurityHandler(scheme, (context: Context, request: ApiRequest, options: ContractOptions) => options.security[scheme](context, request))
+  }
 
-  return (request) => api.handleRequest({body: request.body, headers: request.headers as Record<string, string>, method: request.method, path: request.path, query: request.query}, request) as Promise<Answer>
+  await api.init()
+  return api
 }
 
 /** A per-answer id, as Vonage's error bodies carry in `instance`. */

@@ -123,6 +123,11 @@ function fileError(error: unknown, path: string, name: string, what: string): Pl
       return usageError(`${name} is a directory; give the path of the ${what} file`, cause)
     }
 
+    // what open() says of a socket (or a device with nothing behind it)
+    case 'ENXIO': {
+      return usageError(`${name} is not a regular file (a socket or a device with nothing behind it); give the path of the ${what} file`, cause)
+    }
+
     default: {
       return usageError(`cannot read ${what} file ${name}: ${code ?? 'unexpected error'}`, cause)
     }
@@ -133,14 +138,14 @@ function fileError(error: unknown, path: string, name: string, what: string): Pl
  * Reads all of standard input. Refuses a terminal (it would wait forever for a paste that a
  * script never sends) and an empty input.
  */
-export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES): Promise<string> {
-  if (process.stdin.isTTY) {
+export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES, input: AsyncIterable<Buffer | string> & {isTTY?: boolean} = process.stdin): Promise<string> {
+  if (input.isTTY) {
     throw usageError(`expected the ${what} on standard input, but standard input is a terminal; pipe it in or give a file`)
   }
 
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of process.stdin) {
+  for await (const chunk of input) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
     size += buffer.length
     if (size > maxBytes) throw usageError(`standard input is larger than ${maxBytes} bytes; that is too large for a ${what}`)

@@ -184,7 +184,12 @@ export interface HttpSettings extends ServiceContext, RetryPolicy {
 }
 
 const IDEMPOTENT = new Set(['DELETE', 'GET'])
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+/**
+ * How every client waits between attempts when its policy names no `sleep`. The in-process test
+ * tiers replace `sleep` for the whole run (their commands build their own policies), so that no
+ * test waits real seconds for a backoff.
+ */
+export const waiting = {sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))}
 
 /**
  * Runs `work` again while it fails with an error marked `retry` (5xx, 429, no answer), honouring
@@ -200,7 +205,7 @@ export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>
       if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts) throw error
       const wait = error.retry.afterMs ?? backoff(policy, attempt)
       if (wait > (policy.maxRetryAfterMs ?? 60_000)) throw tooLongToWait(error, wait)
-      await (policy.sleep ?? realSleep)(wait)
+      await (policy.sleep ?? waiting.sleep)(wait)
     }
   }
 }

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import type {HeldRequest} from '../../sandbox/holds.js'
+import {waiting} from '../../src/lib/http.js'
 import {ROOT} from './cli.js'
 import {type SandboxClient, sandboxEnv, useSandbox} from './sandbox.js'
 import {tempDir} from './temp.js'
@@ -24,6 +25,60 @@ export async function run(args: string[]) {
   return captureOutput(() => command.run(argv, ROOT))
 }
 
+/** What a command run in this process left: its exit code as the binary would set it, its output, and how long it took. */
+export interface Outcome {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+/** The variables the plugin (or oclif, for DEBUG) reads. */
+const PLUGIN_VARIABLE = /^(VONAGE_|NEXMO_|FACEBOOK_|DEBUG$|HOME$)/
+
+/**
+ * Runs a command in this process as the binary would run in a clean shell: `env` (plus a new HOME)
+ * is its whole environment as far as this plugin reads one, and a new folder its working folder.
+ * Environment and working folder belong to the process, so runs take turns: callers may start many.
+ */
+export function runAlone(args: string[], env: Record<string, string>): Promise<Outcome> {
+  const turn = queue.then(async () => {
+    const savedEnv = {...process.env}
+    const savedCwd = process.cwd()
+    for (const name of Object.keys(process.env)) if (PLUGIN_VARIABLE.test(name)) delete process.env[name]
+    Object.assign(process.env, {HOME: tempDir('unit-home')}, env)
+    process.chdir(tempDir('unit-case'))
+    const started = Date.now()
+    try {
+      const {error, stderr, stdout} = await run(args)
+      const code = error ? ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1) : 0
+      return {code, ms: Date.now() - started, stderr, stdout}
+    } finally {
+      process.chdir(savedCwd)
+      for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name]
+      Object.assign(process.env, savedEnv)
+    }
+  })
+  queue = turn.catch(() => undefined)
+  return turn
+}
+
+/** Mocha hooks: while the suite runs, retries wait no real time (each wait is recorded in the returned list). */
+export function instantRetries(): number[] {
+  const waits: number[] = []
+  const real = waiting.sleep
+  before(() => {
+    waiting.sleep = async (ms) => {
+      waits.push(ms)
+    }
+  })
+  after(() => {
+    waiting.sleep = real
+  })
+  return waits
+}
+
 export interface CommandSandbox {
   sandbox: SandboxClient
   /** The Page tokens the user's /me/accounts hands out now. */
@@ -34,6 +89,7 @@ const VARIABLES = ['HOME', 'VONAGE_API_HOST', 'FACEBOOK_GRAPH_HOST', 'VONAGE_API
 
 export function useCommandSandbox(): CommandSandbox {
   const sandbox = useSandbox()
+  instantRetries()
   const context: CommandSandbox = {sandbox, tokens: {}}
   const saved: Record<string, string | undefined> = {}
   before(() => {

@@ -1,6 +1,6 @@
 // Keys for tests, generated at test time (never committed): every kind a user might hand us.
 import {generateKeyPairSync} from 'node:crypto'
-import {writeFileSync} from 'node:fs'
+import {existsSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {tempDir} from './temp.js'
@@ -17,10 +17,25 @@ export interface TestKeys {
   files: Record<'pkcs1' | 'encrypted' | 'ec' | 'small' | 'binary' | 'garbage' | 'empty' | 'ed25519' | 'oneLine', string>
 }
 
+let pairs: ReturnType<typeof generatePairs> | undefined
 let cached: TestKeys | undefined
 
+/** Generating keys is the slow part: once per process. */
+function generatePairs() {
+  return {
+    ec: generateKeyPairSync('ec', {namedCurve: 'P-256'}),
+    ed: generateKeyPairSync('ed25519'),
+    other: generateKeyPairSync('rsa', {modulusLength: 2048}),
+    rsa: generateKeyPairSync('rsa', {modulusLength: 2048}),
+    small: generateKeyPairSync('rsa', {modulusLength: 1024}),
+  }
+}
+
+/** The keys, as files in a folder of this run; written again when the end of a spec file removed the folder. */
 export function testKeys(): TestKeys {
-  if (cached) return cached
+  if (cached && existsSync(cached.dir)) return cached
+  pairs ??= generatePairs()
+  const {ec, ed, other, rsa, small} = pairs
   const dir = tempDir('keys')
   const write = (name: string, data: string | Buffer) => {
     const path = join(dir, name)
@@ -28,14 +43,8 @@ export function testKeys(): TestKeys {
     return path
   }
 
-  const rsa = generateKeyPairSync('rsa', {modulusLength: 2048})
   const privatePem = rsa.privateKey.export({format: 'pem', type: 'pkcs8'}).toString()
   const publicPem = rsa.publicKey.export({format: 'pem', type: 'spki'}).toString()
-  const other = generateKeyPairSync('rsa', {modulusLength: 2048})
-  const small = generateKeyPairSync('rsa', {modulusLength: 1024})
-  const ec = generateKeyPairSync('ec', {namedCurve: 'P-256'})
-  const ed = generateKeyPairSync('ed25519')
-
   cached = {
     dir,
     files: {

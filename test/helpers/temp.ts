@@ -31,16 +31,17 @@ export function removeTempDirs(): void {
   }
 }
 
-// Once the run is over: as a root-level hook when mocha loads this (before the process waits for
-// stray handles), and at exit for anything else (a script, a run cut short by an error).
-// The hook then fails the run if any folder of this run is still there (made without tempDir, or
-// not removable): a test must leave nothing behind, some of these hold keys.
-if (typeof after === 'function') {
-  after(() => {
-    removeTempDirs()
-    if (process.env.KEEP_TEST_DIRS) return
-    const left = readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX))
-    if (left.length > 0) throw new Error(`the run left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 5).join(', ')}`)
-  })
+/**
+ * Fails the run if any folder of this process is still there (made without tempDir, or not
+ * removable): a test must leave nothing behind, some of these hold keys. Run by the root hooks
+ * (test/helpers/root-hooks.ts) after every spec file, in each of mocha's parallel workers too.
+ */
+export function checkNothingLeft(): void {
+  removeTempDirs()
+  if (process.env.KEEP_TEST_DIRS) return
+  const left = readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX))
+  if (left.length > 0) throw new Error(`the run left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 5).join(', ')}`)
 }
+
+// Anything made after the last check (a script, a run cut short by an error) goes at exit.
 process.once('exit', removeTempDirs)

@@ -2,10 +2,12 @@ import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {constants, lstatSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import {open} from 'node:fs/promises'
+import {createServer} from 'node:net'
 import {join} from 'node:path'
+import {Readable} from 'node:stream'
 
 import {PluginError} from '../../src/lib/errors.js'
-import {checkCanWrite, readOptionalTextFile, readTextFile, writeSecretFile} from '../../src/lib/files.js'
+import {checkCanWrite, readOptionalTextFile, readStdin, readTextFile, writeSecretFile} from '../../src/lib/files.js'
 import {failure as expectFailure} from '../helpers/failure.js'
 import {tempDir} from '../helpers/temp.js'
 
@@ -112,6 +114,52 @@ describe('files', () => {
       expect(readFileSync(path, 'utf8')).to.equal('new')
       expect(statSync(path).mode & 0o777).to.equal(0o600)
       expect((await failure(checkCanWrite(path, {what}))).message).to.match(/already exists; choose another path or use --force/)
+    })
+  })
+
+  describe('odd paths', () => {
+    const what = 'private key'
+
+    it('names what went wrong for a path through a file (ENOTDIR) and a socket; an optional file that is a folder is still an error', async () => {
+      writeFileSync(join(dir, 'file'), 'x')
+      expect((await failure(readTextFile(join(dir, 'file', 'k.pem'), what))).message).to.equal(`cannot read private key file ${join(dir, 'file', 'k.pem')}: ENOTDIR`)
+      expect((await failure(readOptionalTextFile(dir, what))).message).to.equal(`${dir} is a directory; give the path of the private key file`)
+      const socket = join(dir, 'socket')
+      const server = createServer()
+      await new Promise<void>((resolve) => server.listen(socket, resolve))
+      try {
+        expect((await failure(readTextFile(socket, what))).message).to.equal(`${socket} is not a regular file (a socket or a device with nothing behind it); give the path of the private key file`)
+      } finally {
+        await new Promise((resolve) => server.close(resolve))
+      }
+    })
+
+    it('a key file goes only into a folder that exists, checked before and while writing', async () => {
+      const path = join(dir, 'missing', 'k.key')
+      expect((await failure(checkCanWrite(path, {what}))).message).to.equal(`folder ${join(dir, 'missing')} does not exist; create it first`)
+      expect((await failure(writeSecretFile(path, 'key', {what}))).message).to.equal(`cannot write the private key to ${path}: folder ${join(dir, 'missing')} does not exist`)
+    })
+
+    it('a file made after the check (by someone else) is never overwritten without --force', async () => {
+      const path = join(dir, 'k.key')
+      await checkCanWrite(path, {what})
+      writeFileSync(path, 'theirs')
+      expect((await failure(writeSecretFile(path, 'ours', {what}))).message).to.equal(`${path} already exists; choose another path or use --force to replace it`)
+      expect(readFileSync(path, 'utf8')).to.equal('theirs')
+    })
+  })
+
+  describe('standard input', () => {
+    const input = (chunks: string[], isTTY = false) => Object.assign(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), {isTTY})
+
+    it('reads all of it, in chunks', async () => {
+      expect(await readStdin('JWT', 100, input(['ab', 'c\n']))).to.equal('abc\n')
+    })
+
+    it('refuses a terminal (it would wait for a paste a script never sends), an empty input and one over the limit', async () => {
+      expect((await failure(readStdin('JWT', 100, input(['x'], true)))).message).to.equal('expected the JWT on standard input, but standard input is a terminal; pipe it in or give a file')
+      expect((await failure(readStdin('JWT', 100, input([' \n'])))).message).to.equal('standard input was empty; expected the JWT')
+      expect((await failure(readStdin('JWT', 4, input(['abc', 'de'])))).message).to.equal('standard input is larger than 4 bytes; that is too large for a JWT')
     })
   })
 })

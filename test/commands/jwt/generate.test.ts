@@ -1,6 +1,7 @@
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
+import {run} from '../../helpers/in-process.js'
 import {testKeys} from '../../helpers/keys.js'
 
 const decodePart = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString())
@@ -9,7 +10,7 @@ describe('jwt:generate', () => {
   const keys = testKeys()
 
   it('prints only the token and a newline', async () => {
-    const {error, stderr, stdout} = await runCommand(['jwt:generate', keys.privateFile, 'application_id=app-1'])
+    const {error, stderr, stdout} = await run(['jwt:generate', keys.privateFile, 'application_id=app-1'])
     expect(error).to.equal(undefined)
     expect(stderr).to.equal('')
     expect(stdout).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/)
@@ -19,12 +20,12 @@ describe('jwt:generate', () => {
   })
 
   it('takes every claim flag and --ttl', async () => {
-    const {stdout} = await runCommand(['jwt:generate', keys.privateFile, '--app-id', 'a', '--sub', 'bob', '--acl', '{"paths":{}}', '--ttl', '60', '--jti', 'j1'])
+    const {stdout} = await run(['jwt:generate', keys.privateFile, '--app-id', 'a', '--sub', 'bob', '--acl', '{"paths":{}}', '--ttl', '60', '--jti', 'j1'])
     expect(decodePart(stdout.split('.')[1])).to.deep.include({acl: {paths: {}}, application_id: 'a', jti: 'j1', sub: 'bob'})
   })
 
   it('--json prints {token, header, claims}', async () => {
-    const {stdout} = await runCommand(['jwt:generate', keys.privateFile, 'application_id=a', '--json'])
+    const {stdout} = await run(['jwt:generate', keys.privateFile, 'application_id=a', '--json'])
     const result = JSON.parse(stdout)
     expect(Object.keys(result).sort()).to.deep.equal(['claims', 'header', 'token', 'warnings'])
     expect(result.header).to.deep.equal({alg: 'RS256', typ: 'JWT'})
@@ -50,7 +51,7 @@ describe('jwt:generate', () => {
   ]
   for (const [name, args, message] of bad) {
     it(`refuses ${name}: one line, exit 2, nothing on stdout`, async () => {
-      const {error, stderr, stdout} = await runCommand(['jwt:generate', ...args])
+      const {error, stderr, stdout} = await run(['jwt:generate', ...args])
       expect(error?.oclif?.exit).to.equal(2)
       expect(stdout).to.equal('')
       expect(stderr).to.match(/^Error: .+\n$/)
@@ -59,6 +60,7 @@ describe('jwt:generate', () => {
   }
 
   it('#11 (low) help names the arguments one way: [PRIVATE_KEY] [NAME=VALUE...], never [PRIVATE_KEY...]', async () => {
+    // help is rendered by oclif from the manifest: runCommand's way, through dist/
     const {stdout} = await runCommand(['jwt:generate', '--help'])
     expect(stdout).to.include('$ nexmo jwt:generate [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]')
     expect(stdout).not.to.include('PRIVATE_KEY...')
@@ -66,14 +68,14 @@ describe('jwt:generate', () => {
   })
 
   it('--force signs a lifetime over 24 h', async () => {
-    const {error, stdout} = await runCommand(['jwt:generate', keys.privateFile, 'application_id=a', '--ttl', '90000', '--force'])
+    const {error, stdout} = await run(['jwt:generate', keys.privateFile, 'application_id=a', '--ttl', '90000', '--force'])
     expect(error).to.equal(undefined)
     const claims = decodePart(stdout.split('.')[1])
     expect(claims.exp - claims.iat).to.equal(90_000)
   })
 
   it('--json reports an error as {error: {kind, exitCode, message}}', async () => {
-    const {stdout} = await runCommand(['jwt:generate', keys.privateFile, '--json'])
+    const {stdout} = await run(['jwt:generate', keys.privateFile, '--json'])
     expect(JSON.parse(stdout)).to.deep.equal({error: {exitCode: 2, kind: 'usage', message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID'}, warnings: []})
   })
 })
