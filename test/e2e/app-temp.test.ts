@@ -3,8 +3,7 @@ import {expect} from 'chai'
 import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {cli, sh} from '../helpers/cli.js'
-import {runCli} from '../helpers/isolated.js'
+import {cli, runCli, sh} from '../helpers/cli.js'
 import {basic, heldDuring, sandboxEnv, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 

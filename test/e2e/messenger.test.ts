@@ -3,8 +3,7 @@
 // a Page half-linked or a temporary application behind.
 import {expect} from 'chai'
 
-import {cli, inTerminal, sh} from '../helpers/cli.js'
-import {runCli} from '../helpers/isolated.js'
+import {cli, inTerminal, runCli, sh} from '../helpers/cli.js'
 import {bearer, heldDuring, nowSeconds, type SandboxClient, sandboxEnv, signToken, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 

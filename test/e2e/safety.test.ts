@@ -3,8 +3,8 @@
 // across every step; these pin the exact behaviour a user reported.
 import {expect} from 'chai'
 
-import {inTerminal} from '../helpers/cli.js'
-import {type Linked, linkedSandbox, runCli} from '../helpers/isolated.js'
+import {inTerminal, runCli} from '../helpers/cli.js'
+import {type Linked, linkedSandbox} from '../helpers/isolated.js'
 import {heldDuring} from '../helpers/sandbox.js'
 
 describe('e2e: safety (#11)', function () {

@@ -8,7 +8,8 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {checkInvariants} from '../helpers/invariants.js'
-import {linkedSandbox, runCases, runCli} from '../helpers/isolated.js'
+import {runCli} from '../helpers/cli.js'
+import {linkedSandbox, runCases} from '../helpers/isolated.js'
 import {heldDuring} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 

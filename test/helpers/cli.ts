@@ -1,5 +1,5 @@
 // Runs the built CLI (bin/run.js) as a user would: a child process, a temporary HOME, a shell.
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -25,41 +25,76 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return {...env, ...extra}
 }
 
-/** Runs a bash script in which `$CLI` is the built binary; stdin is empty unless given. */
-export function sh(script: string, options: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', script], {
-      cwd: options.cwd ?? ROOT,
-      env: cleanEnv({CLI: BIN, ...options.env}),
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({code, stderr, stdout}))
-    child.stdin.end(options.input ?? '')
-  })
+export interface RunOptions {
+  env?: Record<string, string>
+  cwd?: string
+  /** What standard input holds; empty unless given. */
+  input?: string
 }
 
-/** Runs the binary with arguments (no shell quoting to worry about). */
-export function cli(args: string[], options: {env?: Record<string, string>; cwd?: string; input?: string} = {}): Promise<RunResult> {
-  const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
-  return sh(`"$CLI" ${quoted}`, options)
+/** A running process: await it for the result; meanwhile signal `child` or wait for what it writes. */
+export type CliRun = Promise<RunResult & {ms: number}> & {
+  child: ChildProcess
+  /** Resolves once stderr so far matches `pattern` (an event, not a timer); rejects if the process exits first. */
+  stderrMatches(pattern: RegExp): Promise<void>
+}
+
+/** The one way tests start a process: a clean environment, output collected, stdin given or empty. */
+export function start(file: string, args: string[], options: RunOptions = {}): CliRun {
+  const started = Date.now()
+  const child = spawn(file, args, {cwd: options.cwd ?? ROOT, env: cleanEnv(options.env)})
+  let stdout = ''
+  let stderr = ''
+  let closed = false
+  child.on('close', () => (closed = true))
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  const result = new Promise<RunResult & {ms: number}>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, ms: Date.now() - started, stderr, stdout}))
+  })
+  child.stdin.on('error', () => {}) // a process that exits without reading its input
+  child.stdin.end(options.input ?? '')
+  const stderrMatches = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stderr)) return
+        child.stderr.off('data', check)
+        resolve()
+      }
+
+      const gone = () => reject(new Error(`the process exited (${child.exitCode ?? child.signalCode}) before its stderr matched ${pattern}: ${stderr}`))
+      // Registered after the collector above, so `stderr` already holds the chunk when this runs.
+      child.stderr.on('data', check)
+      child.once('close', gone)
+      check()
+      if (closed) gone()
+    })
+  return Object.assign(result, {child, stderrMatches})
+}
+
+/** Runs a bash script in which `$CLI` is the built binary. */
+export function sh(script: string, options: RunOptions = {}): CliRun {
+  return start('bash', ['-o', 'pipefail', '-c', script], {...options, env: {CLI: BIN, ...options.env}})
+}
+
+/** Runs the binary with arguments (no shell), from the repository's root unless `cwd` says otherwise. */
+export function cli(args: string[], options: RunOptions = {}): CliRun {
+  return start(process.execPath, [BIN, ...args], options)
+}
+
+/** Runs the binary with arguments and `env`, in a fresh working folder. */
+export function runCli(args: string[], env: Record<string, string>): CliRun {
+  return cli(args, {cwd: tempDir('case'), env})
 }
 
 /**
  * Runs the binary in a pseudo-terminal (test/helpers/pty-drive.py) and answers its prompts:
  * `steps` are [text to wait for, keys to send]. `out` is everything the terminal showed.
  */
-export function inTerminal(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
+export async function inTerminal(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
   const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
   const script = `cd ${ROOT} && ${process.execPath} ${BIN} ${quoted}`
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('python3', [join(ROOT, 'test', 'helpers', 'pty-drive.py'), JSON.stringify(steps), '--', 'bash', '-c', script], {env: cleanEnv(env)})
-    let out = ''
-    child.stdout.on('data', (chunk) => (out += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolvePromise({code, out}))
-  })
+  const {code, stdout} = await start('python3', [join(ROOT, 'test', 'helpers', 'pty-drive.py'), JSON.stringify(steps), '--', 'bash', '-c', script], {env})
+  return {code, out: stdout}
 }
