@@ -7,7 +7,17 @@ module=${1:?usage: npm run mutation -- MODULE [TEST_FILE...]}
 shift
 tests="${*:-test/lib/$module.test.ts}"
 config="stryker.$module.tmp.json"
-trap 'rm -f "$config"' EXIT
+# Stryker kills test runs that exceed its timeout, before their exit handlers remove their folders:
+# at the end, remove the test folders (/tmp/nexmo-messenger-<pid>-*) of processes that are gone.
+stale_test_dirs() {
+  for dir in "${TMPDIR:-/tmp}"/nexmo-messenger-*; do
+    [ -d "$dir" ] || continue
+    pid=${dir##*/nexmo-messenger-}
+    pid=${pid%%-*}
+    kill -0 "$pid" 2>/dev/null || rm -rf "$dir"
+  done
+}
+trap 'rm -f "$config"; stale_test_dirs' EXIT
 node -e '
 const [base, module, tests, out] = process.argv.slice(1)
 const config = JSON.parse(require("fs").readFileSync(base, "utf8"))

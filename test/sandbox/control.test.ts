@@ -224,7 +224,8 @@ describe('sandbox: --latency', () => {
     expect(Date.now() - started).to.be.at.least(395)
     started = Date.now()
     await slow.state()
-    expect(Date.now() - started).to.be.below(300)
+    // with the latency applied it would take at least 400 ms; without, a loaded machine still answers well within
+    expect(Date.now() - started).to.be.below(400)
   })
 })
 
