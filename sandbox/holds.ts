@@ -19,7 +19,7 @@ export type Outcome = 'dropped' | 'released'
 
 export class Holds {
   private readonly parked = new Map<string, HeldRequest & {resume: (outcome: Outcome) => void}>()
-  private readonly waiters = new Set<() => void>()
+  private readonly waiters = new Set<(closing: boolean) => void>()
   private count = 0
 
   /** Parks a request; resolves when it is released or dropped. */
@@ -28,7 +28,7 @@ export class Holds {
       this.count += 1
       const id = `h${this.count}`
       this.parked.set(id, {id, method, path, resume, since: new Date().toISOString()})
-      for (const wake of [...this.waiters]) wake()
+      for (const wake of [...this.waiters]) wake(false)
     })
   }
 
@@ -54,21 +54,22 @@ export class Holds {
   }
 
   /**
-   * The held requests as soon as there is at least one (at once if one is held already), or an
-   * empty list after `ms`, when `cancel` fires, or when the sandbox closes.
+   * The held requests as soon as there are at least `count` (at once if there are already), or
+   * those held after `ms`, when `cancel` fires, or when the sandbox closes.
    */
-  wait(ms: number, cancel?: AbortSignal): Promise<HeldRequest[]> {
-    if (this.parked.size > 0 || ms <= 0 || cancel?.aborted) return Promise.resolve(this.list())
+  wait(ms: number, cancel?: AbortSignal, count = 1): Promise<HeldRequest[]> {
+    if (this.parked.size >= count || ms <= 0 || cancel?.aborted) return Promise.resolve(this.list())
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)
-        this.waiters.delete(done)
+        this.waiters.delete(check)
         cancel?.removeEventListener('abort', done)
         resolve(this.list())
       }
 
+      const check = (closing: boolean) => (closing || this.parked.size >= count) && done()
       const timer = setTimeout(done, ms)
-      this.waiters.add(done)
+      this.waiters.add(check)
       cancel?.addEventListener('abort', done)
     })
   }
@@ -76,6 +77,6 @@ export class Holds {
   /** On close: drops every held request and answers every waiter, leaving no timer behind. */
   close(): void {
     this.releaseAll('dropped')
-    for (const wake of [...this.waiters]) wake()
+    for (const wake of [...this.waiters]) wake(true)
   }
 }

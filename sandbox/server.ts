@@ -82,7 +82,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'GET /_sandbox/held': {
         const wait = waitMs(request.query.wait_ms)
         if (typeof wait === 'string') return json(400, {errors: [wait]})
-        return json(200, {held: await state.holds.wait(wait, gone)})
+        const count = request.query.count === undefined ? 1 : Number(request.query.count)
+        if (!Number.isInteger(count) || count < 1) return json(400, {errors: ['count must be a whole number of requests, at least 1']})
+        return json(200, {held: await state.holds.wait(wait, gone, count)})
       }
 
       case 'POST /_sandbox/release': {

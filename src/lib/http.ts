@@ -1,5 +1,6 @@
 // Turning what a remote service did into the plugin's typed errors, the same way for every
 // service: HTTP statuses by class, and network failures (refused, reset, timed out) by cause.
+import type {AdaptiveGate} from './adaptive.js'
 import {type ErrorKind, PluginError, showInput} from './errors.js'
 import {formatDuration, formatTime} from './output.js'
 
@@ -173,6 +174,8 @@ export interface RetryPolicy {
   maxRetryAfterMs?: number
   /** Waits between attempts; tests pass a fake so that no test waits for real seconds. */
   sleep?: (ms: number) => Promise<void>
+  /** Which retryable failures are tried again (all, unless this says otherwise). */
+  retryIf?: (error: PluginError) => boolean
 }
 
 export interface HttpSettings extends ServiceContext, RetryPolicy {
@@ -181,7 +184,15 @@ export interface HttpSettings extends ServiceContext, RetryPolicy {
   authorize?: (clock: ServiceClock) => Promise<string>
   /** The service's idea of the time, kept from its Date headers (shared by the clients of one service). */
   clock?: ServiceClock
+  /** For fleet commands: how many requests may be in flight, adapted to the service's 429s. */
+  gate?: AdaptiveGate
 }
+
+/** A 429 refuses a request before it is acted on: any request, a write included, may be sent again. */
+const refused = (error: PluginError) => error.status === 429
+
+/** The wait a 429 asks for (0 when it names none); undefined for any other failure. */
+const rateLimitWait = (error: unknown) => (error instanceof PluginError && refused(error) ? (error.retry?.afterMs ?? 0) : undefined)
 
 const IDEMPOTENT = new Set(['DELETE', 'GET'])
 /**
@@ -202,7 +213,7 @@ export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>
     try {
       return await work()
     } catch (error) {
-      if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts) throw error
+      if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts || policy.retryIf?.(error) === false) throw error
       const wait = error.retry.afterMs ?? backoff(policy, attempt)
       if (wait > (policy.maxRetryAfterMs ?? 60_000)) throw tooLongToWait(error, wait)
       await (policy.sleep ?? waiting.sleep)(wait)
@@ -253,8 +264,9 @@ export class ServiceClock {
 /**
  * A JSON client for one service. GET and DELETE go through withRetries; POST and PATCH are sent
  * once, because only the caller can tell, by reading the state back, whether a failed one took
- * effect. The one exception is a 401 that shows our clock was off: nothing was done, so the request
- * is signed again for the service's time and sent once more.
+ * effect. The exceptions are answers that say nothing was done: a 429 (retried as any request is,
+ * after the wait it asks for), and a 401 that shows our clock was off (signed again for the
+ * service's time and sent once more). With a `gate`, every attempt waits for a slot in it.
  */
 export class HttpClient {
   private readonly clock: ServiceClock
@@ -270,8 +282,9 @@ export class HttpClient {
     const url = new URL(`${given.pathname}${given.search}`, new URL(this.settings.host).origin)
 
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
-    const once = () => this.once<T>(method, url, options)
-    return IDEMPOTENT.has(method) ? withRetries(this.settings, once) : withRetries({...this.settings, attempts: 1}, once)
+    const {gate} = this.settings
+    const once = gate ? () => gate.run(() => this.once<T>(method, url, options), rateLimitWait) : () => this.once<T>(method, url, options)
+    return withRetries(IDEMPOTENT.has(method) ? this.settings : {...this.settings, retryIf: refused}, once)
   }
 
   private async once<T>(method: string, url: URL, options: RequestOptions): Promise<HttpAnswer<T>> {

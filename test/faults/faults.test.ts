@@ -30,6 +30,9 @@ const VONAGE_FAULTS: Record<string, Fault> = {
   'a timeout': {code: 7, fault: {hold: true, status: 504}, message: /no answer from http:\/\/127\.0\.0\.1:\d+ within 1 s/, timeout: 1},
 }
 
+/** How often one request is tried (withRetries' default). */
+const ATTEMPTS = 4
+
 const graphError = (code: number) => ({body: {error: {code, fbtrace_id: 'x', message: `Graph error ${code}`, type: code === 190 ? 'OAuthException' : 'GraphMethodException'}}, status: 400})
 const GRAPH_FAULTS: Record<string, Fault> = {
   'code 190': {code: 3, fault: graphError(190), message: /Facebook refused .*code 190/},
@@ -100,9 +103,10 @@ describe('faults: every command under every injected fault', function () {
           // app:temp:delete only deletes what app:temp made: give it a temporary application to delete
           if (scenario.temporaryApp || scenario.args(sandbox).includes('APP_ID')) await sandbox.client.createApp('messenger-link-temp-matrix')
           const before = await sandbox.client.state()
-          // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once,
-          // so that what the command does next (read back, restore) can be seen to work.
-          const times = scenario.times?.(fault) ?? (scenario.method === 'POST' ? 1 : 20)
+          // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once
+          // (a 429, retried for any request, as often as one request is tried), so that what the command
+          // does next (read back, restore) can be seen to work.
+          const times = scenario.times?.(fault) ?? (scenario.method === 'POST' ? (fault.fault.status === 429 ? ATTEMPTS : 1) : 20)
           await sandbox.client.fault({method: scenario.method, path: scenario.path, skip: scenario.skip ?? 0, times, ...fault.fault})
           const appId = before.applications.at(-1).id
           const args = scenario.args(sandbox).map((arg) => (arg === 'APP_ID' ? appId : arg))

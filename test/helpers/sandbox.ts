@@ -74,10 +74,15 @@ export class SandboxClient {
    * until one arrives (no sleeping). `signal` gives up (see heldDuring, which stops when the CLI exits).
    */
   async waitForHeld(options: {signal?: AbortSignal} = {}): Promise<HeldRequest> {
+    return (await this.waitForHeldCount(1, options))[0]
+  }
+
+  /** Every held request, as soon as at least `count` are held. */
+  async waitForHeldCount(count: number, options: {signal?: AbortSignal} = {}): Promise<HeldRequest[]> {
     for (;;) {
-      const reply = await this.request<{held: HeldRequest[]}>('GET', '/_sandbox/held?wait_ms=10000', {signal: options.signal})
+      const reply = await this.request<{held: HeldRequest[]}>('GET', `/_sandbox/held?wait_ms=10000&count=${count}`, {signal: options.signal})
       if (reply.status !== 200) throw new Error(`GET /_sandbox/held: ${reply.status} ${JSON.stringify(reply.body)}`)
-      if (reply.body.held.length > 0) return reply.body.held[0]
+      if (reply.body.held.length >= count) return reply.body.held
     }
   }
 

@@ -2,6 +2,7 @@ import {expect} from 'chai'
 import {once} from 'node:events'
 import {createServer, type AddressInfo} from 'node:net'
 
+import {AdaptiveGate} from '../../src/lib/adaptive.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {baseUrl, describeErrorBody, errorFromStatus, HttpClient, isAmbiguous, retryAfterMs, ServiceClock} from '../../src/lib/http.js'
 import {basic, useSandbox} from '../helpers/sandbox.js'
@@ -24,12 +25,39 @@ describe('http', () => {
       expect(await statuses()).to.deep.equal([503, 0, 200])
     })
 
-    it('never retries a POST', async () => {
+    it('never retries a POST that may have been acted on (a 503)', async () => {
       await sandbox.fault({method: 'POST', path: '/v2/applications', status: 503})
       const error = await client().request('POST', '/v2/applications', {action: 'creating', body: {name: 'x'}}).catch((error_) => error_)
       expect(error).to.be.instanceOf(PluginError)
       expect(error).to.include({kind: 'remote', status: 503})
       expect(await statuses()).to.deep.equal([503])
+    })
+
+    it('#13.6 sends a POST or PATCH again after a 429, which refused it before acting, waiting as asked', async () => {
+      const waits: number[] = []
+      await sandbox.fault({method: 'POST', path: '/v2/applications', retry_after: 2, status: 429, times: 2})
+      const answer = await client({sleep: async (ms: number) => void waits.push(ms)}).request('POST', '/v2/applications', {action: 'creating', body: {name: 'x'}})
+      expect(answer.status).to.equal(201)
+      expect(await statuses()).to.deep.equal([429, 429, 201])
+      expect(waits).to.deep.equal([2000, 2000])
+    })
+
+    it('#13.6 with a gate, requests wait for a slot, and a 429 narrows the gate', async () => {
+      const gate = new AdaptiveGate({initial: 2, max: 8, sleep: async () => {}})
+      await sandbox.hold({method: 'GET', path: '/v2/applications', times: 3})
+      const gated = client({gate})
+      const requests = [1, 2, 3].map(() => gated.request('GET', '/v2/applications', {action: 'listing'}))
+      const first = await sandbox.waitForHeldCount(2)
+      expect(first, 'two in flight, the third waits at the gate').to.have.length(2)
+      await sandbox.release()
+      expect(await sandbox.waitForHeldCount(1), 'the third, once a slot was free').to.have.length(1)
+      await sandbox.release()
+      await Promise.all(requests)
+      expect(gate.current, 'a round of healthy answers doubles it').to.equal(4)
+      await sandbox.fault({method: 'GET', path: '/v2/applications', status: 429})
+      await gated.request('GET', '/v2/applications', {action: 'listing'})
+      expect(gate.current, 'the 429 halved it; the retry then succeeded').to.equal(2)
+      expect(await statuses()).to.deep.equal([200, 200, 200, 429, 200])
     })
 
     it('honours Retry-After (on an injected clock), and fails at once, saying until when, when it asks for longer than allowed', async () => {
