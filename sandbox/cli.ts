@@ -1,9 +1,9 @@
-// `npm run sandbox -- --port 4010 [--latency MS] [--api-key K] [--api-secret S]`: serves until killed.
+// `npm run sandbox -- --port 4010 [--latency MS] [--api-key K] [--api-secret S] [--no-patch]`: serves until killed.
 import {parseArgs} from 'node:util'
 
 import {startSandbox} from './server.js'
 
-const usage = 'usage: npm run sandbox -- [--port N] [--latency MS] [--api-key KEY] [--api-secret SECRET]'
+const usage = 'usage: npm run sandbox -- [--port N] [--latency MS] [--api-key KEY] [--api-secret SECRET] [--no-patch]'
 
 function number(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
@@ -24,6 +24,7 @@ try {
       'api-secret': {type: 'string'},
       help: {type: 'boolean'},
       latency: {type: 'string'},
+      'no-patch': {type: 'boolean'},
       port: {type: 'string'},
     },
   }))
@@ -42,6 +43,7 @@ try {
     apiKey: values['api-key'],
     apiSecret: values['api-secret'],
     latency: number('latency', values.latency, 0),
+    noPatch: values['no-patch'],
     port: number('port', values.port, 4010),
   })
   process.stdout.write(`sandbox listening on ${sandbox.url}\n`)

@@ -126,6 +126,8 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
       },
 
       UpdateMessengerAccount(context, request) {
+        // A choice the spec leaves open (it documents PATCH): a service without it answers 405.
+        if (state.settings.noPatch) return json(405, {detail: 'PATCH is not available for this account', title: 'Method Not Allowed', type: `${ERRORS}#MethodNotAllowed`})
         const account = state.accounts.get(param(context, 'external_id'))
         if (!account) return notFound(`Account ${param(context, 'external_id')}`)
         const body = request.body as AccountBody

@@ -18,6 +18,8 @@ export interface SandboxOptions {
   latency?: number
   apiKey?: string
   apiSecret?: string
+  /** Answer PATCH of a linked account with 405, as a service without that operation would (POST /_sandbox/settings switches it). */
+  noPatch?: boolean
 }
 
 export interface Sandbox {
@@ -28,7 +30,7 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const state = new SandboxState({apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'})
+  const state = new SandboxState({apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'}, {noPatch: options.noPatch ?? false})
   const apis: Array<[string, Api]> = [
     ['/v2/applications', await applicationsApi(state)],
     ['/beta/chatapp-accounts', await externalAccountsApi(state)],
@@ -102,6 +104,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'DELETE /_sandbox/faults': {
         state.faults = []
         return json(200, {cleared: true})
+      }
+
+      case 'POST /_sandbox/settings': {
+        const noPatch = (request.body as {no_patch?: unknown})?.no_patch
+        if (typeof noPatch !== 'boolean') return json(400, {errors: ['no_patch must be true or false']})
+        state.settings.noPatch = noPatch
+        return json(200, {settings: {no_patch: noPatch}})
       }
 
       case 'POST /_sandbox/clock': {

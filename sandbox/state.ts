@@ -84,6 +84,12 @@ export interface Fault {
   skip: number
 }
 
+/** Choices the specs leave open, switchable per sandbox (POST /_sandbox/settings); reset() restores the start values. */
+export interface Settings {
+  /** Answer PATCH /messenger/{id} with 405, as a service without that operation would. */
+  noPatch: boolean
+}
+
 export const DEFAULT_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata']
 
 export class SandboxState {
@@ -98,8 +104,14 @@ export class SandboxState {
   log: LogEntry[] = []
   requests = 0
   clockOffset = 0
+  settings: Settings
 
-  constructor(readonly credentials: {apiKey: string; apiSecret: string}) {}
+  constructor(
+    readonly credentials: {apiKey: string; apiSecret: string},
+    private readonly startSettings: Settings = {noPatch: false},
+  ) {
+    this.settings = {...startSettings}
+  }
 
   /** The sandbox's "now" in seconds, moved by POST /_sandbox/clock. */
   now(): number {
@@ -115,6 +127,7 @@ export class SandboxState {
     this.log = []
     this.requests = 0
     this.clockOffset = 0
+    this.settings = {...this.startSettings}
   }
 
   /** A fresh opaque Facebook-style token. */
@@ -136,6 +149,7 @@ export class SandboxState {
       held: this.holds.list(),
       log: this.log,
       requests: this.requests,
+      settings: {no_patch: this.settings.noPatch},
       violations: this.violations,
     }
   }

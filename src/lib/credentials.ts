@@ -24,19 +24,7 @@ export interface CredentialSources {
 type Found = Credentials | undefined
 
 export async function resolveCredentials(sources: CredentialSources = {}): Promise<Credentials> {
-  const env = sources.env ?? process.env
-  const home = sources.home ?? homedir()
-  const cwd = sources.cwd ?? process.cwd()
-  const configHome = env.XDG_CONFIG_HOME || join(home, '.config')
-
-  const found =
-    pair(sources.apiKey, sources.apiSecret, '--api-key', '--api-secret') ??
-    pair(env.VONAGE_API_KEY, env.VONAGE_API_SECRET, 'VONAGE_API_KEY', 'VONAGE_API_SECRET') ??
-    pair(env.NEXMO_API_KEY, env.NEXMO_API_SECRET, 'NEXMO_API_KEY', 'NEXMO_API_SECRET') ??
-    (await fromNexmorc(join(cwd, '.nexmorc'), './.nexmorc')) ??
-    (await fromNexmorc(join(home, '.nexmorc'), '~/.nexmorc')) ??
-    (await fromVonageConfig(join(configHome, '@vonage', 'cli', 'vonage.config.json')))
-
+  const found = await findCredentials(sources)
   if (!found) {
     throw new PluginError(
       'auth',
@@ -45,6 +33,28 @@ export async function resolveCredentials(sources: CredentialSources = {}): Promi
   }
 
   return found
+}
+
+/** The credentials from the first source that has them, or undefined when none has (a half pair is still an error). */
+export async function findCredentials(sources: CredentialSources = {}): Promise<Credentials | undefined> {
+  const env = sources.env ?? process.env
+  const home = sources.home ?? homedir()
+  const cwd = sources.cwd ?? process.cwd()
+  const configHome = env.XDG_CONFIG_HOME || join(home, '.config')
+
+  return (
+    pair(sources.apiKey, sources.apiSecret, '--api-key', '--api-secret') ??
+    pair(env.VONAGE_API_KEY, env.VONAGE_API_SECRET, 'VONAGE_API_KEY', 'VONAGE_API_SECRET') ??
+    pair(env.NEXMO_API_KEY, env.NEXMO_API_SECRET, 'NEXMO_API_KEY', 'NEXMO_API_SECRET') ??
+    (await fromNexmorc(join(cwd, '.nexmorc'), './.nexmorc')) ??
+    (await fromNexmorc(join(home, '.nexmorc'), '~/.nexmorc')) ??
+    (await fromVonageConfig(join(configHome, '@vonage', 'cli', 'vonage.config.json')))
+  )
+}
+
+/** The HTTP Basic Authorization header of the credentials (for requests only: never printed). */
+export function basicAuthorization({apiKey, apiSecret}: Credentials): string {
+  return `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`
 }
 
 /** Both halves from one source, or neither; one half alone is a mistake worth naming. */

@@ -1,5 +1,5 @@
 // Vonage's External Accounts API (beta), the linking calls the hosted "Subscribe" page makes:
-// link, read, unlink and list Messenger accounts, and link one Messages application to one.
+// link, read, update, unlink and list Messenger accounts, and link one Messages application to one.
 import {PluginError, showInput, usageError} from './errors.js'
 import {type HttpAnswer, HttpClient, type HttpSettings, objectBody} from './http.js'
 
@@ -25,6 +25,9 @@ export function checkPageId(id: string): string {
   if (!/^\d{1,32}$/.test(id)) throw usageError(`${showInput(id)} is not a Facebook Page id (a number such as 104857412345678)`)
   return id
 }
+
+/** Answers to a PATCH that are not failures of the request, but say the service will not do it this way. */
+const UPDATE_REFUSALS = [404, 405, 501] as const
 
 export class ExternalAccounts {
   private readonly http: HttpClient
@@ -52,6 +55,21 @@ export class ExternalAccounts {
     }
     const answer = await this.http.request('POST', `${ROOT}/messenger`, {action, body, failure: applicationRefused(account.applications ?? [])})
     return toAccount(objectBody(answer, this.http.settings, action))
+  }
+
+  /**
+   * PATCH: changes the token (and the name, if given) of a linked Page, which stays linked
+   * throughout. Not retried; callers read back after an ambiguous failure. `{status}` when the
+   * service turns the request down without an error of ours: 404 (no such account, or no such
+   * route), 405 or 501 (no PATCH here).
+   */
+  async update(pageId: string, changes: {token: string; name?: string}): Promise<{account: MessengerAccount} | {status: 404 | 405 | 501}> {
+    const action = `re-linking Page ${pageId}`
+    const body = {access_token: changes.token, ...(changes.name === undefined ? {} : {name: changes.name})}
+    const answer = await this.http.request('PATCH', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [...UPDATE_REFUSALS], action, body})
+    const refused = UPDATE_REFUSALS.find((status) => status === answer.status)
+    if (refused !== undefined) return {status: refused}
+    return {account: toAccount(objectBody(answer, this.http.settings, action))}
   }
 
   /** DELETE: "Unsubscribe". An account that is already gone is reported, not an error. */

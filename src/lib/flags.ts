@@ -49,12 +49,16 @@ export const yesFlag = {yes: Flags.boolean({char: 'y', description: 'do not ask 
 const AUTH = 'LINKING AUTH'
 const FACEBOOK = 'FACEBOOK'
 
-/** How the linking calls authenticate: --jwt, or --app-id and its key, or (neither) a temporary application. */
+/** How the linking calls authenticate: --jwt, else --app-id and its key, else the API key and secret (or, asked, a temporary application). */
 export const linkAuthFlags = {
   ...vonageFlags,
   'app-id': Flags.string({description: 'sign the JWT for the linking calls with this application (key: --private-key or VONAGE_PRIVATE_KEY)', helpGroup: AUTH}),
-  jwt: Flags.string({description: 'JWT for the linking calls (prefer VONAGE_JWT); without it or --app-id, a temporary application is used', env: 'VONAGE_JWT', helpGroup: AUTH}),
+  jwt: Flags.string({description: 'JWT for the linking calls (prefer VONAGE_JWT); without it or --app-id, the API key and secret are used', env: 'VONAGE_JWT', helpGroup: AUTH}),
   'private-key': Flags.string({dependsOn: ['app-id'], description: 'private key of --app-id: file, "-" or PEM', helpGroup: AUTH}),
+  'temp-app': Flags.boolean({
+    description: 'sign the linking calls with a temporary application made with your API key and secret, deleted again however the command ends (the manual flow\'s "Delete Me Later" app)',
+    helpGroup: AUTH,
+  }),
 }
 
 /** Where Facebook's Graph API is, and the user token that reads it. */

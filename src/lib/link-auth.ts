@@ -1,12 +1,15 @@
 // How the linking calls authenticate, in order of preference: a JWT the user gives; one signed
-// here from --app-id and its private key; or, with only API credentials, a temporary application
-// whose key never leaves memory and which is deleted again however the command ends. The plan is
-// made (and every local mistake refused) before any request is sent; tokens signed here are
-// signed anew for every request.
+// here from --app-id and its private key; else the account's API key and secret as HTTP Basic,
+// which the External Accounts API takes on every operation: one request per write, nothing made
+// that must be deleted, nothing left behind by Ctrl-C. Only when asked (--temp-app) is the manual
+// flow's temporary application made, its key kept in memory and the application deleted however
+// the command ends. The plan is made (and every local mistake refused) before any request is
+// sent; tokens signed here are signed anew for every request.
 import type {KeyObject} from 'node:crypto'
 
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
+import {basicAuthorization, type Credentials, findCredentials} from './credentials.js'
 import {PluginError, usageError} from './errors.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
@@ -23,39 +26,53 @@ export interface LinkAuthFlags extends VonageFlagValues {
   jwt?: string
   'app-id'?: string
   'private-key'?: string
+  'temp-app'?: boolean
 }
 
 /** How the linking calls will authenticate, decided (and checked) before any request is sent. */
 export type LinkAuthPlan =
   | {mode: 'jwt'; authorization: string}
   | {mode: 'application key'; applicationId: string; key: KeyObject}
+  | {mode: 'api key'; credentials: Credentials}
   | {mode: 'temporary application'}
+
+const THE_THREE_WAYS =
+  'give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config)'
 
 /**
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,
- * a JWT given together with --app-id, an unreadable private key.
+ * two ways given at once, an unreadable private key, no way at all.
  */
 export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.now() / 1000)): Promise<LinkAuthPlan> {
-  if (flags.jwt !== undefined) {
-    if (flags['app-id'] !== undefined) throw usageError('give a JWT (--jwt or VONAGE_JWT) or --app-id with its private key, not both')
-    return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
-  }
-
+  const ways = [flags.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)', flags['app-id'] !== undefined && '--app-id', flags['temp-app'] && '--temp-app'].filter(
+    (way): way is string => typeof way === 'string',
+  )
+  if (ways.length > 1) throw usageError(`give one way to authenticate the linking calls, not ${ways.length === 2 ? 'both ' : ''}${ways.join(' and ')}`)
+  if (flags.jwt !== undefined) return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
   if (flags['app-id'] !== undefined) {
     const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', source: '--private-key', what: 'private key'})
     return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
   }
 
-  return {mode: 'temporary application'}
+  // --temp-app resolves the credentials itself, when it makes the application.
+  if (flags['temp-app']) return {mode: 'temporary application'}
+  const credentials = await findCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
+  if (!credentials) throw usageError(`no way to authenticate the linking calls: ${THE_THREE_WAYS}`)
+  return {credentials, mode: 'api key'}
 }
 
 type Authorize = NonNullable<HttpSettings['authorize']>
 
-/** How each request is authorized; in auto mode, after making the temporary application. */
+/** How each request is authorized; with --temp-app, after making the temporary application. */
 async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cleanup): Promise<Authorize> {
   if (plan.mode === 'jwt') return async () => plan.authorization
   if (plan.mode === 'application key') return signer(plan.applicationId, plan.key)
-  // Auto mode: the manual flow's "Delete Me Later" application, deleted again this time.
+  if (plan.mode === 'api key') {
+    const authorization = basicAuthorization(plan.credentials)
+    return async () => authorization
+  }
+
+  // --temp-app: the manual flow's "Delete Me Later" application, deleted again this time.
   const client = await connectVonage(flags)
   const {application} = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS, cleanup)
   return signer(application.id, parsePrivateKey({origin: 'the temporary application key', text: application.privateKey}))
@@ -75,7 +92,7 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
   const {claims} = await decodeJwt(trimmed).catch((error) => {
     throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${(error as Error).message}`, error)
   })
-  const renew = 'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to let this command use a temporary application'
+  const renew = 'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to use your API key and secret'
   const problem = timeClaimsProblem(claims)
   if (problem) throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not usable: ${problem}; ${renew}`)
   if (typeof claims.exp === 'number' && claims.exp - now < MIN_JWT_LIFETIME_LEFT) {

@@ -1,7 +1,8 @@
-// The linking procedures: link ("Subscribe"), relink (Unsubscribe + Subscribe, undone if any step
-// fails), list and unlink. They never leave a Page half-linked: a write is confirmed from the
-// account its answer carries, a failed POST is read back before anything is decided, and a relink
-// restores the previous link unless the new one is confirmed.
+// The linking procedures: link ("Subscribe"), relink (one PATCH of the token; where Vonage will not
+// take PATCH, Unsubscribe + Subscribe, undone if any step fails), list and unlink. They never leave
+// a Page half-linked: a write is confirmed from the account its answer carries, a failed write is
+// read back before anything is decided, and a fallback relink restores the previous link unless
+// the new one is confirmed.
 import {type Cleanup, mapLimit} from './cleanup.js'
 import {messageOf, PluginError} from './errors.js'
 import {type ExternalAccounts, type MessengerAccount, type PublicAccount, publicAccount} from './external-accounts.js'
@@ -98,20 +99,15 @@ export function finishCommand(bin: string, spec: AccountSpec): string {
 }
 
 /**
- * Unsubscribe + Subscribe as one transaction: read, DELETE, POST with the new token (keeping name
- * and application), confirm. Until the new link is confirmed, any failure or signal restores the
- * previous account; if that fails too, the error says exactly what to run.
+ * The fallback where Vonage will not take PATCH: Unsubscribe + Subscribe as one transaction: read,
+ * DELETE, POST with the new token (keeping name and application), confirm. Until the new link is
+ * confirmed, any failure or signal restores the previous account; if that fails too, the error
+ * says exactly what to run.
  */
-export async function relinkPage(
-  accounts: ExternalAccounts,
-  page: ChosenPage,
-  options: {name?: string; cleanup: Cleanup; bin: string; previous?: MessengerAccount},
-): Promise<RelinkResult> {
+async function replaceLink(accounts: ExternalAccounts, page: ChosenPage, options: RelinkOptions & {previous?: MessengerAccount}): Promise<RelinkResult> {
   // --all has just listed the accounts: no need to read each one again.
   const previous = options.previous ?? (await accounts.get(page.id))
-  if (!previous) {
-    throw new PluginError('not-found', `Page ${page.id} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
-  }
+  if (!previous) throw notLinked(page.id)
   options.cleanup.checkpoint()
   const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
   const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, () => restore(accounts, previous), {
@@ -124,7 +120,7 @@ export async function relinkPage(
     // Once the new link is answered for, it is committed: a signal during that request is too late.
     const account = confirm((await createOrReadBack(accounts, spec)).account, spec)
     undo()
-    return {applications: account.applications, name: account.name, page: page.id, status: 'relinked'}
+    return relinked(account)
   } catch (error) {
     if (options.cleanup.interrupted) throw error
     undo()
@@ -138,20 +134,93 @@ export async function relinkPage(
   }
 }
 
+const notLinked = (pageId: string) =>
+  new PluginError('not-found', `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
+
+const relinked = (account: MessengerAccount): RelinkResult => ({applications: account.applications, name: account.name, page: account.external_id, status: 'relinked'})
+
+export interface RelinkOptions {
+  /** A new account name; without it, a PATCH leaves the name as it is. */
+  name?: string
+  cleanup: Cleanup
+  bin: string
+  /** Told once, the first time Vonage turns PATCH down and re-links fall back to DELETE + POST. */
+  onFallback?: (message: string) => void
+}
+
+/** What one command has learnt about PATCH: once it is turned down, later Pages go straight to the fallback. */
+interface PatchSupport {
+  available: boolean
+}
+
+/**
+ * PATCH the new token; after a failure that may hide a success (timeout, reset, 5xx), read the
+ * account back: the new token there means it is done. The Page is never unlinked on the way, so
+ * every failure leaves it linked, and the error says with which token.
+ */
+async function updateOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): ReturnType<ExternalAccounts['update']> {
+  try {
+    return await accounts.update(spec.pageId, {name: spec.name, token: spec.token})
+  } catch (error) {
+    const said = (what: string, kept = true) =>
+      new PluginError(error instanceof PluginError ? error.kind : 'internal', `${messageOf(error)}; ${what}`, {cause: error, result: {previousLinkKept: kept}})
+    if (!isAmbiguous(error)) throw said(`Page ${spec.pageId} keeps its previous link`)
+    const now = await accounts.get(spec.pageId).catch((readError: unknown) => {
+      throw said(`reading it back failed too (${messageOf(readError)}), so Page ${spec.pageId} is linked with either its previous or its new token: run messenger:relink again`)
+    })
+    if (now?.access_token === spec.token) return {account: now}
+    if (!now) throw said(`Page ${spec.pageId} is not linked any more: link it with messenger:link`, false)
+    throw said(`Page ${spec.pageId} is still linked with its previous token`)
+  }
+}
+
+/**
+ * Re-links a Page with its fresh token: one PATCH, confirmed from its 200 answer; the Page stays
+ * linked throughout, so there is nothing to undo. Only where Vonage turns PATCH down (405, 501, or
+ * 404 for a Page that is linked) does it fall back to replaceLink's DELETE + POST.
+ */
+export async function relinkPage(
+  accounts: ExternalAccounts,
+  page: ChosenPage,
+  options: RelinkOptions & {previous?: MessengerAccount; support?: PatchSupport},
+): Promise<RelinkResult> {
+  const support = options.support ?? {available: true}
+  let {previous} = options
+  if (support.available) {
+    options.cleanup.checkpoint()
+    const spec: AccountSpec = {name: options.name, pageId: page.id, token: page.token}
+    const answer = await updateOrReadBack(accounts, spec)
+    if ('account' in answer) return relinked(confirm(answer.account, spec))
+    if (answer.status === 404) {
+      previous = await accounts.get(page.id)
+      if (!previous) throw notLinked(page.id)
+    }
+
+    if (support.available) {
+      support.available = false
+      const why = answer.status === 404 ? `404 for Page ${page.id}, which is linked` : String(answer.status)
+      options.onFallback?.(`Vonage turned down PATCH (${why}): re-linking by unlinking and linking again, the previous link restored if a step fails`)
+    }
+  }
+
+  return replaceLink(accounts, page, {...options, previous})
+}
+
 /** Re-links every linked Page the user token can reach, a few at a time; one result per Page. */
 export async function relinkAll(
   accounts: ExternalAccounts,
   pages: FacebookPage[],
-  options: {concurrency: number; cleanup: Cleanup; bin: string},
+  options: RelinkOptions & {concurrency: number},
 ): Promise<{results: RelinkResult[]; unreachable: string[]}> {
   const linked = await accounts.list()
+  const support: PatchSupport = {available: true}
   const reachable = new Map(pages.map((page) => [page.id, page]))
   const targets = linked.filter((account) => reachable.has(account.external_id))
   const results = await mapLimit(targets, options.concurrency, async (account): Promise<RelinkResult> => {
     const page = reachable.get(account.external_id)!
     try {
       options.cleanup.checkpoint()
-      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account})
+      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account, support})
     } catch (error) {
       if (options.cleanup.interrupted) throw error
       const kept = (error as PluginError).result?.previousLinkKept !== false

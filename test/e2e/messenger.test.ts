@@ -58,7 +58,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
     cli(['messenger:link', '--page-id', pageId, ...extra], {env: {...env, FACEBOOK_PAGE_TOKEN: tokens[pageId], ...more}})
 
   describe('messenger:link', () => {
-    it('links with --page-id and a Page token from the environment (auto mode): Page id on stdout', async () => {
+    it('links with --page-id and a Page token from the environment, with the API key and secret: Page id on stdout, one request to Vonage', async () => {
       const {code, stderr, stdout} = await link('101')
       expect(code, stderr).to.equal(0)
       expect(stdout).to.equal('101\n')
@@ -66,8 +66,8 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const [account] = (await state()).accounts
       expect(account).to.deep.include({access_token: tokens['101'], external_id: '101'})
       const vonage = (await vonageRequests()).map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
-      // the 201 answer carries the account: no read-back
-      expect(vonage).to.deep.equal(['POST /v2/applications', 'POST /beta/chatapp-accounts/messenger', 'DELETE /v2/applications/ID'])
+      // Basic auth: no application to make; the 201 answer carries the account: no read-back
+      expect(vonage).to.deep.equal(['POST /beta/chatapp-accounts/messenger'])
     })
 
     it('#11.low a Page linked by --page-id is named after the Page, read with its Page token; without that name when the read fails', async () => {
@@ -239,22 +239,24 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       expect(accounts.find((account) => account.external_id === '999')?.access_token).to.equal(other.access_token)
     })
 
-    it('restores the old account unchanged when the POST fails after the DELETE', async () => {
+    it('without PATCH, restores the old account unchanged when the POST fails after the DELETE', async () => {
       const app = await sandbox.createApp('mine')
       await link('101', ['--name', 'Pizza', '--application', app.id])
       const before = (await state()).accounts
       await seed()
+      await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 500})
       const {code, stderr, stdout} = await cli(['messenger:relink', '--page', '101'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(6)
       expect(stdout).to.equal('')
-      expect(stderr).to.match(/^Error: re-linking Page 101 failed: Vonage failed while linking Page 101: 500 .*; the previous link was restored\n$/)
+      expect(stderr).to.match(/^Warning: Vonage turned down PATCH \(405\): .*\nError: re-linking Page 101 failed: Vonage failed while linking Page 101: 500 .*; the previous link was restored\n$/)
       expect((await state()).accounts).to.deep.equal(before)
     })
 
-    it('prints the exact command that finishes the job when the restore fails too', async () => {
+    it('without PATCH, prints the exact command that finishes the job when the restore fails too', async () => {
       await link('101', ['--name', "Joe's Pizza"])
       await seed()
+      await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 503, times: 2})
       const {code, stderr} = await cli(['messenger:relink', '--page', '101'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(6)
@@ -267,7 +269,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       for (const page of PAGES) await link(page.id)
       const before = (await state()).accounts.find((account) => account.external_id === '102')
       await seed()
-      await sandbox.fault({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/102', status: 403, times: 1})
+      await sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/102', status: 403, times: 1})
       const {code, stderr, stdout} = await cli(['messenger:relink', '--all', '--json'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(8)
       const report = JSON.parse(stdout)
@@ -277,9 +279,10 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       expect((await state()).accounts.find((account) => account.external_id === '102')).to.deep.equal(before)
     })
 
-    it('retries a 429 that carries Retry-After, and succeeds', async () => {
+    it('retries a read that meets a 429 with Retry-After, and succeeds (the fallback without PATCH reads the account)', async () => {
       await link('101')
       await seed()
+      await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts/messenger/101', retry_after: 1, status: 429, times: 1})
       const logged = (await state()).log.length
       const started = Date.now()
@@ -331,9 +334,9 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       return running
     }
 
-    it('#11.6 SIGINT during the link POST of auto mode: the Page is linked and says so, the temporary application is deleted, exit 130', async () => {
+    it('#11.6 SIGINT during the link POST of --temp-app: the Page is linked and says so, the temporary application is deleted, exit 130', async () => {
       await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
-      const {code, stderr, stdout} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
+      const {code, stderr, stdout} = await runUntilSandboxHolds(sandbox, ['messenger:link', '--page-id', '101', '--temp-app'], {FACEBOOK_PAGE_TOKEN: tokens['101']}, 'SIGINT')
       expect(code, stderr).to.equal(130)
       expect(stdout).to.equal('101\n')
       expect(stderr).to.match(/SIGINT: finishing the request under way, then undoing what was started/)
@@ -342,10 +345,11 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       expect((await state()).applications).to.deep.equal([])
     })
 
-    it("SIGTERM during a relink's unlink: the previous link is restored, exit 143", async () => {
+    it("SIGTERM during a relink's unlink (without PATCH): the previous link is restored, exit 143", async () => {
       await link('101', ['--name', 'Pizza'])
       const before = (await state()).accounts
       await seed()
+      await sandbox.settings({no_patch: true})
       await sandbox.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'})
       const {code, stderr} = await runUntilSandboxHolds(sandbox, ['messenger:relink', '--page', '101'], {FACEBOOK_USER_TOKEN: 'USER-TOKEN'}, 'SIGTERM')
       expect(code, stderr).to.equal(143)

@@ -36,7 +36,8 @@ describe('e2e: safety (#11)', function () {
     expect(run.stderr).to.match(/0 of 0 linked Page\(s\) re-linked/)
   })
 
-  it('#11.hostile.4 relink --all never says a Page kept its link when the restore failed too', async () => {
+  it('#11.hostile.4 relink --all (without PATCH) never says a Page kept its link when the restore failed too', async () => {
+    await sandbox.client.settings({no_patch: true})
     await sandbox.client.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 400, times: 2})
     const run = await runCli(['messenger:relink', '--all', '--json'], sandbox.env)
     expect(run.code, run.stderr).to.equal(6)
@@ -135,10 +136,11 @@ describe('e2e: safety (#11)', function () {
   })
 
   describe('while the sandbox holds a request', () => {
-    /** relink --page 101, whose unlink takes effect and then waits while Vonage's clock jumps 16 minutes. */
+    /** relink --page 101 --temp-app without PATCH, whose unlink takes effect and then waits while Vonage's clock jumps 16 minutes. */
     async function relinkAcrossClockJump() {
+      await sandbox.client.settings({no_patch: true})
       await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'})
-      const running = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const running = runCli(['messenger:relink', '--page', '101', '--temp-app'], sandbox.env)
       const held = await heldDuring(sandbox.client, running)
       await sandbox.client.clock(960)
       await sandbox.client.release(held.id)
@@ -166,7 +168,7 @@ describe('e2e: safety (#11)', function () {
 
     it('#11.13 a second Ctrl-C quits at once and prints the exact command that deletes the temporary application', async () => {
       await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
-      const running = runCli(['messenger:link', '--page', '102'], sandbox.env)
+      const running = runCli(['messenger:link', '--page', '102', '--temp-app'], sandbox.env)
       const held = await heldDuring(sandbox.client, running)
       running.child.kill('SIGINT')
       await running.stderrMatches(/finishing the request under way/)
@@ -182,9 +184,10 @@ describe('e2e: safety (#11)', function () {
     })
 
     it('#11.hostile.3 a second Ctrl-C during the undo still names what is left: the restore and the temporary application', async () => {
+      await sandbox.client.settings({no_patch: true})
       await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'})
       await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
-      const running = runCli(['messenger:relink', '--page', '101'], sandbox.env)
+      const running = runCli(['messenger:relink', '--page', '101', '--temp-app'], sandbox.env)
       const unlinking = await heldDuring(sandbox.client, running)
       running.child.kill('SIGINT')
       await running.stderrMatches(/finishing the request under way/)
@@ -200,7 +203,8 @@ describe('e2e: safety (#11)', function () {
       )
     })
 
-    it('#11.19 a second relink of the same Page while the first is under way refuses clearly, and the first one finishes', async () => {
+    it('#11.19 without PATCH, a second relink of the same Page while the first is under way refuses clearly, and the first one finishes', async () => {
+      await sandbox.client.settings({no_patch: true})
       await sandbox.client.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
       const first = runCli(['messenger:relink', '--page', '101'], sandbox.env)
       const held = await heldDuring(sandbox.client, first)

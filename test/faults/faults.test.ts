@@ -57,6 +57,8 @@ interface Scenario {
   times?: (fault: Fault) => number
   /** Make a temporary application for the command to find first. */
   temporaryApp?: boolean
+  /** Turn PATCH off in the sandbox (405), so that a relink takes its DELETE + POST fallback. */
+  noPatch?: boolean
   /**
    * The fault hits the clean-up after the work was done (#11.2): the result is printed, the error
    * says exactly what was left and the command that removes it, exit 8.
@@ -64,30 +66,37 @@ interface Scenario {
   cleanup?: boolean
 }
 
-const LINK_JWT = {extraEnv: (env: {jwt: string; pageTokens: Record<string, string>}) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102'], VONAGE_JWT: env.jwt})}
+type Env = {jwt: string; pageTokens: Record<string, string>}
+const LINK_JWT = {extraEnv: (env: Env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102'], VONAGE_JWT: env.jwt})}
+const PAGE_TOKEN = {extraEnv: (env: Env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102']})}
+const JWT = {extraEnv: (env: Env) => ({VONAGE_JWT: env.jwt})}
+const ACCOUNT = '/beta/chatapp-accounts/messenger/101'
 const SCENARIOS: Scenario[] = [
   {args: () => ['app:temp', '--keyfile', 'k.key'], faults: VONAGE_FAULTS, method: 'POST', name: 'app:temp (create)', path: '/v2/applications'},
   {args: () => ['messenger:link', '--page-id', '102'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link (link)', path: '/beta/chatapp-accounts/messenger', ...LINK_JWT},
-  {args: () => ['messenger:link', '--page-id', '102'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link in auto mode (temporary application)', path: '/v2/applications', extraEnv: (env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102']})},
-  {args: () => ['messenger:list'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:list', path: '/beta/chatapp-accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
-  {args: () => ['messenger:unlink', '--page-id', '101', '--yes'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:unlink (delete)', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
-  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink, reading the account', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
-  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:relink, after the read (unlink)', path: '/beta/chatapp-accounts/messenger/101', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
-  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:relink, after the delete (link again)', path: '/beta/chatapp-accounts/messenger', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:link', '--page-id', '102'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link with the API key and secret (Basic)', path: '/beta/chatapp-accounts/messenger', ...PAGE_TOKEN},
+  {args: () => ['messenger:link', '--page-id', '102', '--temp-app'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:link --temp-app (creating the temporary application)', path: '/v2/applications', ...PAGE_TOKEN},
+  {args: () => ['messenger:list'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:list', path: '/beta/chatapp-accounts', ...JWT},
+  {args: () => ['messenger:unlink', '--page-id', '101', '--yes'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:unlink (delete)', path: ACCOUNT, ...JWT},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'PATCH', name: 'messenger:relink (PATCH)', path: ACCOUNT, ...JWT},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'PATCH', name: 'messenger:relink with the API key and secret (PATCH, Basic)', path: ACCOUNT},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'GET', name: 'messenger:relink without PATCH, reading the account', noPatch: true, path: ACCOUNT, ...JWT},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'messenger:relink without PATCH, after the read (unlink)', noPatch: true, path: ACCOUNT, ...JWT},
+  {args: () => ['messenger:relink', '--page', '101'], faults: VONAGE_FAULTS, method: 'POST', name: 'messenger:relink without PATCH, after the delete (link again)', noPatch: true, path: '/beta/chatapp-accounts/messenger', ...JWT},
   {args: () => ['app:temp:delete', 'APP_ID'], faults: VONAGE_FAULTS, method: 'DELETE', name: 'app:temp:delete', path: '/v2/applications/'},
   {args: () => ['app:temp:delete', 'APP_ID'], faults: VONAGE_FAULTS, method: 'GET', name: 'app:temp:delete (looking the application up)', path: '/v2/applications/'},
   {args: () => ['app:temp:delete', '--all', '--yes'], faults: VONAGE_FAULTS, method: 'GET', name: 'app:temp:delete --all (listing)', path: '/v2/applications', temporaryApp: true},
   {
-    args: () => ['messenger:link', '--page-id', '102'],
+    args: () => ['messenger:link', '--page-id', '102', '--temp-app'],
     cleanup: true,
-    extraEnv: (env) => ({FACEBOOK_PAGE_TOKEN: env.pageTokens['102']}),
     faults: VONAGE_FAULTS,
     method: 'DELETE',
-    name: 'messenger:link in auto mode (deleting the temporary application)',
+    name: 'messenger:link --temp-app (deleting the temporary application)',
     path: '/v2/applications/',
+    ...PAGE_TOKEN,
   },
   {args: () => ['messenger:link', '--page-id', '102'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:link, Graph debug_token', optional: (fault) => fault.code !== 3, path: '/v25.0/debug_token', ...LINK_JWT},
-  {args: () => ['messenger:relink', '--all'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:relink --all, Graph /me/accounts', path: '/v25.0/me/accounts', extraEnv: (env) => ({VONAGE_JWT: env.jwt})},
+  {args: () => ['messenger:relink', '--all'], faults: GRAPH_FAULTS, method: 'GET', name: 'messenger:relink --all, Graph /me/accounts', path: '/v25.0/me/accounts', ...JWT},
 ]
 
 describe('faults: every command under every injected fault', function () {
@@ -102,11 +111,13 @@ describe('faults: every command under every injected fault', function () {
         try {
           // app:temp:delete only deletes what app:temp made: give it a temporary application to delete
           if (scenario.temporaryApp || scenario.args(sandbox).includes('APP_ID')) await sandbox.client.createApp('messenger-link-temp-matrix')
+          if (scenario.noPatch) await sandbox.client.settings({no_patch: true})
           const before = await sandbox.client.state()
-          // A request that may be retried (GET, DELETE) meets the fault every time; a POST only once
-          // (a 429, retried for any request, as often as one request is tried), so that what the command
-          // does next (read back, restore) can be seen to work.
-          const times = scenario.times?.(fault) ?? (scenario.method === 'POST' ? (fault.fault.status === 429 ? ATTEMPTS : 1) : 20)
+          // A request that may be retried (GET, DELETE) meets the fault every time; a POST or PATCH
+          // only once (a 429, retried for any request, as often as one request is tried), so that what
+          // the command does next (read back, restore) can be seen to work.
+          const writes = ['PATCH', 'POST'].includes(scenario.method)
+          const times = scenario.times?.(fault) ?? (writes ? (fault.fault.status === 429 ? ATTEMPTS : 1) : 20)
           await sandbox.client.fault({method: scenario.method, path: scenario.path, skip: scenario.skip ?? 0, times, ...fault.fault})
           const appId = before.applications.at(-1).id
           const args = scenario.args(sandbox).map((arg) => (arg === 'APP_ID' ? appId : arg))

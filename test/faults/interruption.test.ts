@@ -1,6 +1,7 @@
-// SIGINT and SIGTERM at every step of auto mode and of a relink, sent while the sandbox holds that
-// step's request: the command finishes the request, undoes what it started — the temporary
-// application is deleted, the previous link is intact or restored — and exits 130 or 143.
+// SIGINT and SIGTERM at every step of link, relink (its PATCH, and its DELETE + POST fallback where
+// PATCH is turned down), unlink and app:temp, with the API key and secret or --temp-app, sent while
+// the sandbox holds that step's request: the command finishes the request, undoes what it started —
+// the temporary application is deleted, the previous link is intact or restored — and exits 130 or 143.
 // Every wait is for an event (the request is held, the CLI said it is finishing), never for time.
 import {expect} from 'chai'
 
@@ -21,22 +22,32 @@ interface Step {
   committed?: boolean
   /** Hold the request after it took effect (its answer not yet sent): the ambiguous case. */
   when?: 'before' | 'after'
+  /** Flags added to the command: --temp-app for the steps of the temporary application. */
+  flags?: string[]
+  /** Turn PATCH off in the sandbox (405): the relink's DELETE + POST fallback. */
+  noPatch?: boolean
 }
 
+const TEMP_APP = {flags: ['--temp-app']}
+
 const LINK_STEPS: Record<string, Step> = {
-  'creating the temporary application': {method: 'POST', path: '/v2/applications'},
-  'deleting the temporary application': {method: 'DELETE', path: '/v2/applications/'},
+  'creating the temporary application': {method: 'POST', path: '/v2/applications', ...TEMP_APP},
+  'deleting the temporary application': {method: 'DELETE', path: '/v2/applications/', ...TEMP_APP},
+  'linking the Page with --temp-app': {method: 'POST', path: '/beta/chatapp-accounts/messenger', ...TEMP_APP},
   'linking the Page': {method: 'POST', path: '/beta/chatapp-accounts/messenger'},
   'linking the Page, held after it took effect': {method: 'POST', path: '/beta/chatapp-accounts/messenger', when: 'after'},
 }
 
 const RELINK_STEPS: Record<string, Step> = {
-  'creating the temporary application': {method: 'POST', path: '/v2/applications'},
-  'deleting the temporary application': {committed: true, method: 'DELETE', path: '/v2/applications/'},
+  'creating the temporary application': {method: 'POST', path: '/v2/applications', ...TEMP_APP},
+  'deleting the temporary application': {committed: true, method: 'DELETE', path: '/v2/applications/', ...TEMP_APP},
+  // once the PATCH is sent, the relink is done; the Page is linked throughout
+  'updating the token (PATCH)': {committed: true, method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'},
+  'updating the token (PATCH), held after it took effect': {committed: true, method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', when: 'after'},
+  'without PATCH, reading the current link': {method: 'GET', noPatch: true, path: '/beta/chatapp-accounts/messenger/101'},
+  'without PATCH, unlinking': {method: 'DELETE', noPatch: true, path: '/beta/chatapp-accounts/messenger/101'},
   // the answer to the POST confirms the new link: once it is sent, the relink is done
-  'linking with the new token': {committed: true, method: 'POST', path: '/beta/chatapp-accounts/messenger'},
-  'reading the current link': {method: 'GET', path: '/beta/chatapp-accounts/messenger/101'},
-  'unlinking': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'},
+  'without PATCH, linking with the new token': {committed: true, method: 'POST', noPatch: true, path: '/beta/chatapp-accounts/messenger'},
 }
 
 /** #11.3: app:temp, its create held before and after it takes effect (the ambiguous case). */
@@ -47,7 +58,7 @@ const APP_TEMP_STEPS: Record<string, Step> = {
 
 /** #11.6: unlink, its DELETE held before and after it takes effect. */
 const UNLINK_STEPS: Record<string, Step> = {
-  'creating the temporary application': {method: 'POST', path: '/v2/applications'},
+  'creating the temporary application': {method: 'POST', path: '/v2/applications', ...TEMP_APP},
   'reading the link': {method: 'GET', path: '/beta/chatapp-accounts/messenger/101'},
   'unlinking': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'},
   'unlinking, held after it took effect': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'},
@@ -72,10 +83,11 @@ async function interrupt(command: Command, step: Step, signal: NodeJS.Signals, c
   try {
     const before = await sandbox.client.state()
     const previous = before.accounts.find((account: {external_id: string}) => account.external_id === '101')
+    if (step.noPatch) await sandbox.client.settings({no_patch: true})
     await sandbox.client.hold({method: step.method, path: step.path, skip: step.skip ?? 0, when: step.when ?? 'before'})
     const keyfile = join(tempDir('interrupt'), 'temp.key')
     const env = {...sandbox.env, FACEBOOK_PAGE_TOKEN: sandbox.pageTokens['102']}
-    const running = runCli(ARGS[command](keyfile), env)
+    const running = runCli([...ARGS[command](keyfile), ...(step.flags ?? [])], env)
     // One signal, sent while the step's request is parked; it is let go once the CLI said it will
     // finish it. (Should a check fail first, closing the sandbox drops the request and the CLI ends.)
     const held = await heldDuring(sandbox.client, running)
@@ -127,7 +139,7 @@ describe('faults: SIGINT and SIGTERM at every step', function () {
     ['unlink', UNLINK_STEPS, '#11.6'],
   ]
   for (const [command, steps, items] of matrices) {
-    it(`${items} ${command} in auto mode: ${Object.keys(steps).length} steps × 2 signals, every invariant after each`, async () => {
+    it(`${items} ${command}, with the API key and with --temp-app: ${Object.keys(steps).length} steps × 2 signals, every invariant after each`, async () => {
       const cases = Object.entries(steps).flatMap(([name, step]) => SIGNALS.map(([signal, code]): [string, () => Promise<void>] => [`${signal} while ${name}`, () => interrupt(command, step, signal, code)]))
       const failures = await runCases(cases, 4, (run) => run())
       expect(failures, failures.join('\n')).to.deep.equal([])

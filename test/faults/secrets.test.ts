@@ -219,7 +219,8 @@ describe('faults: #11.4 a malformed secret is never repeated, whatever input it 
     expect(pem.stderr).to.match(/^Hint: --private-key on the command line is kept in shell history and shows in ps and DEBUG output; prefer a key file or VONAGE_PRIVATE_KEY\n/)
     const path = await cli(['jwt:decode', goodJwt, '--private-key', keys.privateFile], {cwd: dir, env})
     expect(path.stderr).to.equal('')
-    const stdin = await cli(['messenger:link', '--page-id', '101', '--page-token=-'], {cwd: dir, env, input: ''})
+    // with API credentials, so that the linking calls have a way to authenticate and the Page token is what is missing
+    const stdin = await cli(['messenger:link', '--page-id', '101', '--page-token=-'], {cwd: dir, env: {...env, VONAGE_API_KEY: 'k', VONAGE_API_SECRET: 's'}, input: ''})
     expect(stdin.stderr).to.equal('Error: standard input was empty; expected the Page token\n')
   })
 })

@@ -231,8 +231,8 @@ describe('sandbox: --latency', () => {
 
 describe('sandbox: standalone (npm run sandbox)', function () {
   this.timeout(20_000)
-  it('prints one line with its URL, serves, and closes on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--api-key', 'k', '--api-secret', 's'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+  it('prints one line with its URL, serves (--no-patch: PATCH answers 405), and closes on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--api-key', 'k', '--api-secret', 's', '--no-patch'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
     const line = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (chunk) => resolve(String(chunk)))
       child.once('exit', (code) => reject(new Error(`exited ${code}`)))
@@ -241,6 +241,8 @@ describe('sandbox: standalone (npm run sandbox)', function () {
     const url = line.trim().split(' ').pop()!
     const reply = await fetch(`${url}/v2/applications`, {headers: {authorization: basic('k', 's')}})
     expect(reply.status).to.equal(200)
+    const patch = await fetch(`${url}/beta/chatapp-accounts/messenger/101`, {body: '{"name":"x"}', headers: {authorization: basic('k', 's'), 'content-type': 'application/json'}, method: 'PATCH'})
+    expect(patch.status).to.equal(405)
     const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})))
     child.kill('SIGTERM')
     expect(await exit).to.deep.equal({code: 0, signal: null})

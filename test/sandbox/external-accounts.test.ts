@@ -76,6 +76,21 @@ describe('sandbox: Vonage External Accounts API', () => {
       expect((await sandbox.request('DELETE', `${ROOT}/messenger/1001`, {auth})).status).to.equal(404)
     })
 
+    it('with the no-patch switch, answers PATCH with 405, changes nothing and records no violation; reset switches it back', async () => {
+      await link(pages[0], {name: 'Pizza'})
+      await sandbox.settings({no_patch: true})
+      const refused = await sandbox.request('PATCH', `${ROOT}/messenger/1001`, {auth: basic(), body: {name: 'Pizza Place'}})
+      expect(refused.status).to.equal(405)
+      expect(refused.body).to.include({title: 'Method Not Allowed'})
+      const state = await sandbox.state()
+      expect(state.settings).to.deep.equal({no_patch: true})
+      expect(state.accounts[0].name).to.equal('Pizza')
+      expect(state.violations).to.deep.equal([])
+      await sandbox.reset()
+      expect((await sandbox.state()).settings).to.deep.equal({no_patch: false})
+      expect((await sandbox.request('POST', '/_sandbox/settings', {body: {no_patch: 'yes'}})).status).to.equal(400)
+    })
+
     it('refuses a second link of the same Page with 400', async () => {
       await link()
       const again = await link()
@@ -165,5 +180,15 @@ describe('sandbox: Vonage External Accounts API', () => {
       const patched = await sandbox.request('PATCH', `${ROOT}/messenger/1002`, {auth, body: {applications: [app.id]}})
       expect(patched.body.applications).to.deep.equal([app.id])
     })
+  })
+})
+
+describe('sandbox: startSandbox({noPatch: true})', () => {
+  const sandbox = useSandbox({noPatch: true})
+
+  it('starts with PATCH answering 405, and a reset keeps the start setting', async () => {
+    await sandbox.reset()
+    expect((await sandbox.state()).settings).to.deep.equal({no_patch: true})
+    expect((await sandbox.request('PATCH', `${ROOT}/messenger/1`, {auth: basic(), body: {name: 'x'}})).status).to.equal(405)
   })
 })

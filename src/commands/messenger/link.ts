@@ -12,10 +12,10 @@ import {checkApplicationId} from '../../lib/vonage.js'
 export default class MessengerLink extends BaseCommand {
   static summary = 'Link a Facebook Page to your Vonage account: the manual flow\'s "Subscribe", in one command.'
   static description = `The Page id goes to stdout. The link is read back to confirm it. A Page already linked with the same Page token is reported and left alone (exit 0); with another token, use messenger:relink.
-Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else a temporary application made with your API credentials and deleted again.`
+Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else your API key and secret (one request, nothing to clean up); --temp-app makes a temporary application to sign with instead, and deletes it again.`
 
   static examples = [
-    {command: 'FACEBOOK_PAGE_TOKEN=... <%= config.bin %> <%= command.id %> --page-id 104857412345678', description: 'With a Page token, in auto mode (API credentials from the environment)'},
+    {command: 'FACEBOOK_PAGE_TOKEN=... <%= config.bin %> <%= command.id %> --page-id 104857412345678', description: 'With a Page token and the API key and secret from the environment'},
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place" --application "$APP"', description: 'Pick the Page from your user token, and link a Messages application to it'},
     {command: '<%= config.bin %> <%= command.id %> --jwt "$JWT" --page-id 104857412345678 --page-token - < page-token.txt', description: 'The manual flow: a JWT and a Page token'},
   ]

@@ -15,9 +15,10 @@ export interface RelinkReport {
 }
 
 export default class MessengerRelink extends BaseCommand {
-  static summary = 'Re-link a Page with a fresh Page token (Unsubscribe + Subscribe), keeping its name and application; undone if any step fails.'
-  static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token. If a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
---all re-links every linked Page your user token manages, --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
+  static summary = 'Re-link a Page with a fresh Page token, keeping its name and application; the Page stays linked throughout.'
+  static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token with one PATCH, confirmed from Vonage's answer. After an answer that may hide a success (a timeout, a reset, a 5xx) the link is read back, and the error says which token the Page has.
+Where Vonage turns PATCH down, it says so in one warning and falls back to Unsubscribe + Subscribe: if a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
+--all re-links every linked Page your user token manages (one list, then one PATCH per Page), --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
 
   // oclif's generated usage line groups --name with the Page choice as if they excluded each other.
   static usage = ['<%= command.id %> (--page ID_OR_NAME | --page-id ID) [--name NAME] [FLAGS]', '<%= command.id %> --all [--concurrency N] [FLAGS]']
@@ -46,7 +47,7 @@ export default class MessengerRelink extends BaseCommand {
     if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.warning(warning)
     const finished = await withCleanup(async (cleanup): Promise<RelinkReport> => {
       const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
-      const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name}
+      const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name, onFallback: (message: string) => this.warning(message)}
       if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
       return relinkAll(accounts, pages!, options)
     })
