@@ -4,6 +4,10 @@
 // all the requests that were already out when it was last halved (their 429s say nothing new), and
 // holds every new request until the wait the service asked for is over. `max` (--concurrency) caps
 // it throughout.
+import {waiting} from './http.js'
+
+/** The cap when --concurrency is not given. */
+export const MAX_CONCURRENCY = 32
 
 export interface GateOptions {
   /** The most requests at once. */
@@ -75,7 +79,7 @@ export class AdaptiveGate {
     }
 
     if (waitMs > 0 && !this.paused) {
-      const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)))
+      const sleep = this.options.sleep ?? waiting.sleep
       this.paused = sleep(waitMs).then(() => {
         this.paused = undefined
         this.wake()

@@ -7,6 +7,7 @@
 // sent; tokens signed here are signed anew for every request.
 import type {KeyObject} from 'node:crypto'
 
+import type {AdaptiveGate} from './adaptive.js'
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
 import {basicAuthorization, type Credentials, findCredentials} from './credentials.js'
@@ -105,6 +106,6 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
 }
 
 /** The External Accounts client, authenticated as planned. */
-export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup): Promise<ExternalAccounts> {
-  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup)})
+export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup, gate?: AdaptiveGate): Promise<ExternalAccounts> {
+  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup), gate})
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {AdaptiveGate, MAX_CONCURRENCY} from '../../lib/adaptive.js'
 import {BaseCommand} from '../../lib/base-command.js'
 import {settle, withCleanup} from '../../lib/cleanup.js'
 import {PluginError, usageError} from '../../lib/errors.js'
@@ -18,7 +19,7 @@ export default class MessengerRelink extends BaseCommand {
   static summary = 'Re-link a Page with a fresh Page token, keeping its name and application; the Page stays linked throughout.'
   static description = `The link expires (Facebook's data access lapses after 90 days); this replaces the stored Page token with one PATCH, confirmed from Vonage's answer. After an answer that may hide a success (a timeout, a reset, a 5xx) the link is read back, and the error says which token the Page has.
 Where Vonage turns PATCH down, it says so in one warning and falls back to Unsubscribe + Subscribe: if a step after the unlink fails, the previous link is restored; if that fails too, the error gives the exact command that finishes the job.
---all re-links every linked Page your user token manages (one list, then one PATCH per Page), --concurrency at a time, one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
+--all re-links every linked Page your user token manages (one list, then one PATCH per Page), as many at once as Vonage answers well: from 4, doubling while answers are healthy, halved on a 429 (waiting as long as it asks), never more than --concurrency; one line per Page on stdout ("PAGE_ID relinked" or "PAGE_ID failed: why"); some failing is exit 8.`
 
   // oclif's generated usage line groups --name with the Page choice as if they excluded each other.
   static usage = ['<%= command.id %> (--page ID_OR_NAME | --page-id ID) [--name NAME] [FLAGS]', '<%= command.id %> --all [--concurrency N] [FLAGS]']
@@ -32,7 +33,7 @@ Where Vonage turns PATCH down, it says so in one warning and falls back to Unsub
     ...linkAuthFlags,
     ...pageFlags,
     all: Flags.boolean({description: 'every linked Page the user token manages', exclusive: ['page', 'page-id']}),
-    concurrency: Flags.integer({default: 4, description: 'with --all: Pages re-linked at once', max: 32, min: 1}),
+    concurrency: Flags.integer({description: 'with --all: the most requests at once [default: as many as Vonage answers well, from 4 up to 32]', max: MAX_CONCURRENCY, min: 1}),
     name: Flags.string({description: 'new account name [default: keep the current one]', exclusive: ['all']}),
   }
 
@@ -46,8 +47,10 @@ Where Vonage turns PATCH down, it says so in one warning and falls back to Unsub
     const page = pages ? undefined : await this.progress('Finding the Page', () => choosePage(flags, () => graph))
     if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.warning(warning)
     const finished = await withCleanup(async (cleanup): Promise<RelinkReport> => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
-      const options = {bin: this.config.bin, cleanup, concurrency: flags.concurrency, name: flags.name, onFallback: (message: string) => this.warning(message)}
+      const concurrency = flags.concurrency ?? MAX_CONCURRENCY
+      const gate = flags.all ? new AdaptiveGate({max: concurrency}) : undefined
+      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup, gate))
+      const options = {bin: this.config.bin, cleanup, concurrency, name: flags.name, onFallback: (message: string) => this.warning(message)}
       if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
       return relinkAll(accounts, pages!, options)
     })

@@ -59,6 +59,37 @@ describe('messenger:relink (in process)', () => {
     expect((await accounts()).map((account) => account.access_token).sort()).to.deep.equal([context.tokens['101'], context.tokens['102']].sort())
   })
 
+  describe('#13.6 --all adapts how many requests are in flight', () => {
+    const PAGES = Array.from({length: 12}, (_, index) => ({id: String(201 + index), name: `Shop ${index + 1}`}))
+    beforeEach(async () => {
+      await context.sandbox.seedUser({pages: PAGES, user_token: 'USER'})
+      for (const page of PAGES) await run(['messenger:link', '--page', page.id])
+    })
+
+    it('4 at first, then 8 once those answered well (slow start)', async () => {
+      await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/', times: 12})
+      const relink = run(['messenger:relink', '--all'])
+      expect(await context.sandbox.waitForHeldCount(4), 'the first round').to.have.length(4)
+      await context.sandbox.release()
+      expect(await context.sandbox.waitForHeldCount(8), 'the second round, twice as wide').to.have.length(8)
+      await context.sandbox.release()
+      const {error, stdout} = await relink
+      expect(error).to.equal(undefined)
+      expect(stdout.split('\n').filter(Boolean)).to.have.length(12)
+    })
+
+    it('429s are waited out and sent again: every Page re-linked, exit 0', async () => {
+      await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/', retry_after: 1, status: 429, times: 6})
+      const requests = await vonageRequestsFrom()
+      const {error, stderr, stdout} = await run(['messenger:relink', '--all'])
+      expect(error, stderr).to.equal(undefined)
+      expect(stdout.split('\n').filter(Boolean).sort()).to.deep.equal(PAGES.map((page) => `${page.id} relinked`))
+      const patches = (await requests()).filter((request) => request.startsWith('PATCH'))
+      expect(patches.filter((request) => request.endsWith(' 429'))).to.have.length(6)
+      expect(patches.filter((request) => request.endsWith(' 200'))).to.have.length(12)
+    })
+  })
+
   it('the Page stays linked while its PATCH is under way', async () => {
     const before = (await accounts())[0]
     await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'})
