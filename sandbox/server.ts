@@ -3,7 +3,7 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
-import {applicationsApi} from './applications.js'
+import {applicationsApi, warmKeyPool} from './applications.js'
 import type {Api, ApiRequest} from './contract.js'
 import {externalAccountsApi} from './external-accounts.js'
 import {addFault, faultAnswer, takeFault} from './faults.js'
@@ -31,6 +31,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state = new SandboxState({apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'}, {noPatch: options.noPatch ?? false})
+  warmKeyPool()
   const apis: Array<[string, Api]> = [
     ['/v2/applications', await applicationsApi(state)],
     ['/beta/chatapp-accounts', await externalAccountsApi(state)],

@@ -40,7 +40,7 @@ export async function createTempApplication(
 ): Promise<{application: CreatedApplication; keep: () => void}> {
   const byName = cleanup.add(
     `delete the application named ${name}, if it was created`,
-    async () => ((await removeByName(client, name)) ? `application ${name} had been created; it was deleted again` : `no application ${name} was created`),
+    async () => ((await removeByName(client, name)) === 'deleted' ? `application ${name} had been created; it was deleted again` : `no application ${name} was created`),
     {manual: 'app:temp:delete --all'},
   )
   let application: CreatedApplication
@@ -53,8 +53,8 @@ export async function createTempApplication(
     // A request that got no answer may still be under way at Vonage: not finding it yet proves nothing.
     const answered = error instanceof PluginError && error.kind !== 'network'
     const note = await removeByName(client, name).then(
-      (removed) => (removed ? 'it had been created anyway and was deleted again' : answered ? 'it was not created' : `it is not there yet; ${later}`),
-      () => later,
+      (removed) => (removed === 'deleted' ? 'it had been created anyway and was deleted again' : answered ? 'it was not created' : `it is not there yet; ${later}`),
+      (error: unknown) => (error instanceof CreatedButNotDeleted ? error.message : later),
     )
     throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {cause: error, status: (error as PluginError).status})
   }
@@ -72,12 +72,29 @@ function mayHaveCreated(error: unknown): boolean {
   return isAmbiguous(error) || (error instanceof PluginError && error.kind === 'remote' && (error.status ?? 200) < 300)
 }
 
-/** Deletes every application with this exact (unique, generated) name; true when there was one. */
-async function removeByName(client: VonageApplications, name: string): Promise<boolean> {
-  const matches = (await client.listApplications()).filter((application) => application.name === name)
-  for (const application of matches) await client.deleteApplication(application.id)
-  return matches.length > 0
+/** An application found by its name after an ambiguous create, which could not be deleted. */
+class CreatedButNotDeleted extends PluginError {
+  constructor(message: string, options: {cause: unknown}) {
+    super('remote', message, options)
+  }
 }
+
+/**
+ * Deletes every application with this exact (unique, generated) name: "none" when there was none,
+ * "deleted" when there was and it is gone; a failed delete throws an error naming the application
+ * and the command that removes it. A failed look-up throws as it came.
+ */
+async function removeByName(client: VonageApplications, name: string): Promise<'deleted' | 'none'> {
+  const matches = (await client.listApplications()).filter((application) => application.name === name)
+  for (const application of matches) {
+    await client.deleteApplication(application.id).catch((error: unknown) => {
+      throw new CreatedButNotDeleted(`application ${application.id} had been created, and deleting it failed (${messageOf(error)}); run: app:temp:delete ${application.id}`, {cause: error})
+    })
+  }
+
+  return matches.length > 0 ? 'deleted' : 'none'
+}
+
 
 export interface TempAppWithKey {
   name: string

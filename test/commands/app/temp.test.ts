@@ -31,6 +31,18 @@ describe('app:temp and app:temp:delete (in process)', () => {
     expect(existsSync(keyfile)).to.equal(false)
   })
 
+  it('app:temp: when the hidden application is found but cannot be deleted, the error names it and the command that removes it', async () => {
+    const keyfile = join(tempDir('unit-key'), 'temp.key')
+    await context.sandbox.fault({method: 'POST', path: '/v2/applications', status: 500, when: 'after'})
+    await context.sandbox.fault({method: 'DELETE', path: '/v2/applications/', status: 503, times: 4})
+    const {error, stderr} = await run(['app:temp', '--keyfile', keyfile])
+    expect(error?.oclif?.exit).to.equal(6)
+    const [left] = await apps()
+    expect(stderr).to.include(`(application ${left.id} had been created, and deleting it failed (Vonage failed while deleting application ${left.id}: 503`)
+    expect(stderr).to.match(new RegExp(`; run: app:temp:delete ${left.id}\\)\n$`))
+    expect(existsSync(keyfile)).to.equal(false)
+  })
+
   it('#11.1 app:temp:delete refuses an application app:temp did not make, and --all never lists it', async () => {
     const production = await context.sandbox.createApp('PRODUCTION shop bot')
     const refused = await run(['app:temp:delete', production.id])
