@@ -16,6 +16,8 @@ export interface GateOptions {
   initial?: number
   /** Waits out a Retry-After before new requests start; tests pass a fake. */
   sleep?: (ms: number) => Promise<void>
+  /** Once aborted (a signal arrived), no request starts: waiting ones throw its reason. */
+  abort?: AbortSignal
 }
 
 export class AdaptiveGate {
@@ -34,6 +36,9 @@ export class AdaptiveGate {
   constructor(private readonly options: GateOptions) {
     this.limit = Math.max(1, Math.min(options.initial ?? 4, options.max))
     this.peak = this.limit
+    options.abort?.addEventListener('abort', () => {
+      for (const wake of this.waiting.splice(0)) wake()
+    })
   }
 
   /** How many requests may be in flight now. */
@@ -94,8 +99,10 @@ export class AdaptiveGate {
   }
 
   private async acquire(): Promise<void> {
+    this.options.abort?.throwIfAborted()
     while (this.paused || this.running >= this.limit) {
       await new Promise<void>((resolve) => this.waiting.push(resolve))
+      this.options.abort?.throwIfAborted()
     }
 
     this.running += 1

@@ -18,6 +18,12 @@ interface Task {
 export class Cleanup {
   private readonly tasks: Task[] = []
   private signal: NodeJS.Signals | undefined
+  private readonly controller = new AbortController()
+
+  /** Aborted by the first signal, with the error checkpoint() throws: for waits that must end then. */
+  get abortSignal(): AbortSignal {
+    return this.controller.signal
+  }
 
   /** Registers an undo action; the returned function withdraws it once the work is committed. */
   add(label: string, run: () => Promise<unknown>, {done, manual}: {done?: string; manual?: string} = {}): () => void {
@@ -31,7 +37,7 @@ export class Cleanup {
 
   /** Call between steps: throws once a signal has arrived, so no further step starts. */
   checkpoint(): void {
-    if (this.signal) throw new PluginError(signalKind(this.signal), `${this.signal} received`)
+    if (this.signal) throw this.controller.signal.reason
   }
 
   get interrupted(): NodeJS.Signals | undefined {
@@ -40,7 +46,9 @@ export class Cleanup {
 
   /** @internal used by withCleanup */
   markInterrupted(signal: NodeJS.Signals): void {
-    this.signal ??= signal
+    if (this.signal) return
+    this.signal = signal
+    this.controller.abort(new PluginError(signalKind(signal), `${signal} received`))
   }
 
   /** What is still to undo, with the command that does each by hand: for a second signal's last words. */

@@ -191,10 +191,19 @@ export interface HttpSettings extends ServiceContext, RetryPolicy {
 /** A 429 refuses a request before it is acted on: any request, a write included, may be sent again. */
 const refused = (error: PluginError) => error.status === 429
 
-/** The wait a 429 asks for (0 when it names none); undefined for any other failure. */
-const rateLimitWait = (error: unknown) => (error instanceof PluginError && refused(error) ? (error.retry?.afterMs ?? 0) : undefined)
+/**
+ * The wait a 429 asks for, for the gate to hold new requests (0 when it names none, or a wait longer
+ * than the policy honours: that request fails at once, and the others need not wait for it);
+ * undefined for any other failure.
+ */
+const rateLimitWait = (policy: RetryPolicy) => (error: unknown) => {
+  if (!(error instanceof PluginError && refused(error))) return undefined
+  const wait = error.retry?.afterMs ?? 0
+  return wait > (policy.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS) ? 0 : wait
+}
 
 const IDEMPOTENT = new Set(['DELETE', 'GET'])
+const MAX_RETRY_AFTER_MS = 60_000
 /**
  * How every client waits between attempts when its policy names no `sleep`. The in-process test
  * tiers replace `sleep` for the whole run (their commands build their own policies), so that no
@@ -215,7 +224,7 @@ export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>
     } catch (error) {
       if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts || policy.retryIf?.(error) === false) throw error
       const wait = error.retry.afterMs ?? backoff(policy, attempt)
-      if (wait > (policy.maxRetryAfterMs ?? 60_000)) throw tooLongToWait(error, wait)
+      if (wait > (policy.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS)) throw tooLongToWait(error, wait)
       await (policy.sleep ?? waiting.sleep)(wait)
     }
   }
@@ -283,7 +292,7 @@ export class HttpClient {
 
     for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
     const {gate} = this.settings
-    const once = gate ? () => gate.run(() => this.once<T>(method, url, options), rateLimitWait) : () => this.once<T>(method, url, options)
+    const once = gate ? () => gate.run(() => this.once<T>(method, url, options), rateLimitWait(this.settings)) : () => this.once<T>(method, url, options)
     return withRetries(IDEMPOTENT.has(method) ? this.settings : {...this.settings, retryIf: refused}, once)
   }
 

@@ -37,8 +37,8 @@ export type LinkAuthPlan =
   | {mode: 'api key'; credentials: Credentials}
   | {mode: 'temporary application'}
 
-const THE_THREE_WAYS =
-  'give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config)'
+const API_CREDENTIALS = '--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config'
+const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (${API_CREDENTIALS})`
 
 /**
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,
@@ -55,9 +55,12 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
     return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
   }
 
-  // --temp-app resolves the credentials itself, when it makes the application.
-  if (flags['temp-app']) return {mode: 'temporary application'}
   const credentials = await findCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
+  if (flags['temp-app']) {
+    if (!credentials) throw usageError(`--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`)
+    return {mode: 'temporary application'}
+  }
+
   if (!credentials) throw usageError(`no way to authenticate the linking calls: ${THE_THREE_WAYS}`)
   return {credentials, mode: 'api key'}
 }

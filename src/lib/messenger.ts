@@ -75,7 +75,8 @@ export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, opt
 export interface RelinkResult {
   page: string
   name?: string
-  status: 'relinked' | 'failed'
+  /** "stopped": a signal arrived before it was re-linked; it keeps its previous link. */
+  status: 'relinked' | 'failed' | 'stopped'
   applications?: string[]
   error?: string
   /** With a failure: whether the Page still has its previous link (false: the restore failed too). */
@@ -135,7 +136,9 @@ async function replaceLink(accounts: ExternalAccounts, page: ChosenPage, options
 }
 
 const notLinked = (pageId: string) =>
-  new PluginError('not-found', `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`)
+  new PluginError('not-found', `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`, {
+    result: {previousLinkKept: false},
+  })
 
 const relinked = (account: MessengerAccount): RelinkResult => ({applications: account.applications, name: account.name, page: account.external_id, status: 'relinked'})
 
@@ -162,6 +165,8 @@ async function updateOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
   try {
     return await accounts.update(spec.pageId, {name: spec.name, token: spec.token})
   } catch (error) {
+    // a signal stopped it before it was sent (a fleet's request waiting for its turn): nothing to read back
+    if (error instanceof PluginError && (error.kind === 'interrupted' || error.kind === 'terminated')) throw error
     const said = (what: string, kept = true) =>
       new PluginError(error instanceof PluginError ? error.kind : 'internal', `${messageOf(error)}; ${what}`, {cause: error, result: {previousLinkKept: kept}})
     if (!isAmbiguous(error)) throw said(`Page ${spec.pageId} keeps its previous link`)
@@ -170,7 +175,9 @@ async function updateOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
     })
     if (now?.access_token === spec.token) return {account: now}
     if (!now) throw said(`Page ${spec.pageId} is not linked any more: link it with messenger:link`, false)
-    throw said(`Page ${spec.pageId} is still linked with its previous token`)
+    // A PATCH that got no answer may still be under way at Vonage: what the read shows is not final.
+    const unanswered = error instanceof PluginError && error.kind === 'network'
+    throw said(`Page ${spec.pageId} ${unanswered ? 'was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again' : 'is still linked with its previous token'}`)
   }
 }
 
@@ -222,7 +229,8 @@ export async function relinkAll(
       options.cleanup.checkpoint()
       return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account, support})
     } catch (error) {
-      if (options.cleanup.interrupted) throw error
+      // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a Page it had unlinked.
+      if (error === options.cleanup.abortSignal.reason) return {name: page.name, page: page.id, previousLinkKept: true, status: 'stopped'}
       const kept = (error as PluginError).result?.previousLinkKept !== false
       return {error: messageOf(error), name: page.name, page: page.id, previousLinkKept: kept, status: 'failed'}
     }

@@ -83,14 +83,15 @@ export interface CommandSandbox {
   sandbox: SandboxClient
   /** The Page tokens the user's /me/accounts hands out now. */
   tokens: Record<string, string>
+  /** Every wait (ms) the commands asked for between attempts or for a Retry-After; none took real time. */
+  waits: number[]
 }
 
 const VARIABLES = ['HOME', 'VONAGE_API_HOST', 'FACEBOOK_GRAPH_HOST', 'VONAGE_API_KEY', 'VONAGE_API_SECRET', 'FACEBOOK_USER_TOKEN', 'FACEBOOK_PAGE_TOKEN', 'VONAGE_JWT', 'VONAGE_PRIVATE_KEY']
 
 export function useCommandSandbox(): CommandSandbox {
   const sandbox = useSandbox()
-  instantRetries()
-  const context: CommandSandbox = {sandbox, tokens: {}}
+  const context: CommandSandbox = {sandbox, tokens: {}, waits: instantRetries()}
   const saved: Record<string, string | undefined> = {}
   before(() => {
     for (const name of VARIABLES) saved[name] = process.env[name]

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {AdaptiveGate, MAX_CONCURRENCY} from '../../lib/adaptive.js'
 import {BaseCommand} from '../../lib/base-command.js'
-import {settle, withCleanup} from '../../lib/cleanup.js'
+import {settle, signalKind, withCleanup} from '../../lib/cleanup.js'
 import {PluginError, usageError} from '../../lib/errors.js'
 import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
 import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
@@ -48,18 +48,27 @@ Where Vonage turns PATCH down, it says so in one warning and falls back to Unsub
     if (page) for (const warning of await checkPageToken(graph, page, userToken, Math.floor(Date.now() / 1000))) this.warning(warning)
     const finished = await withCleanup(async (cleanup): Promise<RelinkReport> => {
       const concurrency = flags.concurrency ?? MAX_CONCURRENCY
-      const gate = flags.all ? new AdaptiveGate({max: concurrency}) : undefined
+      const gate = flags.all ? new AdaptiveGate({abort: cleanup.abortSignal, max: concurrency}) : undefined
       const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup, gate))
       const options = {bin: this.config.bin, cleanup, concurrency, name: flags.name, onFallback: (message: string) => this.warning(message)}
       if (page) return {results: [await this.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))]}
       return relinkAll(accounts, pages!, options)
     })
     const report = finished.value
-    if (!this.jsonEnabled()) for (const result of report.results) this.log(result.status === 'relinked' ? `${result.page} relinked` : `${result.page} failed: ${printable(result.error ?? "")}`)
+    const line = (result: RelinkResult) =>
+      result.status === 'relinked' ? `${result.page} relinked` : result.status === 'stopped' ? `${result.page} stopped: not re-linked` : `${result.page} failed: ${printable(result.error ?? '')}`
+    if (!this.jsonEnabled()) for (const result of report.results) this.log(line(result))
     for (const id of report.unreachable ?? []) this.warning(`${id} is linked but not among the Pages this user token manages; left alone`)
     const failed = report.results.filter((result) => result.status === 'failed')
-    const summary = `${report.results.length - failed.length} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}`
+    const stopped = report.results.filter((result) => result.status === 'stopped')
+    const relinked = report.results.length - failed.length - stopped.length
+    const summary = `${relinked} of ${report.results.length} linked Page(s) re-linked${failed.length > 0 ? `, ${failed.length} failed` : ''}${stopped.length > 0 ? `, ${stopped.length} stopped` : ''}`
     if (flags.all) this.notice(`${summary}.`)
+    if (finished.signal && stopped.length > 0) {
+      const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
+      throw new PluginError(signalKind(finished.signal), `${finished.signal} stopped the run: ${summary}; the Pages not re-linked keep their previous link${also}`, {result: {...report}})
+    }
+
     if (failed.length > 0) {
       const kind = failed.length === report.results.length ? 'remote' : 'partial'
       const lost = failed.filter((result) => result.previousLinkKept === false).map((result) => result.page)

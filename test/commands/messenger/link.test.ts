@@ -66,6 +66,16 @@ describe('messenger:link (in process)', () => {
       expect(withAppId.stderr).to.equal('Error: give one way to authenticate the linking calls, not both --app-id and --temp-app\n')
       expect(await vonageRequests()).to.deep.equal([])
     })
+
+    it('#13.hostile.6 --temp-app without API credentials is a usage error before any request, Facebook included', async () => {
+      delete process.env.VONAGE_API_KEY
+      delete process.env.VONAGE_API_SECRET
+      const before = ((await context.sandbox.state()).log as unknown[]).length
+      const {error, stderr} = await run(['messenger:link', '--page', '101', '--temp-app'])
+      expect(error?.oclif?.exit).to.equal(2)
+      expect(stderr).to.match(/^Error: --temp-app makes an application with your API key and secret, and none was found: .*\.nexmorc/)
+      expect(((await context.sandbox.state()).log as unknown[]).slice(before)).to.deep.equal([])
+    })
   })
 
   it('--json returns the account without its token, and warnings', async () => {

@@ -78,6 +78,31 @@ describe('messenger:relink (in process)', () => {
       expect(stdout.split('\n').filter(Boolean)).to.have.length(12)
     })
 
+    it('#13.hostile.1 Ctrl-C: no request starts after it; the Pages done are reported, the rest keep their link (exit 130)', async () => {
+      await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/', times: 4})
+      const requests = await vonageRequestsFrom()
+      const relink = run(['messenger:relink', '--all'])
+      await context.sandbox.waitForHeldCount(4)
+      process.emit('SIGINT', 'SIGINT')
+      await context.sandbox.release()
+      const {error, stderr, stdout} = await relink
+      expect(error?.oclif?.exit, stderr).to.equal(130)
+      const lines = stdout.split('\n').filter(Boolean)
+      expect(lines.filter((line) => line.endsWith(' relinked'))).to.have.length(4)
+      expect(lines.filter((line) => line.endsWith(' stopped: not re-linked'))).to.have.length(8)
+      expect(stderr).to.match(/^Error: SIGINT stopped the run: 4 of 12 linked Page\(s\) re-linked, 8 stopped; the Pages not re-linked keep their previous link\n$/m)
+      expect((await requests()).filter((request) => request.startsWith('PATCH')), 'no PATCH after the signal').to.have.length(4)
+    })
+
+    it('#13.hostile.2 a Retry-After longer than a minute fails that Page at once and holds up no other', async () => {
+      await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/205', retry_after: 3600, status: 429})
+      const {error, stdout} = await run(['messenger:relink', '--all'])
+      expect(error?.oclif?.exit).to.equal(8)
+      expect(stdout).to.match(/^205 failed: .*asks to wait 1 h/m)
+      expect(stdout.split('\n').filter((line) => line.endsWith(' relinked'))).to.have.length(11)
+      expect(context.waits, 'nobody waited the hour').not.to.include(3_600_000)
+    })
+
     it('429s are waited out and sent again: every Page re-linked, exit 0', async () => {
       await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/', retry_after: 1, status: 429, times: 6})
       const requests = await vonageRequestsFrom()
@@ -105,6 +130,14 @@ describe('messenger:relink (in process)', () => {
   })
 
   describe('a PATCH whose answer is lost is read back, and the error says what is true', () => {
+    it('#13.hostile.5 unanswered, old token read back: says the request may yet take effect (exit 7)', async () => {
+      await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'})
+      const {error, stderr} = await run(['messenger:relink', '--page', '101', '--timeout', '1'])
+      expect(error?.oclif?.exit).to.equal(7)
+      expect(stderr).to.match(/Page 101 was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again\n$/)
+      await context.sandbox.release()
+    })
+
     it('taken effect (a 500 after the change): relinked, exit 0', async () => {
       await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', status: 500, when: 'after'})
       const requests = await vonageRequestsFrom()
