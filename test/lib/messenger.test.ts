@@ -8,7 +8,7 @@ import {Cleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import {Graph} from '../../src/lib/facebook.js'
-import {findLinkedPage, linkPage, listAccounts, relinkAll, relinkPage, unlinkApplication} from '../../src/lib/messenger.js'
+import {findLinkedPage, finishCommand, linkPage, listAccounts, relinkAll, relinkPage, unlinkApplication} from '../../src/lib/messenger.js'
 import {failure} from '../helpers/failure.js'
 import {basic, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 
@@ -277,6 +277,7 @@ describe('messenger (library, against the sandbox)', () => {
       const app = await createApp('bot')
       const result = await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: app})
       expect(result).to.deep.equal({account: {applications: [app], external_id: '101', name: 'Pizza'}, status: 'linked'})
+      expect(await calls(), 'one write, the application in it').to.deep.equal(['POST /messenger 201'])
     })
 
     it('a Page already linked with this token and no application gets the application: "already linked"', async () => {
@@ -294,6 +295,14 @@ describe('messenger (library, against the sandbox)', () => {
       expect(error.message).to.equal(
         `Page 101 is linked, but to application ${first} (a Page takes one); detach it with messenger:unlink --page-id 101 --application ${first}, then link again`,
       )
+    })
+
+    it('a 409 or a lost connection on the write is read back: the same token is linked', async () => {
+      await sandbox.fault({method: 'POST', path: MESSENGER, status: 409, when: 'after'})
+      expect((await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {})).status).to.equal('already linked')
+      await sandbox.fault({method: 'POST', path: MESSENGER, reset: true, when: 'after'})
+      expect((await linkPage(accounts, {id: '102', name: 'Bikes', token: tokens['102']}, {})).status).to.equal('linked')
+      expect(await calls()).to.deep.equal(['POST /messenger 409', 'GET /messenger/101 200', 'POST /messenger 0', 'GET /messenger/102 200'])
     })
 
     it('a link whose answer failed after the write is "linked", not "already linked"', async () => {
@@ -338,7 +347,8 @@ describe('messenger (library, against the sandbox)', () => {
     it('a user token Facebook refuses fails the listing (auth); another debug_token failure just leaves the expiry out', async () => {
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
       const graph = new Graph({backoffMs: 1, host: sandbox.url, sleep: async () => {}, timeoutMs: 5000, version: 'v25.0'})
-      await failure(listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'NOT-A-TOKEN'}), 'auth')
+      const refused = await failure(listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'NOT-A-TOKEN'}), 'auth')
+      expect(refused.message).to.match(/^Facebook refused the user token \(code 190/)
       await sandbox.fault({method: 'GET', path: '/v25.0/debug_token', status: 500, times: 4})
       expect(await listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'USER'})).to.deep.equal([{applications: [], external_id: '101', name: 'Pizza'}])
     })
@@ -368,6 +378,11 @@ describe('messenger (library, against the sandbox)', () => {
       expect((await failure(unlinkApplication(accounts, linked, app), 'conflict')).message).to.equal(`Vonage refused to unlink application ${app} from Page 101`)
       await sandbox.fault({method: 'DELETE', path: `${MESSENGER}/101/applications`, status: 409, when: 'after'})
       expect(await unlinkApplication(accounts, linked, app)).to.deep.equal({applications: [], external_id: '101', name: 'Pizza'})
+    })
+
+    it('finishCommand: no --name or --application when the link has none', () => {
+      expect(finishCommand('nexmo', {pageId: '101', token: 'secret'})).to.equal('FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101')
+      expect(finishCommand('vonage', {applications: [], name: "Joe's", pageId: '101', token: 'secret'})).to.equal("FACEBOOK_PAGE_TOKEN=<the new Page token> vonage messenger:link --page-id 101 --name 'Joe'\\''s'")
     })
 
     it('findLinkedPage: the account without its token, or not-found pointing to messenger:list', async () => {
