@@ -54,6 +54,21 @@ describe('parseClaimArgs', () => {
     expect(usageMessage(() => parseClaimArgs(['sub=a', 'sub=b']))).to.match(/sub is given twice/)
   })
 
+  it('reads iat and nbf as JSON numbers too, so they pass the time checks', () => {
+    expect(parseClaimArgs(['iat=1800000000', 'nbf=1800000010'])).to.deep.equal({iat: 1_800_000_000, nbf: 1_800_000_010})
+  })
+
+  it('refuses a claim name that does not start with a letter or underscore', () => {
+    expect(usageMessage(() => parseClaimArgs(['9sub=x']))).to.match(/claim "9sub=x" is not name=value/)
+    expect(usageMessage(() => parseClaimArgs(['-sub=x']))).to.match(/is not name=value/)
+  })
+
+  it('suggests an example of the right shape for bad JSON: an object for acl, seconds for a time', () => {
+    expect(usageMessage(() => parseClaimArgs(['acl={paths:']))).to.match(/; for example '\{"paths":\{"\/\*\/users\/\*\*":\{\}\}\}'$/)
+    expect(usageMessage(() => buildClaims({acl: '{bad', appId: 'a', now: NOW}))).to.match(/^--acl is not valid JSON .*; for example '\{"paths"/)
+    expect(usageMessage(() => parseClaimArgs(['exp=soon']))).to.match(/^claim exp is not valid JSON .*; for example 1767225600$/)
+  })
+
   it('shortens long values in messages', () => {
     const message = usageMessage(() => parseClaimArgs([`x${'y'.repeat(500)}`]))
     expect(message.length).to.be.below(120)
@@ -90,6 +105,22 @@ describe('buildClaims', () => {
   it('requires application_id', () => {
     expect(usageMessage(() => buildClaims({now: NOW}))).to.match(/application_id is required/)
     expect(usageMessage(() => buildClaims({claims: {application_id: ''}, now: NOW}))).to.match(/application_id is required/)
+    expect(usageMessage(() => buildClaims({appId: '   ', now: NOW}))).to.match(/application_id is required/)
+  })
+
+  it('orders every known claim, then the custom ones in the order given', () => {
+    const claims = buildClaims({acl: '{}', claims: {note: 'n', zeta: 'z'}, exp: NOW + 60, appId: 'a', jti: 'j', nbf: NOW, now: NOW, sub: 's'})
+    expect(Object.keys(claims)).to.deep.equal(['application_id', 'iat', 'jti', 'exp', 'nbf', 'sub', 'acl', 'note', 'zeta'])
+    expect(claims).to.include({note: 'n', zeta: 'z'})
+  })
+
+  it('names the flag of a claim given twice: --app-id for application_id, --NAME for the others', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', claims: {application_id: 'a', sub: 'x'}, now: NOW, sub: 'y'}))).to.equal('sub is given twice with different values (as --sub and as sub=…)')
+  })
+
+  it('refuses an empty or non-string jti', () => {
+    expect(usageMessage(() => buildClaims({claims: {application_id: 'a', jti: ''}, now: NOW}))).to.equal('jti must be a non-empty string')
+    expect(usageMessage(() => buildClaims({claims: {application_id: 'a', jti: 5}, now: NOW}))).to.equal('jti must be a non-empty string')
   })
 
   it('refuses the same claim twice with different values, accepts it twice with the same', () => {
@@ -112,10 +143,22 @@ describe('buildClaims', () => {
     expect(usageMessage(() => buildClaims({appId: 'a', exp: Date.now(), now: NOW}))).to.match(/looks like milliseconds/)
     expect(usageMessage(() => buildClaims({claims: {application_id: 'a', nbf: 'soon'}, now: NOW}))).to.match(/nbf must be a whole number/)
     expect(usageMessage(() => buildClaims({claims: {application_id: 'a', iat: -1}, now: NOW}))).to.match(/iat must be/)
+    expect(usageMessage(() => buildClaims({claims: {application_id: 'a', nbf: NOW + 0.5}, now: NOW}))).to.match(/nbf must be a whole number/)
+  })
+
+  it('suggests the time in seconds when it looks like milliseconds', () => {
+    expect(usageMessage(() => buildClaims({appId: 'a', exp: 1_800_000_000_123, now: NOW}))).to.equal(
+      'exp=1800000000123 looks like milliseconds; JWT times are seconds since 1970 (1800000000?)',
+    )
+  })
+
+  it('accepts 0 (1970) as a time when forced', () => {
+    expect(buildClaims({appId: 'a', claims: {nbf: 0}, force: true, now: NOW}).nbf).to.equal(0)
   })
 
   it('refuses a bad ttl, and ttl with exp', () => {
     expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: -5}))).to.match(/--ttl must be a whole number/)
+    expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: 0}))).to.equal('--ttl must be a whole number of seconds above 0, not 0')
     expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: 1.5}))).to.match(/--ttl/)
     expect(usageMessage(() => buildClaims({appId: 'a', exp: NOW + 5, now: NOW, ttl: 60}))).to.match(/either --ttl or exp/)
   })
@@ -123,6 +166,7 @@ describe('buildClaims', () => {
   it('refuses an acl that is not a JSON object', () => {
     expect(usageMessage(() => buildClaims({acl: '[1]', appId: 'a', now: NOW}))).to.match(/acl must be a JSON object/)
     expect(usageMessage(() => buildClaims({acl: '{bad', appId: 'a', now: NOW}))).to.match(/--acl is not valid JSON/)
+    for (const acl of ['"paths"', 'null', '3']) expect(usageMessage(() => buildClaims({acl, appId: 'a', now: NOW})), acl).to.match(/acl must be a JSON object/)
   })
 })
 
@@ -135,5 +179,13 @@ describe('splitKeyAndClaims', () => {
   it('takes a leading claim as a claim when no such file exists (key from VONAGE_PRIVATE_KEY)', () => {
     expect(splitKeyAndClaims(['application_id=x', 'sub=y'], noFiles)).to.deep.equal({claims: ['application_id=x', 'sub=y']})
     expect(splitKeyAndClaims(['a=b.key'], () => true)).to.deep.equal({claims: [], key: 'a=b.key'})
+  })
+
+  it('takes a first argument that is a path, not a claim name, as the key even when no such file exists', () => {
+    expect(splitKeyAndClaims(['./keys/a=b.key', 'sub=y'], noFiles)).to.deep.equal({claims: ['sub=y'], key: './keys/a=b.key'})
+  })
+
+  it('gives no key and no claims for no arguments', () => {
+    expect(splitKeyAndClaims([], noFiles)).to.deep.equal({claims: []})
   })
 })

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
-import {type Cleanup, mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
+import {Cleanup, mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
+import {thrown as thrownBy} from '../helpers/failure.js'
 
 describe('cleanup', () => {
   it('runs the undo actions newest first when the work returns', async () => {
@@ -157,6 +158,100 @@ describe('cleanup', () => {
 
     expect(exitCode).to.equal(130)
     expect(writes.at(-1)).to.equal('SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application X (run: app:temp:delete X)\n')
+  })
+
+  it('a failure whose undo fails too keeps its kind, status and result and adds what could not be undone; anything else is internal', async () => {
+    const original = new PluginError('remote', 'boom', {result: {page: '101'}, status: 502})
+    const error = await withCleanup(async (cleanup) => {
+      cleanup.add('delete temporary application X', async () => {
+        throw new Error('503')
+      }, {manual: 'app:temp:delete X'})
+      cleanup.add('restore the link', async () => {
+        throw new Error('504')
+      })
+      throw original
+    }).catch((error_) => error_)
+    expect(error).to.include({kind: 'remote', status: 502})
+    expect(error.result).to.deep.equal({page: '101'})
+    expect(error.cause).to.equal(original)
+    expect(error.message).to.equal('boom; could not restore the link: 504; could not delete temporary application X: 503; run: app:temp:delete X')
+    const plain = await withCleanup(async (cleanup) => {
+      cleanup.add('tidy up', async () => {
+        throw new Error('503')
+      })
+      throw new TypeError('bug')
+    }).catch((error_) => error_)
+    expect(plain).to.include({kind: 'internal', message: 'bug; could not tidy up: 503'})
+    expect(plain.cause.cause).to.be.instanceOf(TypeError)
+  })
+
+  it('an interruption before any undo action says nothing was changed, and keeps the work\'s error as its cause', async () => {
+    const writes: string[] = []
+    const write = process.stderr.write
+    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
+    let error: PluginError
+    try {
+      error = await withCleanup(async (cleanup) => {
+        process.emit('SIGINT', 'SIGINT')
+        cleanup.checkpoint()
+      }).catch((error_) => error_)
+    } finally {
+      process.stderr.write = write
+    }
+
+    expect(writes).to.deep.equal(['SIGINT: finishing the request under way, then undoing what was started (send it again to quit at once)\n'])
+    expect(error).to.include({kind: 'interrupted', message: 'interrupted before anything was changed'})
+    expect(error.cause).to.include({kind: 'interrupted', message: 'SIGINT received'})
+    const failed = await withCleanup(async (cleanup) => {
+      cleanup.add('tidy up', async () => {
+        throw new Error('503')
+      })
+      process.emit('SIGTERM', 'SIGTERM')
+      cleanup.checkpoint()
+    }).catch((error_) => error_)
+    expect(failed.message, 'a failed undo is a change').to.equal('terminated; could not tidy up: 503')
+  })
+
+  it('settle lists every failed undo action', () => {
+    const error = thrownBy(() => settle({failures: ['could not a: 1', 'could not b: 2'], value: {}}, 'done'))
+    expect(error).to.include({kind: 'partial', message: 'done; but could not a: 1; could not b: 2'})
+  })
+
+  it('#11.13 a second signal with nothing left to undo just quits; with several, lists them all', async () => {
+    const writes: string[] = []
+    const write = process.stderr.write
+    const exit = process.exit
+    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
+    process.exit = (() => {
+      throw new Error('exited')
+    }) as typeof process.exit
+    try {
+      await withCleanup(async () => {
+        process.emit('SIGTERM', 'SIGTERM')
+        expect(() => process.emit('SIGTERM', 'SIGTERM')).to.throw('exited')
+      }).catch(() => {})
+      await withCleanup(async (cleanup) => {
+        cleanup.add('a', async () => {})
+        cleanup.add('b', async () => {}, {manual: 'run b'})
+        process.emit('SIGINT', 'SIGINT')
+        expect(() => process.emit('SIGINT', 'SIGINT')).to.throw('exited')
+      }).catch(() => {})
+    } finally {
+      process.stderr.write = write
+      process.exit = exit
+    }
+
+    expect(writes[1]).to.equal('SIGTERM again: quitting at once; the request under way may or may not take effect\n')
+    expect(writes[3]).to.equal('SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: b (run: run b); a\n')
+  })
+
+  it('a task that withdraws itself while it runs leaves the others in pending()', async () => {
+    const cleanup = new Cleanup()
+    const seen: string[][] = []
+    cleanup.add('first', async () => seen.push(cleanup.pending()))
+    const withdraw = cleanup.add('second', async () => withdraw())
+    await cleanup.runAll()
+    expect(seen).to.deep.equal([['first']])
   })
 
   it('mapLimit keeps order and never runs more than the limit at once', async () => {
