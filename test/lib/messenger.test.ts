@@ -58,7 +58,10 @@ describe('messenger (library, against the sandbox)', () => {
     return reply.body.id
   }
 
-  describe('relinkPage', () => {
+  // The transaction of DELETE + POST with its restore: what a relink does once Vonage has turned
+  // PATCH down (support: {available: false}); the PATCH path has its own tests in
+  // test/commands/messenger/relink.test.ts.
+  describe('relinkPage, with PATCH turned down (the DELETE + POST fallback)', () => {
     let app: string
     let oldToken: string
     let before: StoredAccount[]
@@ -74,7 +77,7 @@ describe('messenger (library, against the sandbox)', () => {
       setup = (await calls()).length
     })
 
-    const relink = (cleanup = new Cleanup(), options: {name?: string} = {}) => relinkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup, ...options})
+    const relink = (cleanup = new Cleanup(), options: {name?: string} = {}) => relinkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup, support: {available: false}, ...options})
     const finish = () => `FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101 --name 'Pizza HQ' --application ${app}`
 
     it('replaces the token, keeps the name and the application, and withdraws its undo action', async () => {
@@ -97,7 +100,7 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('refuses a Page that is not linked (not-found) and changes nothing', async () => {
       const cleanup = new Cleanup()
-      const error = await failure(relinkPage(accounts, {id: '102', name: 'Bikes', token: tokens['102']}, {bin: 'nexmo', cleanup}), 'not-found')
+      const error = await failure(relinkPage(accounts, {id: '102', name: 'Bikes', token: tokens['102']}, {bin: 'nexmo', cleanup, support: {available: false}}), 'not-found')
       expect(error.message).to.equal('Page 102 is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)')
       expect(cleanup.pending()).to.deep.equal([])
       expect(await callsSince(setup)).to.deep.equal(['GET /messenger/102 404'])
@@ -214,7 +217,7 @@ describe('messenger (library, against the sandbox)', () => {
           throw new TypeError('boom')
         },
       })
-      const error = await failure(relinkPage(broken, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup: new Cleanup()}), 'internal')
+      const error = await failure(relinkPage(broken, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup: new Cleanup(), support: {available: false}}), 'internal')
       expect(error.message).to.match(/^re-linking Page 101 failed: boom; restoring the previous link failed too \(boom\); finish by hand with: /)
       expect(error.result).to.deep.equal({previousLinkKept: false})
     })
@@ -250,6 +253,7 @@ describe('messenger (library, against the sandbox)', () => {
     })
 
     it('reports a failed Page with whether it kept its previous link, and goes on with the others', async () => {
+      await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
       const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
       expect(results[0]).to.include({name: 'Pizza', page: '101', previousLinkKept: false, status: 'failed'})
@@ -258,16 +262,21 @@ describe('messenger (library, against the sandbox)', () => {
     })
 
     it('a failed Page whose previous link was restored says previousLinkKept true', async () => {
+      await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
       const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
       expect(results[0]).to.include({page: '101', previousLinkKept: true, status: 'failed'})
       expect(results[1].status).to.equal('relinked')
     })
 
-    it('an interruption is thrown, not reported as a failed Page', async () => {
+    it('after a signal no Page is started: each is reported stopped (keeping its link), not failed', async () => {
       const cleanup = new Cleanup()
       cleanup.markInterrupted('SIGINT')
-      await failure(relinkAll(accounts, pages(), {bin: 'nexmo', cleanup, concurrency: 2}), 'interrupted')
+      const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup, concurrency: 2})
+      expect(results).to.deep.equal([
+        {name: 'Pizza', page: '101', previousLinkKept: true, status: 'stopped'},
+        {name: 'Bikes', page: '102', previousLinkKept: true, status: 'stopped'},
+      ])
       expect((await stored()).map((account) => account.access_token)).not.to.include(tokens['101'])
     })
   })
