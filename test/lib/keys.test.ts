@@ -1,9 +1,11 @@
 import {expect} from 'chai'
+import {mkdirSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {PluginError} from '../../src/lib/errors.js'
 import {normalizePem, parsePrivateKey, parsePublicKey, readKeyText} from '../../src/lib/keys.js'
 import {testKeys} from '../helpers/keys.js'
-import {failure} from '../helpers/failure.js'
+import {failure, thrown} from '../helpers/failure.js'
 import {tempDir} from '../helpers/temp.js'
 
 
@@ -118,6 +120,56 @@ describe('keys', () => {
     })
   })
 
+  it('an empty value or one of spaces in the environment counts as not given', async () => {
+    const pem = keys.privatePem
+    expect((await readKeyText('', {env: {VONAGE_PRIVATE_KEY: pem}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})).origin).to.equal('VONAGE_PRIVATE_KEY')
+    const blank = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: '  '}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}), 'usage')
+    expect(blank.message).to.equal('no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY')
+    const none = await failure(readKeyText(undefined, {what: 'public key'}), 'usage')
+    expect(none.message).to.equal('no public key given: pass a file path, "-" to read it from standard input')
+  })
+
+  it('names where the key came from: the path, the text given, or the variable and its path', async () => {
+    expect((await readKeyText(keys.privateFile, {what: 'private key'})).origin).to.equal(keys.privateFile)
+    expect((await readKeyText(keys.privatePem, {what: 'private key'})).origin).to.equal('the private key text given')
+    const token = 'EAAGm0PX4ZCpsBAKZC0123456789abcdef'
+    expect((await failure(readKeyText(token, {what: 'private key'}), 'usage')).message).to.equal('the private key given is neither PEM private key text nor the path of a readable file')
+  })
+
+  it('offers "-" for a device given as an argument, not for one named by the environment', async () => {
+    const argument = await failure(readKeyText('/dev/null', {what: 'private key'}), 'usage')
+    expect(argument.message).to.match(/not a regular file; give the path of the private key file, or "-" to read it from standard input$/)
+    const fromEnv = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: '/dev/null'}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}), 'usage')
+    expect(fromEnv.message).to.match(/not a regular file; give the path of the private key file$/)
+  })
+
+  it('#11.4 a token-like name that is no usable path (too long, under a file) is "neither text nor path"; a real problem with the file stays as it is', async () => {
+    const neither = /^--private-key is neither PEM private key text nor the path of a readable file( \(it looks like private key text without .*\))?$/
+    expect((await failure(readKeyText(`aB3${'dE5fG7hJ9kL1mN0pQ'.repeat(20)}`, {source: '--private-key', what: 'private key'}))).message).to.match(neither)
+    expect((await failure(readKeyText(`${keys.privateFile}/aB3dE5fG7hJ9kL1mN0pQ`, {source: '--private-key', what: 'private key'}))).message).to.match(neither)
+    const dir = join(tempDir('keyname'), 'aB3dE5fG7hJ9kL1mN0pQ')
+    mkdirSync(dir)
+    const directory = await failure(readKeyText(dir, {source: '--private-key', what: 'private key'}))
+    expect(directory.message).to.equal('the file named by --private-key is a directory; give the path of the private key file')
+  })
+
+  it('#11.4 the "without its -----BEGIN lines" hint is only for text of base64 characters', async () => {
+    const body = keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')
+    for (const text of [`${body.slice(0, 150)}.${body.slice(150, 300)}`, `${body.slice(0, 300)}.key`, `x.${body.slice(0, 300)}`, `${body.slice(0, 150)}_${body.slice(150, 300)}`]) {
+      const error = await failure(readKeyText(text, {source: '--private-key', what: 'private key'}), 'usage')
+      expect(error.message, text).to.equal('--private-key is neither PEM private key text nor the path of a readable file')
+    }
+  })
+
+  it('refuses a certificate, an OpenSSH key and a truncated PEM key, each with its own message', () => {
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END ${label}-----\n`
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal('k is a certificate, not a key')
+    expect(thrown(() => parsePublicKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal('k is a certificate, not a key')
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('OPENSSH PRIVATE KEY')})).message).to.equal('k is an OpenSSH key; Vonage needs an RSA key in PEM ("-----BEGIN PRIVATE KEY-----")')
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('PRIVATE KEY')})).message).to.equal('k looks like a PEM private key but cannot be parsed; is it complete?')
+    expect(thrown(() => parsePublicKey({origin: 'k', text: pem('PUBLIC KEY').replace('MIIB', 'AAAA')})).message).to.equal('k looks like a PEM public key but cannot be parsed; is it complete?')
+  })
+
   it('normalizePem leaves a proper PEM as it is', () => {
     expect(normalizePem(keys.privatePem)).to.equal(keys.privatePem)
   })
@@ -130,5 +182,10 @@ describe('keys', () => {
     expect(normalizePem(`  ${pem.trim().replaceAll('\n', '\\r\\n')}  `)).to.equal(pem)
     expect(normalizePem(pem.replaceAll('\n', '\r\n'))).to.equal(pem)
     expect(normalizePem(`"${flat}`)).to.equal(`"${pem}`)
+    expect(normalizePem(`${flat}"`), 'a closing quote alone is kept').to.equal(`${pem.trim()}"\n`)
+    expect(normalizePem(`'${flat}`), 'an opening quote alone is kept').to.equal(`'${pem}`)
+    expect(normalizePem(`${flat}'`), 'a closing quote alone is kept').to.equal(`${pem.trim()}'\n`)
+    expect(normalizePem(`  "${flat}"\n`), 'space around the quotes').to.equal(pem)
+    expect(normalizePem(`"${flat}\\n  "`), 'a trailing \\n inside the quotes').to.equal(pem)
   })
 })
