@@ -1,7 +1,7 @@
 // Flags several commands share, defined once and spread into each command's `flags`.
 import {Flags} from '@oclif/core'
 
-import {resolveCredentials} from './credentials.js'
+import {type Credentials, resolveCredentials} from './credentials.js'
 import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION, Graph} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
 import {DEFAULT_API_HOST, VonageApplications} from './vonage.js'
@@ -36,11 +36,10 @@ function hostSetting(value: string, envName: string, fallback: string): string {
   return value === fallback && process.env[envName] !== undefined && process.env[envName]!.trim() === '' ? '' : value
 }
 
-/** A Vonage client from the shared flags, with credentials from the resolver. */
-export async function connectVonage(flags: VonageFlagValues): Promise<VonageApplications> {
+/** A Vonage client from the shared flags, with the credentials given or else from the resolver. */
+export async function connectVonage(flags: VonageFlagValues, credentials?: Credentials): Promise<VonageApplications> {
   const {host, timeoutMs} = vonageEndpoint(flags)
-  const credentials = await resolveCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
-  return VonageApplications.connect({apiHost: host, credentials, timeoutMs})
+  return VonageApplications.connect({apiHost: host, credentials: credentials ?? (await resolveCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})), timeoutMs})
 }
 
 /** --yes: what a script passes instead of answering a confirmation. */

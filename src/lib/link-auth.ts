@@ -35,7 +35,7 @@ export type LinkAuthPlan =
   | {mode: 'jwt'; authorization: string}
   | {mode: 'application key'; applicationId: string; key: KeyObject}
   | {mode: 'api key'; credentials: Credentials}
-  | {mode: 'temporary application'}
+  | {mode: 'temporary application'; credentials: Credentials}
 
 const API_CREDENTIALS = '--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config'
 const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (${API_CREDENTIALS})`
@@ -58,7 +58,7 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
   const credentials = await findCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
   if (flags['temp-app']) {
     if (!credentials) throw usageError(`--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`)
-    return {mode: 'temporary application'}
+    return {credentials, mode: 'temporary application'}
   }
 
   if (!credentials) throw usageError(`no way to authenticate the linking calls: ${THE_THREE_WAYS}`)
@@ -77,7 +77,7 @@ async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cle
   }
 
   // --temp-app: the manual flow's "Delete Me Later" application, deleted again this time.
-  const client = await connectVonage(flags)
+  const client = await connectVonage(flags, plan.credentials)
   const {application} = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS, cleanup)
   return signer(application.id, parsePrivateKey({origin: 'the temporary application key', text: application.privateKey}))
 }

@@ -203,6 +203,7 @@ export async function relinkPage(
       if (!previous) throw notLinked(page.id)
     }
 
+    // another Page of the same --all may have met the refusal first: the warning is said once
     if (support.available) {
       support.available = false
       const why = answer.status === 404 ? `404 for Page ${page.id}, which is linked` : String(answer.status)

@@ -37,6 +37,20 @@ let queue: Promise<unknown> = Promise.resolve()
 /** The variables the plugin (or oclif, for DEBUG) reads. */
 const PLUGIN_VARIABLE = /^(VONAGE_|NEXMO_|FACEBOOK_|DEBUG$|HOME$)/
 
+/** Takes every variable the plugin reads out of the environment; the function returned puts the environment back as it was. */
+function isolateEnv(): () => void {
+  const saved = {...process.env}
+  clearPluginEnv()
+  return () => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+    Object.assign(process.env, saved)
+  }
+}
+
+function clearPluginEnv(): void {
+  for (const name of Object.keys(process.env)) if (PLUGIN_VARIABLE.test(name)) delete process.env[name]
+}
+
 /**
  * Runs a command in this process as the binary would run in a clean shell: `env` (plus a new HOME)
  * is its whole environment as far as this plugin reads one, and a new folder its working folder.
@@ -44,9 +58,8 @@ const PLUGIN_VARIABLE = /^(VONAGE_|NEXMO_|FACEBOOK_|DEBUG$|HOME$)/
  */
 export function runAlone(args: string[], env: Record<string, string>): Promise<Outcome> {
   const turn = queue.then(async () => {
-    const savedEnv = {...process.env}
+    const restoreEnv = isolateEnv()
     const savedCwd = process.cwd()
-    for (const name of Object.keys(process.env)) if (PLUGIN_VARIABLE.test(name)) delete process.env[name]
     Object.assign(process.env, {HOME: tempDir('unit-home')}, env)
     process.chdir(tempDir('unit-case'))
     const started = Date.now()
@@ -56,8 +69,7 @@ export function runAlone(args: string[], env: Record<string, string>): Promise<O
       return {code, ms: Date.now() - started, stderr, stdout}
     } finally {
       process.chdir(savedCwd)
-      for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name]
-      Object.assign(process.env, savedEnv)
+      restoreEnv()
     }
   })
   queue = turn.catch(() => undefined)
@@ -87,28 +99,21 @@ export interface CommandSandbox {
   waits: number[]
 }
 
-const VARIABLES = ['HOME', 'VONAGE_API_HOST', 'FACEBOOK_GRAPH_HOST', 'VONAGE_API_KEY', 'VONAGE_API_SECRET', 'FACEBOOK_USER_TOKEN', 'FACEBOOK_PAGE_TOKEN', 'VONAGE_JWT', 'VONAGE_PRIVATE_KEY']
-
 export function useCommandSandbox(): CommandSandbox {
   const sandbox = useSandbox()
   const context: CommandSandbox = {sandbox, tokens: {}, waits: instantRetries()}
-  const saved: Record<string, string | undefined> = {}
+  let restoreEnv = () => {}
   before(() => {
-    for (const name of VARIABLES) saved[name] = process.env[name]
+    restoreEnv = isolateEnv()
   })
   beforeEach(async () => {
-    for (const name of VARIABLES) delete process.env[name]
+    clearPluginEnv()
     Object.assign(process.env, sandboxEnv(sandbox.url), {FACEBOOK_USER_TOKEN: 'USER', HOME: tempDir('unit-home')})
     const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
     context.tokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
   })
   afterEach(() => sandbox.verify())
-  after(() => {
-    for (const name of VARIABLES) {
-      if (saved[name] === undefined) delete process.env[name]
-      else process.env[name] = saved[name]
-    }
-  })
+  after(() => restoreEnv())
   return context
 }
 
