@@ -20,13 +20,16 @@ const APP = '2f5d8a3c-0b3e-4c55-9a7e-1d2b3c4d5e6f'
 const log = (line: string) => process.stderr.write(`${line}\n`)
 
 function prepare(): {key: string; nexmo: string; vonage: string} {
-  if (!existsSync(join(ROOT, 'dist', 'fast', 'jwt-generate.js'))) execFileSync('npm', ['run', 'build'], {cwd: ROOT, stdio: 'inherit'})
+  if (!existsSync(join(ROOT, 'dist', 'fast', 'jwt-generate.js')))
+    execFileSync('npm', ['run', 'build'], {cwd: ROOT, stdio: 'inherit'})
   mkdirSync(CACHE, {recursive: true})
   const install = (spec: string, folder: string, bin: string) => {
     const path = join(CACHE, folder, 'node_modules', '.bin', bin)
     if (!existsSync(path)) {
       log(`installing ${spec} into bench/.cache/${folder} …`)
-      execFileSync('npm', ['install', '--prefix', join(CACHE, folder), '--no-audit', '--no-fund', '--silent', spec], {stdio: 'inherit'})
+      execFileSync('npm', ['install', '--prefix', join(CACHE, folder), '--no-audit', '--no-fund', '--silent', spec], {
+        stdio: 'inherit',
+      })
     }
 
     return path
@@ -35,7 +38,11 @@ function prepare(): {key: string; nexmo: string; vonage: string} {
   const key = join(CACHE, 'bench.key')
   const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048})
   writeFileSync(key, privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600})
-  return {key, nexmo: install('nexmo-cli@0.3.17', 'nexmo-cli', 'nexmo'), vonage: install('@vonage/cli@1.2.4', 'vonage-cli', 'vonage')}
+  return {
+    key,
+    nexmo: install('nexmo-cli@0.3.17', 'nexmo-cli', 'nexmo'),
+    vonage: install('@vonage/cli@1.2.4', 'vonage-cli', 'vonage'),
+  }
 }
 
 interface Timed {
@@ -49,12 +56,15 @@ interface Timed {
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2
+  return sorted.length % 2
+    ? sorted[(sorted.length - 1) / 2]
+    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2
 }
 
 /** Peak RSS of one run of the command, in MiB, from getrusage of the child (python3 reports it). */
 function peakRss(argv: string[], env: NodeJS.ProcessEnv): number | undefined {
-  const probe = 'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
+  const probe =
+    'import resource,subprocess,sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)'
   const result = spawnSync('python3', ['-c', probe, ...argv], {encoding: 'utf8', env})
   return result.status === 0 ? Number(result.stdout.trim()) / 1024 : undefined
 }
@@ -65,7 +75,8 @@ function startup(commands: Timed[]): void {
   const envOf = (command: Timed) => ({...process.env, HOME: home, ...command.env})
   for (const command of commands) {
     const check = spawnSync(command.argv[0], command.argv.slice(1), {encoding: 'utf8', env: envOf(command)})
-    if (check.status !== 0) command.failed = `exit ${check.status}: ${(check.stderr || check.stdout).trim().split('\n')[0]}`
+    if (check.status !== 0)
+      command.failed = `exit ${check.status}: ${(check.stderr || check.stdout).trim().split('\n')[0]}`
   }
 
   for (let round = -2; round < ROUNDS; round += 1) {
@@ -92,7 +103,10 @@ async function network(): Promise<Scenario[]> {
   const api = async (method: string, path: string, body?: unknown, auth?: string) => {
     const response = await fetch(`${sandbox.url}${path}`, {
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: {...(body === undefined ? {} : {'content-type': 'application/json'}), ...(auth ? {authorization: auth} : {})},
+      headers: {
+        ...(body === undefined ? {} : {'content-type': 'application/json'}),
+        ...(auth ? {authorization: auth} : {}),
+      },
       method,
     })
     return response.status === 204 ? undefined : response.json()
@@ -100,19 +114,42 @@ async function network(): Promise<Scenario[]> {
 
   const basic = `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`
   const pages = Array.from({length: 100}, (_, index) => ({id: String(1000 + index), name: `Page ${index}`}))
-  const seed = async () => ((await api('POST', '/_sandbox/facebook/users', {pages, user_token: 'BENCH-USER'})) as {pages: Array<{id: string; access_token: string}>}).pages
-  const env = {FACEBOOK_GRAPH_HOST: sandbox.url, FACEBOOK_USER_TOKEN: 'BENCH-USER', VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+  const seed = async () =>
+    (
+      (await api('POST', '/_sandbox/facebook/users', {pages, user_token: 'BENCH-USER'})) as {
+        pages: Array<{id: string; access_token: string}>
+      }
+    ).pages
+  const env = {
+    FACEBOOK_GRAPH_HOST: sandbox.url,
+    FACEBOOK_USER_TOKEN: 'BENCH-USER',
+    VONAGE_API_HOST: sandbox.url,
+    VONAGE_API_KEY: 'sandbox-key',
+    VONAGE_API_SECRET: 'sandbox-secret',
+  }
   const run = (args: string[], extra: Record<string, string> = {}) =>
     new Promise<number>((done, fail) => {
       const started = process.hrtime.bigint()
-      const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, ...env, ...extra, HOME: join(CACHE, 'home')}, stdio: ['ignore', 'ignore', 'pipe']})
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: {...process.env, ...env, ...extra, HOME: join(CACHE, 'home')},
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr += chunk))
-      child.on('close', (code) => (code === 0 ? done(Number(process.hrtime.bigint() - started) / 1e6) : fail(new Error(`${args.join(' ')}: exit ${code}: ${stderr.trim()}`))))
+      child.on('close', (code) =>
+        code === 0
+          ? done(Number(process.hrtime.bigint() - started) / 1e6)
+          : fail(new Error(`${args.join(' ')}: exit ${code}: ${stderr.trim()}`)),
+      )
     })
 
   const scenarios: Scenario[] = []
-  async function measure(name: string, setUp: () => Promise<Record<string, string>>, args: string[], repeats = 3): Promise<void> {
+  async function measure(
+    name: string,
+    setUp: () => Promise<Record<string, string>>,
+    args: string[],
+    repeats = 3,
+  ): Promise<void> {
     const scenario: Scenario = {graph: 0, name, vonage: 0, wall: []}
     for (let repeat = 0; repeat < repeats; repeat += 1) {
       const extra = await setUp()
@@ -124,34 +161,69 @@ async function network(): Promise<Scenario[]> {
     }
 
     scenarios.push(scenario)
-    log(`${name}: median ${median(scenario.wall).toFixed(0)} ms, ${scenario.vonage} Vonage + ${scenario.graph} Graph requests`)
+    log(
+      `${name}: median ${median(scenario.wall).toFixed(0)} ms, ${scenario.vonage} Vonage + ${scenario.graph} Graph requests`,
+    )
   }
 
   await api('POST', '/_sandbox/reset')
   let tokens = await seed()
-  const app = (await api('POST', '/v2/applications', {capabilities: {messages: {}}, name: 'bench'}, basic)) as {id: string; keys: {private_key: string}}
-  const jwtFor = () => execFileSync(process.execPath, [BIN, 'jwt:generate', '-', `application_id=${app.id}`], {encoding: 'utf8', input: app.keys.private_key}).trim()
+  const app = (await api('POST', '/v2/applications', {capabilities: {messages: {}}, name: 'bench'}, basic)) as {
+    id: string
+    keys: {private_key: string}
+  }
+  const jwtFor = () =>
+    execFileSync(process.execPath, [BIN, 'jwt:generate', '-', `application_id=${app.id}`], {
+      encoding: 'utf8',
+      input: app.keys.private_key,
+    }).trim()
   const unlinkFirst = async () => {
     await api('DELETE', `/beta/chatapp-accounts/messenger/${pages[0].id}`, undefined, basic)
     return {FACEBOOK_PAGE_TOKEN: tokens[0].access_token}
   }
 
-  await measure('messenger:link, JWT given (--jwt)', async () => ({...(await unlinkFirst()), VONAGE_JWT: jwtFor()}), ['messenger:link', '--page-id', pages[0].id])
+  await measure('messenger:link, JWT given (--jwt)', async () => ({...(await unlinkFirst()), VONAGE_JWT: jwtFor()}), [
+    'messenger:link',
+    '--page-id',
+    pages[0].id,
+  ])
   await measure('messenger:link, API key and secret (Basic)', unlinkFirst, ['messenger:link', '--page-id', pages[0].id])
-  await measure('messenger:link --temp-app (temporary application)', unlinkFirst, ['messenger:link', '--page-id', pages[0].id, '--temp-app'])
-  await measure('messenger:relink of one Page (user token, JWT given)', async () => {
-    tokens = await seed()
-    return {VONAGE_JWT: jwtFor()}
-  }, ['messenger:relink', '--page', pages[0].id])
-  for (const page of tokens.slice(1)) await api('POST', '/beta/chatapp-accounts/messenger', {access_token: page.access_token, external_id: page.id}, basic)
-  for (const concurrency of [undefined, 4]) {
-    await measure(`messenger:relink --all, 100 Pages, ${concurrency === undefined ? 'default (adaptive, up to 32)' : `--concurrency ${concurrency}`}`, async () => {
+  await measure('messenger:link --temp-app (temporary application)', unlinkFirst, [
+    'messenger:link',
+    '--page-id',
+    pages[0].id,
+    '--temp-app',
+  ])
+  await measure(
+    'messenger:relink of one Page (user token, JWT given)',
+    async () => {
       tokens = await seed()
       return {VONAGE_JWT: jwtFor()}
-    }, ['messenger:relink', '--all', ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)])], 3)
+    },
+    ['messenger:relink', '--page', pages[0].id],
+  )
+  for (const page of tokens.slice(1))
+    await api(
+      'POST',
+      '/beta/chatapp-accounts/messenger',
+      {access_token: page.access_token, external_id: page.id},
+      basic,
+    )
+  for (const concurrency of [undefined, 4]) {
+    await measure(
+      `messenger:relink --all, 100 Pages, ${concurrency === undefined ? 'default (adaptive, up to 32)' : `--concurrency ${concurrency}`}`,
+      async () => {
+        tokens = await seed()
+        return {VONAGE_JWT: jwtFor()}
+      },
+      ['messenger:relink', '--all', ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)])],
+      3,
+    )
   }
 
-  const applications = ((await api('GET', '/v2/applications', undefined, basic)) as {_embedded?: {applications?: unknown[]}})._embedded?.applications?.length ?? 0
+  const applications =
+    ((await api('GET', '/v2/applications', undefined, basic)) as {_embedded?: {applications?: unknown[]}})._embedded
+      ?.applications?.length ?? 0
   if (applications !== 1) throw new Error(`the benchmark left ${applications - 1} application(s) besides its own`)
 
   const {violations} = (await api('GET', '/_sandbox/state')) as {violations: unknown[]}
@@ -197,17 +269,34 @@ ${scenarios.map((scenario) => `| ${scenario.name} | ${median(scenario.wall).toFi
 - #7: jwt:generate ≤ 1.5× \`node -e 0\`: ${ratio.toFixed(2)}× — ${ratio <= 1.5 ? 'met' : 'NOT met'}; peak RSS ≤ 50 MiB: ${generate.rss?.toFixed(1)} MiB — ${(generate.rss ?? 99) <= 50 ? 'met' : 'NOT met'}.
 - #13: messenger:link with API credentials: 1 Vonage request, no application: ${byName('Basic').vonage} — ${byName('Basic').vonage === 1 ? 'met' : 'NOT met'}; with a JWT: ${byName('--jwt').vonage}; --temp-app (create, link, delete): ${byName('--temp-app').vonage}.
 - #13: messenger:relink of one Page: 1 Vonage request: ${byName('relink of one').vonage} — ${byName('relink of one').vonage === 1 ? 'met' : 'NOT met'}.
-- #13: relink --all over 100 Pages at default settings ≤ 1.0 s and ≤ 102 Vonage requests: ${(median(adaptive.wall) / 1000).toFixed(2)} s, ${adaptive.vonage} requests — ${median(adaptive.wall) <= 1000 && adaptive.vonage <= 102 ? 'met' : 'NOT met'}${all.filter((scenario) => scenario !== adaptive).map((scenario) => `; ${scenario.name.replace('messenger:relink --all, 100 Pages, ', '')}: ${(median(scenario.wall) / 1000).toFixed(2)} s`).join('')}.
+- #13: relink --all over 100 Pages at default settings ≤ 1.0 s and ≤ 102 Vonage requests: ${(median(adaptive.wall) / 1000).toFixed(2)} s, ${adaptive.vonage} requests — ${median(adaptive.wall) <= 1000 && adaptive.vonage <= 102 ? 'met' : 'NOT met'}${all
+    .filter((scenario) => scenario !== adaptive)
+    .map(
+      (scenario) =>
+        `; ${scenario.name.replace('messenger:relink --all, 100 Pages, ', '')}: ${(median(scenario.wall) / 1000).toFixed(2)} s`,
+    )
+    .join('')}.
 `
 }
 
 const {key, nexmo, vonage} = prepare()
-const token = execFileSync(process.execPath, [BIN, 'jwt:generate', key, `application_id=${APP}`], {encoding: 'utf8'}).trim()
+const token = execFileSync(process.execPath, [BIN, 'jwt:generate', key, `application_id=${APP}`], {
+  encoding: 'utf8',
+}).trim()
 const commands: Timed[] = [
   {argv: [process.execPath, '-e', '0'], name: '`node -e 0`', times: []},
-  {argv: [process.execPath, join(ROOT, 'bench', 'floor.mjs'), key, `application_id=${APP}`], name: 'node:crypto RS256 script (the floor)', times: []},
+  {
+    argv: [process.execPath, join(ROOT, 'bench', 'floor.mjs'), key, `application_id=${APP}`],
+    name: 'node:crypto RS256 script (the floor)',
+    times: [],
+  },
   {argv: [BIN, 'jwt:generate', key, `application_id=${APP}`], name: 'our jwt:generate', times: []},
-  {argv: [BIN, 'jwt:generate', key, `application_id=${APP}`], env: {NEXMO_MESSENGER_FAST: '0'}, name: 'our jwt:generate through oclif (fast path off)', times: []},
+  {
+    argv: [BIN, 'jwt:generate', key, `application_id=${APP}`],
+    env: {NEXMO_MESSENGER_FAST: '0'},
+    name: 'our jwt:generate through oclif (fast path off)',
+    times: [],
+  },
   {argv: [BIN, 'jwt:decode', token], name: 'our jwt:decode', times: []},
   {argv: [BIN, '--version'], name: 'our --version', times: []},
   {argv: [BIN, '--help'], name: 'our --help', times: []},

@@ -37,11 +37,24 @@ export function warmKeyPool(): void {
 }
 
 const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}): Answer =>
-  json(status, {detail, instance: instanceId(), title, type: `https://developer.nexmo.com/api-errors/application#${title.toLowerCase().replaceAll(' ', '-')}`, ...extra})
+  json(status, {
+    detail,
+    instance: instanceId(),
+    title,
+    type: `https://developer.nexmo.com/api-errors/application#${title.toLowerCase().replaceAll(' ', '-')}`,
+    ...extra,
+  })
 
 function view(application: Application, origin: string) {
   const {capabilities, id, keys, name, privacy} = application
-  return {_links: {self: {href: `${origin}${ROOT}/${id}`}}, capabilities, id, keys: {public_key: keys.public_key}, name, privacy}
+  return {
+    _links: {self: {href: `${origin}${ROOT}/${id}`}},
+    capabilities,
+    id,
+    keys: {public_key: keys.public_key},
+    name,
+    privacy,
+  }
 }
 
 interface CreateBody {
@@ -56,7 +69,8 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
 
   return serveContract({
     apiRoot: ROOT,
-    invalid: (params) => problem(400, 'Bad Request', 'The request failed due to validation errors', {invalid_parameters: params}),
+    invalid: (params) =>
+      problem(400, 'Bad Request', 'The request failed due to validation errors', {invalid_parameters: params}),
     name: 'applications',
     notFound: (request) => problem(404, 'Not Found', `${request.path} is not a resource of this API`),
     operations: {
@@ -87,7 +101,10 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
         }
         state.applications.set(application.id, application)
         const answer = view(application, request.origin)
-        return json(201, {...answer, keys: privateKey === undefined ? answer.keys : {...answer.keys, private_key: privateKey}})
+        return json(201, {
+          ...answer,
+          keys: privateKey === undefined ? answer.keys : {...answer.keys, private_key: privateKey},
+        })
       },
 
       deleteApplication(context) {
@@ -98,14 +115,21 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
 
       getApplication(context, request) {
         const application = state.applications.get(context.request.params.id as string)
-        return application ? json(200, view(application, request.origin)) : notFound(context.request.params.id as string)
+        return application
+          ? json(200, view(application, request.origin))
+          : notFound(context.request.params.id as string)
       },
 
       listApplication(_context, request) {
         const pageSize = Math.max(1, Number(request.query.page_size ?? 10))
         const page = Math.max(1, Number(request.query.page ?? 1))
         const all = [...state.applications.values()]
-        const {items, last, links} = halPage(all, page, pageSize, (n) => `${request.origin}${ROOT}?page_size=${pageSize}&page=${n}`)
+        const {items, last, links} = halPage(
+          all,
+          page,
+          pageSize,
+          (n) => `${request.origin}${ROOT}?page_size=${pageSize}&page=${n}`,
+        )
         return json(200, {
           _embedded: {applications: items.map((application) => view(application, request.origin))},
           _links: links,

@@ -18,11 +18,15 @@ export function checkBasic(state: SandboxState, headers: Record<string, string |
   const match = /^Basic\s+(\S+)$/i.exec(header(headers))
   if (!match) throw new Error("Request header 'Authorization' missing")
   const [key, ...secret] = Buffer.from(match[1], 'base64').toString('utf8').split(':')
-  if (key !== state.credentials.apiKey || secret.join(':') !== state.credentials.apiSecret) throw new Error('Invalid credentials')
+  if (key !== state.credentials.apiKey || secret.join(':') !== state.credentials.apiSecret)
+    throw new Error('Invalid credentials')
   return true
 }
 
-export async function checkBearer(state: SandboxState, headers: Record<string, string | string[] | undefined>): Promise<true> {
+export async function checkBearer(
+  state: SandboxState,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<true> {
   const match = /^Bearer\s+(\S+)$/i.exec(header(headers))
   if (!match) throw new Error("Request header 'Authorization' missing")
   const token = match[1]
@@ -37,10 +41,14 @@ export async function checkBearer(state: SandboxState, headers: Record<string, s
   const application = state.applications.get(claims.application_id)
   if (!application) throw new Error('Invalid Token: unknown application_id')
   try {
-    await jwtVerify(token, createPublicKey(application.keys.public_key), {algorithms: ['RS256'], currentDate: new Date(state.now() * 1000)})
+    await jwtVerify(token, createPublicKey(application.keys.public_key), {
+      algorithms: ['RS256'],
+      currentDate: new Date(state.now() * 1000),
+    })
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw new Error('Invalid Token: expired', {cause: error})
-    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') throw new Error('Invalid Token: not yet valid', {cause: error})
+    if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf')
+      throw new Error('Invalid Token: not yet valid', {cause: error})
     throw new Error('Invalid Token: signature verification failed', {cause: error})
   }
 

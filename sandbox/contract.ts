@@ -61,11 +61,36 @@ export async function serveContract(options: ContractOptions): Promise<Api> {
 
   const api = await backend
   return (request) =>
-    api.handleRequest({body: request.body, headers: request.headers as Record<string, string>, method: request.method, path: request.path, query: request.query}, request, options) as Promise<Answer>
+    api.handleRequest(
+      {
+        body: request.body,
+        headers: request.headers as Record<string, string>,
+        method: request.method,
+        path: request.path,
+        query: request.query,
+      },
+      request,
+      options,
+    ) as Promise<Answer>
 }
 
-function record(options: ContractOptions, request: ApiRequest, kind: 'request' | 'response', errors: string[], context?: Context, status?: number) {
-  options.state.violations.push({api: options.name, errors, kind, method: request.method, operation: context?.operation?.operationId, path: request.path, status})
+function record(
+  options: ContractOptions,
+  request: ApiRequest,
+  kind: 'request' | 'response',
+  errors: string[],
+  context?: Context,
+  status?: number,
+) {
+  options.state.violations.push({
+    api: options.name,
+    errors,
+    kind,
+    method: request.method,
+    operation: context?.operation?.operationId,
+    path: request.path,
+    status,
+  })
 }
 
 /** The backend for one API; every handler acts on the options of the sandbox whose request it is. */
@@ -88,7 +113,15 @@ async function build(first: ContractOptions): Promise<OpenAPIBackend> {
         const documented = context.operation.responses?.[String(answer.status)]
         if (documented && answer.body !== undefined) {
           const result = api.validator.validateResponse(answer.body, context.operation, answer.status)
-          if (result.errors?.length) record(options, request, 'response', result.errors.map((error) => `${error.instancePath} ${error.message}`), context, answer.status)
+          if (result.errors?.length)
+            record(
+              options,
+              request,
+              'response',
+              result.errors.map((error) => `${error.instancePath} ${error.message}`),
+              context,
+              answer.status,
+            )
         }
 
         return answer
@@ -100,24 +133,42 @@ async function build(first: ContractOptions): Promise<OpenAPIBackend> {
     ...operations,
     methodNotAllowed: (_context: Context, request: ApiRequest, options: ContractOptions) => {
       record(options, request, 'request', [`${request.method} is not an operation of ${request.path}`])
-      return {body: {title: 'Method Not Allowed', type: 'https://developer.nexmo.com/api-errors#method-not-allowed'}, status: 405}
+      return {
+        body: {title: 'Method Not Allowed', type: 'https://developer.nexmo.com/api-errors#method-not-allowed'},
+        status: 405,
+      }
     },
     notFound: (_context: Context, request: ApiRequest, options: ContractOptions) => {
       record(options, request, 'request', [`no operation matches ${request.path}`])
       return options.notFound(request)
     },
-    unauthorizedHandler: (context: Context, _request: ApiRequest, options: ContractOptions) => options.unauthorized(context),
+    unauthorizedHandler: (context: Context, _request: ApiRequest, options: ContractOptions) =>
+      options.unauthorized(context),
     validationFail: (context: Context, request: ApiRequest, options: ContractOptions) => {
       const errors = context.validation.errors ?? []
-      record(options, request, 'request', errors.map((error) => `${error.instancePath} ${error.message}`), context)
-      return options.invalid(errors.map((error) => ({
-        name: String(error.params?.missingProperty ?? error.instancePath.replace(/^\/(requestBody|query|path|params)\/?/, '').replaceAll('/', '.')) || 'body',
-        reason: error.message ?? 'is invalid',
-      })))
+      record(
+        options,
+        request,
+        'request',
+        errors.map((error) => `${error.instancePath} ${error.message}`),
+        context,
+      )
+      return options.invalid(
+        errors.map((error) => ({
+          name:
+            String(
+              error.params?.missingProperty ??
+                error.instancePath.replace(/^\/(requestBody|query|path|params)\/?/, '').replaceAll('/', '.'),
+            ) || 'body',
+          reason: error.message ?? 'is invalid',
+        })),
+      )
     },
   })
   for (const scheme of Object.keys(first.security)) {
-    api.registerSecurityHandler(scheme, (context: Context, request: ApiRequest, options: ContractOptions) => options.security[scheme](context, request))
+    api.registerSecurityHandler(scheme, (context: Context, request: ApiRequest, options: ContractOptions) =>
+      options.security[scheme](context, request),
+    )
   }
 
   await api.init()

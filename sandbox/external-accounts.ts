@@ -22,7 +22,8 @@ const invalidParams = (params: InvalidParam[]): Answer =>
     type: `${ERRORS}#InvalidParams`,
   })
 
-const notFound = (what: string): Answer => json(404, {detail: `${what} was not found`, instance: instanceId(), title: 'Not Found', type: `${ERRORS}#NotFound`})
+const notFound = (what: string): Answer =>
+  json(404, {detail: `${what} was not found`, instance: instanceId(), title: 'Not Found', type: `${ERRORS}#NotFound`})
 
 interface AccountBody {
   external_id?: string
@@ -39,7 +40,11 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
     for (const id of ids) {
       const application = state.applications.get(id)
       if (!application || !application.capabilities.messages) {
-        return json(403, {detail: `Cannot link application ${id}: it does not exist or is not a Messages application`, title: 'Forbidden', type: `${ERRORS}#Forbidden`})
+        return json(403, {
+          detail: `Cannot link application ${id}: it does not exist or is not a Messages application`,
+          title: 'Forbidden',
+          type: `${ERRORS}#Forbidden`,
+        })
       }
     }
 
@@ -60,7 +65,9 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
       CreateMessengerAccount(_context, request: ApiRequest) {
         const body = request.body as Required<Pick<AccountBody, 'access_token' | 'external_id'>> & AccountBody
         if (state.accounts.has(body.external_id)) {
-          return invalidParams([{name: 'external_id', reason: `An account for external_id ${body.external_id} already exists`}])
+          return invalidParams([
+            {name: 'external_id', reason: `An account for external_id ${body.external_id} already exists`},
+          ])
         }
 
         const problem = tokenProblem(body.external_id, body.access_token) ?? applicationProblem(body.applications ?? [])
@@ -78,7 +85,9 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
       },
 
       DeleteMessengerAccount(context) {
-        return state.accounts.delete(param(context, 'external_id')) ? json(204) : notFound(`Account ${param(context, 'external_id')}`)
+        return state.accounts.delete(param(context, 'external_id'))
+          ? json(204)
+          : notFound(`Account ${param(context, 'external_id')}`)
       },
 
       GetAllAccounts(_context, request) {
@@ -87,8 +96,19 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
         const provider = request.query.provider as string | undefined
         const all = [...state.accounts.values()].filter((account) => !provider || account.provider === provider)
         const filter = provider ? `provider=${provider}&` : ''
-        const {items, links} = halPage(all, page, pageSize, (n) => `${request.origin}${ROOT}?${filter}page_number=${n}&page_size=${pageSize}`)
-        return json(200, {_embedded: items, _links: links, page_number: page, page_size: pageSize, total_items: all.length})
+        const {items, links} = halPage(
+          all,
+          page,
+          pageSize,
+          (n) => `${request.origin}${ROOT}?${filter}page_number=${n}&page_size=${pageSize}`,
+        )
+        return json(200, {
+          _embedded: items,
+          _links: links,
+          page_number: page,
+          page_size: pageSize,
+          total_items: all.length,
+        })
       },
 
       GetMessengerAccount(context) {
@@ -101,10 +121,15 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
 
       LinkApplication(context, request) {
         const account = state.accounts.get(param(context, 'external_id'))
-        if (!account || param(context, 'provider') !== account.provider) return notFound(`Account ${param(context, 'external_id')}`)
+        if (!account || param(context, 'provider') !== account.provider)
+          return notFound(`Account ${param(context, 'external_id')}`)
         const id = (request.body as {application: string}).application
         if (account.applications.length > 0) {
-          return json(409, {detail: `Unable to link application: ${account.applications[0]} is already linked`, title: 'Application conflict', type: `${ERRORS}#Conflict`})
+          return json(409, {
+            detail: `Unable to link application: ${account.applications[0]} is already linked`,
+            title: 'Application conflict',
+            type: `${ERRORS}#Conflict`,
+          })
         }
 
         const problem = applicationProblem([id])
@@ -115,10 +140,15 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
 
       UnliWithoutApplicationnkApplication(context) {
         const account = state.accounts.get(param(context, 'external_id'))
-        if (!account || param(context, 'provider') !== account.provider) return notFound(`Account ${param(context, 'external_id')}`)
+        if (!account || param(context, 'provider') !== account.provider)
+          return notFound(`Account ${param(context, 'external_id')}`)
         const id = param(context, 'application_id')
         if (!account.applications.includes(id)) {
-          return json(409, {detail: `Application ${id} is not linked to this account`, title: 'Application conflict', type: `${ERRORS}#Conflict`})
+          return json(409, {
+            detail: `Application ${id} is not linked to this account`,
+            title: 'Application conflict',
+            type: `${ERRORS}#Conflict`,
+          })
         }
 
         account.applications = account.applications.filter((linked) => linked !== id)
@@ -127,7 +157,12 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
 
       UpdateMessengerAccount(context, request) {
         // A choice the spec leaves open (it documents PATCH): a service without it answers 405.
-        if (state.settings.noPatch) return json(405, {detail: 'PATCH is not available for this account', title: 'Method Not Allowed', type: `${ERRORS}#MethodNotAllowed`})
+        if (state.settings.noPatch)
+          return json(405, {
+            detail: 'PATCH is not available for this account',
+            title: 'Method Not Allowed',
+            type: `${ERRORS}#MethodNotAllowed`,
+          })
         const account = state.accounts.get(param(context, 'external_id'))
         if (!account) return notFound(`Account ${param(context, 'external_id')}`)
         const body = request.body as AccountBody
@@ -135,8 +170,16 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
           (body.access_token === undefined ? undefined : tokenProblem(account.external_id, body.access_token)) ??
           applicationProblem(body.applications ?? [])
         if (problem) return problem
-        if ((body.applications?.length ?? 0) > 1) return invalidParams([{name: 'applications', reason: 'There is just one application allowed per account'}])
-        Object.assign(account, Object.fromEntries(Object.entries(body).filter(([name, value]) => value !== undefined && ['access_token', 'applications', 'name'].includes(name))))
+        if ((body.applications?.length ?? 0) > 1)
+          return invalidParams([{name: 'applications', reason: 'There is just one application allowed per account'}])
+        Object.assign(
+          account,
+          Object.fromEntries(
+            Object.entries(body).filter(
+              ([name, value]) => value !== undefined && ['access_token', 'applications', 'name'].includes(name),
+            ),
+          ),
+        )
         return json(200, account)
       },
     },
@@ -149,7 +192,8 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
     unauthorized(context) {
       const results = [context.security?.bearerAuth, context.security?.basicAuth] as Array<{error?: Error} | undefined>
       const reasons = results.map((result) => result?.error?.message).filter(Boolean)
-      const detail = reasons.find((reason) => reason !== "Request header 'Authorization' missing") ?? reasons[0] ?? 'Invalid Token'
+      const detail =
+        reasons.find((reason) => reason !== "Request header 'Authorization' missing") ?? reasons[0] ?? 'Invalid Token'
       return json(401, {detail, title: 'Unauthorised'})
     },
   })

@@ -9,16 +9,38 @@ export function addFault(state: SandboxState, body: unknown): Answer {
   const input = (body ?? {}) as Record<string, unknown>
   const problems: string[] = []
   const check = (ok: boolean, message: string) => ok || problems.push(message)
-  check(typeof input.path === 'string' && input.path.startsWith('/'), 'path must be a path prefix or a /regex/, starting with "/"')
+  check(
+    typeof input.path === 'string' && input.path.startsWith('/'),
+    'path must be a path prefix or a /regex/, starting with "/"',
+  )
   check(input.method === undefined || typeof input.method === 'string', 'method must be a string (or "*")')
-  check(input.times === undefined || (Number.isInteger(input.times) && (input.times as number) > 0), 'times must be a whole number above 0')
-  check(input.status === undefined || (Number.isInteger(input.status) && (input.status as number) >= 100 && (input.status as number) <= 599), 'status must be an HTTP status code')
-  check(input.delay_ms === undefined || (Number.isInteger(input.delay_ms) && (input.delay_ms as number) >= 0), 'delay_ms must be a whole number of milliseconds')
+  check(
+    input.times === undefined || (Number.isInteger(input.times) && (input.times as number) > 0),
+    'times must be a whole number above 0',
+  )
+  check(
+    input.status === undefined ||
+      (Number.isInteger(input.status) && (input.status as number) >= 100 && (input.status as number) <= 599),
+    'status must be an HTTP status code',
+  )
+  check(
+    input.delay_ms === undefined || (Number.isInteger(input.delay_ms) && (input.delay_ms as number) >= 0),
+    'delay_ms must be a whole number of milliseconds',
+  )
   check(input.reset === undefined || typeof input.reset === 'boolean', 'reset must be true or false')
   check(input.hold === undefined || typeof input.hold === 'boolean', 'hold must be true or false')
-  check(input.when === undefined || input.when === 'before' || input.when === 'after', 'when must be "before" or "after"')
-  check(input.skip === undefined || (Number.isInteger(input.skip) && (input.skip as number) >= 0), 'skip must be a whole number')
-  check(input.status !== undefined || input.reset === true || input.delay_ms !== undefined || input.hold === true, 'a fault needs status, reset, delay_ms or hold')
+  check(
+    input.when === undefined || input.when === 'before' || input.when === 'after',
+    'when must be "before" or "after"',
+  )
+  check(
+    input.skip === undefined || (Number.isInteger(input.skip) && (input.skip as number) >= 0),
+    'skip must be a whole number',
+  )
+  check(
+    input.status !== undefined || input.reset === true || input.delay_ms !== undefined || input.hold === true,
+    'a fault needs status, reset, delay_ms or hold',
+  )
   if (typeof input.path === 'string' && isRegex(input.path)) {
     try {
       new RegExp(input.path.slice(1, -1))
@@ -68,7 +90,8 @@ export function takeFault(state: SandboxState, method: string, path: string): Fa
 
 /** The answer a status fault sends: its body (text is sent as an HTML page) and Retry-After. */
 export function faultAnswer(fault: Fault): Answer {
-  const headers: Record<string, string> = fault.retry_after === undefined ? {} : {'retry-after': String(fault.retry_after)}
+  const headers: Record<string, string> =
+    fault.retry_after === undefined ? {} : {'retry-after': String(fault.retry_after)}
   const body = fault.body ?? {detail: 'injected by the sandbox', status: fault.status, title: 'Sandbox fault'}
   return {body, headers, status: fault.status!}
 }

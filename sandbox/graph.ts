@@ -10,8 +10,20 @@ import {DEFAULT_SCOPES, type FacebookPage, type FacebookToken, SandboxState} fro
 const DEFAULT_FIELDS = 'id,name,access_token,category,tasks'
 const DAY = 86_400
 
-const graphError = (code: number, message: string, {status = 400, subcode}: {status?: number; subcode?: number} = {}): Answer =>
-  json(status, {error: {code, ...(subcode ? {error_subcode: subcode} : {}), fbtrace_id: randomBytes(8).toString('base64url'), message, type: code === 190 ? 'OAuthException' : 'GraphMethodException'}})
+const graphError = (
+  code: number,
+  message: string,
+  {status = 400, subcode}: {status?: number; subcode?: number} = {},
+): Answer =>
+  json(status, {
+    error: {
+      code,
+      ...(subcode ? {error_subcode: subcode} : {}),
+      fbtrace_id: randomBytes(8).toString('base64url'),
+      message,
+      type: code === 190 ? 'OAuthException' : 'GraphMethodException',
+    },
+  })
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
 
@@ -30,11 +42,19 @@ function validToken(state: SandboxState, token: string | undefined): Answer | Fa
   if (!info) return graphError(190, 'Invalid OAuth access token - Cannot parse access token')
   const now = state.now()
   if (info.expires_at !== 0 && info.expires_at <= now) {
-    return graphError(190, `Error validating access token: Session has expired on ${new Date(info.expires_at * 1000).toUTCString()}.`, {subcode: 463})
+    return graphError(
+      190,
+      `Error validating access token: Session has expired on ${new Date(info.expires_at * 1000).toUTCString()}.`,
+      {subcode: 463},
+    )
   }
 
   if (info.data_access_expires_at !== 0 && info.data_access_expires_at <= now) {
-    return graphError(190, 'Error validating access token: data access for this app has expired; the user must log in again.', {subcode: 460})
+    return graphError(
+      190,
+      'Error validating access token: data access for this app has expired; the user must log in again.',
+      {subcode: 460},
+    )
   }
 
   return info
@@ -43,7 +63,13 @@ function validToken(state: SandboxState, token: string | undefined): Answer | Fa
 const isAnswer = (value: Answer | FacebookToken): value is Answer => 'status' in value
 
 function pick(record: Record<string, unknown>, fields: string): Record<string, unknown> {
-  return Object.fromEntries(fields.split(',').map((field) => field.trim()).filter((field) => field in record).map((field) => [field, record[field]]))
+  return Object.fromEntries(
+    fields
+      .split(',')
+      .map((field) => field.trim())
+      .filter((field) => field in record)
+      .map((field) => [field, record[field]]),
+  )
 }
 
 const encodeCursor = (index: number) => Buffer.from(`sandbox:${index}`).toString('base64url')
@@ -56,7 +82,8 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
   }
 
   function meAccounts(request: ApiRequest, token: FacebookToken): Answer {
-    if (token.type !== 'USER') return graphError(100, '(#100) Tried accessing nonexisting field (accounts) on node type (Page)')
+    if (token.type !== 'USER')
+      return graphError(100, '(#100) Tried accessing nonexisting field (accounts) on node type (Page)')
     const user = state.facebookUsers.get(token.token)!
     const limit = Math.min(100, Math.max(1, Number(one(request.query.limit) ?? 25)))
     const after = one(request.query.after)
@@ -67,9 +94,15 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
     const fields = one(request.query.fields) ?? DEFAULT_FIELDS
     const data = slice.map((page) => pick(pageRecord(user.id, page), fields))
     if (slice.length === 0) return json(200, {data})
-    const paging: Record<string, unknown> = {cursors: {after: encodeCursor(start + slice.length - 1), before: encodeCursor(start)}}
+    const paging: Record<string, unknown> = {
+      cursors: {after: encodeCursor(start + slice.length - 1), before: encodeCursor(start)},
+    }
     if (start + limit < pages.length) {
-      const query = new URLSearchParams({...(request.query as Record<string, string>), after: encodeCursor(start + slice.length - 1), limit: String(limit)})
+      const query = new URLSearchParams({
+        ...(request.query as Record<string, string>),
+        after: encodeCursor(start + slice.length - 1),
+        limit: String(limit),
+      })
       paging.next = `${request.origin}${request.path}?${query}`
     }
 
@@ -83,16 +116,27 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
     }
 
     const input = state.facebookTokens.get(one(request.query.input_token) ?? '')
-    if (!input) return json(200, {data: {error: {code: 190, message: 'Invalid OAuth access token - Cannot parse access token'}, is_valid: false, scopes: []}})
+    if (!input)
+      return json(200, {
+        data: {
+          error: {code: 190, message: 'Invalid OAuth access token - Cannot parse access token'},
+          is_valid: false,
+          scopes: [],
+        },
+      })
     const problem = validToken(state, input.token)
-    const pageIds = state.facebookUsers.get([...state.facebookUsers.values()].find((user) => user.id === input.userId)?.token ?? '')?.pageIds ?? []
+    const pageIds =
+      state.facebookUsers.get([...state.facebookUsers.values()].find((user) => user.id === input.userId)?.token ?? '')
+        ?.pageIds ?? []
     return json(200, {
       data: {
         app_id: 'sandbox-app',
         application: 'Vonage sandbox',
         data_access_expires_at: input.data_access_expires_at,
         expires_at: input.expires_at,
-        granular_scopes: input.scopes.filter((scope) => scope.startsWith('pages_')).map((scope) => ({scope, target_ids: pageIds})),
+        granular_scopes: input.scopes
+          .filter((scope) => scope.startsWith('pages_'))
+          .map((scope) => ({scope, target_ids: pageIds})),
         is_valid: !isAnswer(problem),
         ...(isAnswer(problem) ? {error: (problem.body as {error: unknown}).error} : {}),
         ...(input.pageId ? {profile_id: input.pageId} : {}),
@@ -107,7 +151,11 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
     const page = state.facebookPages.get(id)
     const allowed = page && (token.pageId === id || state.facebookUsers.get(token.token)?.pageIds.includes(id))
     if (!page || !allowed) {
-      return graphError(100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {subcode: 33})
+      return graphError(
+        100,
+        `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+        {subcode: 33},
+      )
     }
 
     return json(200, pick(pageRecord(token.userId, page), one(request.query.fields) ?? 'id,name'))
@@ -119,7 +167,13 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
     const token = validToken(state, requestToken(request))
     if (isAnswer(token)) return token
     if (path === '/me/accounts') return meAccounts(request, token)
-    if (path === '/me') return json(200, token.type === 'USER' ? {id: token.userId, name: `Sandbox user ${token.userId}`} : pick(pageRecord(token.userId, state.facebookPages.get(token.pageId!)!), 'id,name'))
+    if (path === '/me')
+      return json(
+        200,
+        token.type === 'USER'
+          ? {id: token.userId, name: `Sandbox user ${token.userId}`}
+          : pick(pageRecord(token.userId, state.facebookPages.get(token.pageId!)!), 'id,name'),
+      )
     const match = /^\/([\w.-]+)$/.exec(path)
     if (match) return node(request, token, match[1])
     return graphError(2500, `Unknown path components: ${path}`)
@@ -156,10 +210,12 @@ export interface SeedUser {
 export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
   const seed = body as SeedUser
   const problems: string[] = []
-  if (typeof seed?.user_token !== 'string' || seed.user_token === '') problems.push('user_token must be a non-empty string')
+  if (typeof seed?.user_token !== 'string' || seed.user_token === '')
+    problems.push('user_token must be a non-empty string')
   if (!Array.isArray(seed?.pages)) problems.push('pages must be an array')
   for (const [index, page] of (Array.isArray(seed?.pages) ? seed.pages : []).entries()) {
-    if (typeof page?.id !== 'string' || !/^[\w.-]+$/.test(page.id)) problems.push(`pages[${index}].id must be a string of letters, digits, ".", "_" or "-"`)
+    if (typeof page?.id !== 'string' || !/^[\w.-]+$/.test(page.id))
+      problems.push(`pages[${index}].id must be a string of letters, digits, ".", "_" or "-"`)
     if (typeof page?.name !== 'string') problems.push(`pages[${index}].name must be a string`)
   }
 
@@ -172,18 +228,38 @@ export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
     scopes: seed.scopes ?? DEFAULT_SCOPES,
     userId,
   }
-  state.facebookTokens.set(seed.user_token, {...common, expires_at: seed.expires_at ?? now + 60 * DAY, token: seed.user_token, type: 'USER'})
+  state.facebookTokens.set(seed.user_token, {
+    ...common,
+    expires_at: seed.expires_at ?? now + 60 * DAY,
+    token: seed.user_token,
+    type: 'USER',
+  })
   const pageTokens: Record<string, string> = {}
   for (const page of seed.pages) {
-    state.facebookPages.set(page.id, {category: page.category ?? 'Local business', id: page.id, name: page.name, tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE']})
+    state.facebookPages.set(page.id, {
+      category: page.category ?? 'Local business',
+      id: page.id,
+      name: page.name,
+      tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'],
+    })
     const token = page.access_token ?? SandboxState.newToken('EAAPage')
     pageTokens[page.id] = token
     state.facebookTokens.set(token, {...common, expires_at: page.expires_at ?? 0, pageId: page.id, token, type: 'PAGE'})
   }
 
-  state.facebookUsers.set(seed.user_token, {id: userId, pageIds: seed.pages.map((page) => page.id), pageTokens, token: seed.user_token})
+  state.facebookUsers.set(seed.user_token, {
+    id: userId,
+    pageIds: seed.pages.map((page) => page.id),
+    pageTokens,
+    token: seed.user_token,
+  })
   return json(201, {
-    pages: seed.pages.map((page) => ({access_token: pageTokens[page.id], expires_at: page.expires_at ?? 0, id: page.id, name: page.name})),
+    pages: seed.pages.map((page) => ({
+      access_token: pageTokens[page.id],
+      expires_at: page.expires_at ?? 0,
+      id: page.id,
+      name: page.name,
+    })),
     user_id: userId,
     user_token: seed.user_token,
   })

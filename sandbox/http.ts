@@ -7,7 +7,11 @@ export interface Answer {
   headers?: Record<string, string>
 }
 
-export const json = (status: number, body?: unknown, headers?: Record<string, string>): Answer => ({body, headers, status})
+export const json = (status: number, body?: unknown, headers?: Record<string, string>): Answer => ({
+  body,
+  headers,
+  status,
+})
 
 export class BadBody extends Error {}
 
@@ -48,6 +52,12 @@ export function halPage<T>(all: T[], page: number, pageSize: number, href: (page
   return {
     items: all.slice((page - 1) * pageSize, page * pageSize),
     last,
-    links: {first: link(1), last: link(last), self: link(page), ...(page < last ? {next: link(page + 1)} : {}), ...(page > 1 ? {prev: link(page - 1)} : {})},
+    links: {
+      first: link(1),
+      last: link(last),
+      self: link(page),
+      ...(page < last ? {next: link(page + 1)} : {}),
+      ...(page > 1 ? {prev: link(page - 1)} : {}),
+    },
   }
 }

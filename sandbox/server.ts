@@ -30,7 +30,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const state = new SandboxState({apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'}, {noPatch: options.noPatch ?? false})
+  const state = new SandboxState(
+    {apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'},
+    {noPatch: options.noPatch ?? false},
+  )
   warmKeyPool()
   const apis: Array<[string, Api]> = [
     ['/v2/applications', await applicationsApi(state)],
@@ -40,26 +43,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const latency = options.latency ?? 0
 
   /** Sends a request to the API that serves its path; `raw` and `badBody` describe its body. */
-  async function route(request: ApiRequest, req: IncomingMessage, raw: string, badBody: string | undefined): Promise<Answer> {
+  async function route(
+    request: ApiRequest,
+    req: IncomingMessage,
+    raw: string,
+    badBody: string | undefined,
+  ): Promise<Answer> {
     const vonage = apis.find(([root]) => request.path === root || request.path.startsWith(`${root}/`))
     if (vonage) {
       const name = vonage[0] === '/v2/applications' ? 'applications' : 'external-accounts'
-      const violation = (error: string) => state.violations.push({api: name, errors: [error], kind: 'request', method: request.method, path: request.path})
+      const violation = (error: string) =>
+        state.violations.push({api: name, errors: [error], kind: 'request', method: request.method, path: request.path})
       const contentType = String(req.headers['content-type'] ?? '')
       if (raw.trim() !== '' && !contentType.includes('application/json')) {
         violation(`Content-Type is "${contentType}", not application/json`)
-        return json(415, {detail: 'Content-Type must be application/json', title: 'Unsupported Media Type', type: 'https://developer.nexmo.com/api-errors#unsupported-media-type'})
+        return json(415, {
+          detail: 'Content-Type must be application/json',
+          title: 'Unsupported Media Type',
+          type: 'https://developer.nexmo.com/api-errors#unsupported-media-type',
+        })
       }
 
       if (badBody) {
         violation(badBody)
-        return json(400, {detail: badBody, invalid_params: [{name: 'body', reason: badBody}], title: 'Bad Request', type: 'https://developer.nexmo.com/api-errors#bad-request'})
+        return json(400, {
+          detail: badBody,
+          invalid_params: [{name: 'body', reason: badBody}],
+          title: 'Bad Request',
+          type: 'https://developer.nexmo.com/api-errors#bad-request',
+        })
       }
 
       return vonage[1](request)
     }
 
-    if (/^\/v\d+\.\d+(\/|$)/.test(request.path) || request.path === '/debug_token' || request.path.startsWith('/me')) return graph(request)
+    if (/^\/v\d+\.\d+(\/|$)/.test(request.path) || request.path === '/debug_token' || request.path.startsWith('/me'))
+      return graph(request)
     return json(404, {detail: `${request.path} is not served by the sandbox`, title: 'Not Found'})
   }
 
@@ -69,7 +88,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const release = /^POST \/_sandbox\/held\/([^/]+)\/release$/.exec(key)
     if (release) {
       const id = release[1]
-      return state.holds.release(id) ? json(200, {released: [id]}) : json(404, {errors: [`no held request ${id}; GET /_sandbox/held lists them`]})
+      return state.holds.release(id)
+        ? json(200, {released: [id]})
+        : json(404, {errors: [`no held request ${id}; GET /_sandbox/held lists them`]})
     }
 
     switch (key) {
@@ -86,7 +107,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const wait = waitMs(request.query.wait_ms)
         if (typeof wait === 'string') return json(400, {errors: [wait]})
         const count = request.query.count === undefined ? 1 : Number(request.query.count)
-        if (!Number.isInteger(count) || count < 1) return json(400, {errors: ['count must be a whole number of requests, at least 1']})
+        if (!Number.isInteger(count) || count < 1)
+          return json(400, {errors: ['count must be a whole number of requests, at least 1']})
         return json(200, {held: await state.holds.wait(wait, gone, count)})
       }
 
@@ -116,7 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
       case 'POST /_sandbox/clock': {
         const offset = (request.body as {offset_s?: unknown})?.offset_s
-        if (typeof offset !== 'number' || !Number.isFinite(offset)) return json(400, {errors: ['offset_s must be a number of seconds']})
+        if (typeof offset !== 'number' || !Number.isFinite(offset))
+          return json(400, {errors: ['offset_s must be a number of seconds']})
         state.clockOffset = Math.trunc(offset)
         return json(200, {now: state.now(), offset_s: state.clockOffset})
       }
@@ -164,7 +187,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       answer = await route(request, req, raw, badBody)
     } catch (error) {
-      state.violations.push({api: 'sandbox', errors: [`the sandbox failed: ${(error as Error).stack}`], kind: 'response', method, path: url.pathname})
+      state.violations.push({
+        api: 'sandbox',
+        errors: [`the sandbox failed: ${(error as Error).stack}`],
+        kind: 'response',
+        method,
+        path: url.pathname,
+      })
       answer = json(500, {detail: (error as Error).message, title: 'Sandbox error'})
     }
 
@@ -175,7 +204,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   /** Applies a fault (hold, then delay, then reset or status); true when it answered (or cut) the request itself. */
-  async function applyFault(fault: NonNullable<ReturnType<typeof takeFault>>, req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<boolean> {
+  async function applyFault(
+    fault: NonNullable<ReturnType<typeof takeFault>>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+  ): Promise<boolean> {
     if (fault.hold && (await state.holds.park(method, path)) === 'dropped') {
       req.socket.destroy()
       return true

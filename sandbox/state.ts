@@ -119,7 +119,8 @@ export class SandboxState {
   }
 
   reset(): void {
-    for (const store of [this.applications, this.accounts, this.facebookUsers, this.facebookPages, this.facebookTokens]) store.clear()
+    for (const store of [this.applications, this.accounts, this.facebookUsers, this.facebookPages, this.facebookTokens])
+      store.clear()
     this.faults = []
     // A request held across a reset must not take effect in (or be logged into) the fresh state.
     this.holds.releaseAll('dropped')
@@ -138,7 +139,12 @@ export class SandboxState {
   snapshot() {
     return {
       accounts: [...this.accounts.values()],
-      applications: [...this.applications.values()].map(({capabilities, id, keys, name}) => ({capabilities, id, keys, name})),
+      applications: [...this.applications.values()].map(({capabilities, id, keys, name}) => ({
+        capabilities,
+        id,
+        keys,
+        name,
+      })),
       clock: {now: this.now(), offset_s: this.clockOffset},
       facebook: {
         pages: [...this.facebookPages.values()],

@@ -12,16 +12,43 @@ const KEPT = ['type', 'char', 'default', 'env', 'required', 'exclusive', 'depend
 
 export function currentContract(): Record<string, unknown> {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
-    commands: Record<string, {args: Record<string, {required?: boolean}>; flags: Record<string, Record<string, unknown>>; strict?: boolean; enableJsonFlag?: boolean}>
+    commands: Record<
+      string,
+      {
+        args: Record<string, {required?: boolean}>
+        flags: Record<string, Record<string, unknown>>
+        strict?: boolean
+        enableJsonFlag?: boolean
+      }
+    >
   }
   return Object.fromEntries(
-    Object.keys(manifest.commands).sort().map((id) => {
-      const command = manifest.commands[id]
-      const flags = Object.fromEntries(
-        Object.keys(command.flags).sort().map((name) => [name, Object.fromEntries(KEPT.filter((key) => command.flags[name][key] !== undefined && command.flags[name][key] !== false).map((key) => [key, command.flags[name][key]]))]),
-      )
-      return [id, {args: Object.keys(command.args), flags, json: command.enableJsonFlag ?? false, variadic: command.strict === false}]
-    }),
+    Object.keys(manifest.commands)
+      .sort()
+      .map((id) => {
+        const command = manifest.commands[id]
+        const flags = Object.fromEntries(
+          Object.keys(command.flags)
+            .sort()
+            .map((name) => [
+              name,
+              Object.fromEntries(
+                KEPT.filter((key) => command.flags[name][key] !== undefined && command.flags[name][key] !== false).map(
+                  (key) => [key, command.flags[name][key]],
+                ),
+              ),
+            ]),
+        )
+        return [
+          id,
+          {
+            args: Object.keys(command.args),
+            flags,
+            json: command.enableJsonFlag ?? false,
+            variadic: command.strict === false,
+          },
+        ]
+      }),
   )
 }
 

@@ -41,7 +41,13 @@ async function step(title: string, line: string, {expectCode = 0} = {}): Promise
 /** Plays Facebook: a user who manages two Pages; called again, it issues fresh Page tokens. */
 async function seedFacebook(): Promise<void> {
   const response = await fetch(`${sandbox.url}/_sandbox/facebook/users`, {
-    body: JSON.stringify({pages: [{id: '101', name: 'Pizza Place'}, {id: '102', name: 'Bike Shop'}], user_token: 'demo-user-token'}),
+    body: JSON.stringify({
+      pages: [
+        {id: '101', name: 'Pizza Place'},
+        {id: '102', name: 'Bike Shop'},
+      ],
+      user_token: 'demo-user-token',
+    }),
     headers: {'content-type': 'application/json'},
     method: 'POST',
   })
@@ -51,23 +57,50 @@ async function seedFacebook(): Promise<void> {
 let failed = false
 try {
   await seedFacebook()
-  process.stdout.write(`sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret in VONAGE_API_KEY/VONAGE_API_SECRET;\n`)
+  process.stdout.write(
+    `sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret in VONAGE_API_KEY/VONAGE_API_SECRET;\n`,
+  )
   process.stdout.write('a Facebook user (FACEBOOK_USER_TOKEN) who manages "Pizza Place" (101) and "Bike Shop" (102)\n')
-  env.APP = await step("Step 1 of the manual flow: a temporary Messages application and its key", '"$CLI" app:temp --keyfile temp.key')
-  await step("Step 2: sign a JWT with the application's key", 'JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)" && echo "$JWT" > jwt.txt && cut -c1-72 jwt.txt')
+  env.APP = await step(
+    'Step 1 of the manual flow: a temporary Messages application and its key',
+    '"$CLI" app:temp --keyfile temp.key',
+  )
+  await step(
+    "Step 2: sign a JWT with the application's key",
+    'JWT="$("$CLI" jwt:generate ./temp.key application_id=$APP)" && echo "$JWT" > jwt.txt && cut -c1-72 jwt.txt',
+  )
   await step('Read it back, checking the signature', '"$CLI" jwt:decode "$(cat jwt.txt)" --private-key ./temp.key')
-  await step('Steps 3-4, no browser: subscribe a Page with that JWT', 'VONAGE_JWT="$(cat jwt.txt)" "$CLI" messenger:link --page "Pizza Place"')
-  await step('Or all of it in one command, with just your API key and secret: one request, no application to make or delete', '"$CLI" messenger:link --page "Bike Shop"')
+  await step(
+    'Steps 3-4, no browser: subscribe a Page with that JWT',
+    'VONAGE_JWT="$(cat jwt.txt)" "$CLI" messenger:link --page "Pizza Place"',
+  )
+  await step(
+    'Or all of it in one command, with just your API key and secret: one request, no application to make or delete',
+    '"$CLI" messenger:link --page "Bike Shop"',
+  )
   await step('What is linked, and how long each link has left', '"$CLI" messenger:list')
   await seedFacebook()
   process.stdout.write('\n(90 days later: Facebook hands out fresh Page tokens; the sandbox has just issued them)\n')
-  await step('The re-link, for every Page at once (one update each, never unlinked): safe to schedule', '"$CLI" messenger:relink --all')
+  await step(
+    'The re-link, for every Page at once (one update each, never unlinked): safe to schedule',
+    '"$CLI" messenger:relink --all',
+  )
   await step('Unlinking asks first at a terminal; scripts say --yes', '"$CLI" messenger:unlink --page-id 102 --yes')
-  await step('A mistake gets one clear line and its own exit code', '"$CLI" messenger:unlink --page-id 102 --yes', {expectCode: 4})
+  await step('A mistake gets one clear line and its own exit code', '"$CLI" messenger:unlink --page-id 102 --yes', {
+    expectCode: 4,
+  })
   await step('What nobody does by hand: delete the temporary application', '"$CLI" app:temp:delete --all --yes')
-  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {accounts: unknown[]; applications: unknown[]; requests: number; violations: unknown[]}
-  process.stdout.write(`\nsandbox: ${state.requests} API requests, ${state.accounts.length} Page linked, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`)
-  if (state.applications.length > 0 || state.violations.length > 0 || state.accounts.length !== 1) throw new Error('the demo left applications behind, broke the API contract or linked the wrong Pages')
+  const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {
+    accounts: unknown[]
+    applications: unknown[]
+    requests: number
+    violations: unknown[]
+  }
+  process.stdout.write(
+    `\nsandbox: ${state.requests} API requests, ${state.accounts.length} Page linked, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`,
+  )
+  if (state.applications.length > 0 || state.violations.length > 0 || state.accounts.length !== 1)
+    throw new Error('the demo left applications behind, broke the API contract or linked the wrong Pages')
   process.stdout.write('demo finished: every step behaved as expected\n')
 } catch (error) {
   failed = true

@@ -28,7 +28,9 @@ export async function runFast(argv: string[], manifestUrl: URL): Promise<number 
     parsed = parseArgs({
       allowPositionals: true,
       args: argv,
-      options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, {type: flag.type === 'boolean' ? 'boolean' : 'string'}])),
+      options: Object.fromEntries(
+        Object.entries(flags).map(([name, flag]) => [name, {type: flag.type === 'boolean' ? 'boolean' : 'string'}]),
+      ),
       strict: true,
     })
   } catch {
@@ -50,7 +52,14 @@ export async function runFast(argv: string[], manifestUrl: URL): Promise<number 
     process.stdout.write(`${token}\n`)
     return 0
   } catch (error) {
-    const failure = error instanceof PluginError ? error : new PluginError('internal', `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+    const failure =
+      error instanceof PluginError
+        ? error
+        : new PluginError(
+            'internal',
+            `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
+            {cause: error},
+          )
     writeFailure(failure, error)
     return failure.exitCode
   }
@@ -58,7 +67,9 @@ export async function runFast(argv: string[], manifestUrl: URL): Promise<number 
 
 function readFlags(manifestUrl: URL): Record<string, ManifestFlag> | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as {commands: Record<string, {flags: Record<string, ManifestFlag>}>}
+    const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8')) as {
+      commands: Record<string, {flags: Record<string, ManifestFlag>}>
+    }
     const flags = {...manifest.commands['jwt:generate']?.flags}
     delete flags.json
     return Object.keys(flags).length > 0 ? flags : undefined

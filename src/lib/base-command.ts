@@ -41,7 +41,8 @@ export abstract class BaseCommand extends Command {
   constructor(argv: string[], config: Config) {
     super(argv, config)
     const debug = this.debug
-    this.debug = (...values: unknown[]) => debug(...values.map((value) => (isStringArray(value) ? redactArgv(value) : value)))
+    this.debug = (...values: unknown[]) =>
+      debug(...values.map((value) => (isStringArray(value) ? redactArgv(value) : value)))
   }
 
   /** Secrets given on the command line end up in shell history and `ps`: say so once, pointing to the safer way. */
@@ -65,7 +66,9 @@ export abstract class BaseCommand extends Command {
   }
 
   protected toSuccessJson(result: unknown): unknown {
-    return typeof result === 'object' && result !== null && !Array.isArray(result) ? {...result, warnings: this.warnings} : result
+    return typeof result === 'object' && result !== null && !Array.isArray(result)
+      ? {...result, warnings: this.warnings}
+      : result
   }
 
   /** Runs network work behind a spinner on stderr, shown only to a person at a terminal. */
@@ -87,7 +90,11 @@ export abstract class BaseCommand extends Command {
     const failure = toPluginError(error, this.argv)
     writeFailure(failure, error)
     if (this.jsonEnabled()) {
-      this.logJson({...failure.result, error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message}, warnings: this.warnings})
+      this.logJson({
+        ...failure.result,
+        error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message},
+        warnings: this.warnings,
+      })
     }
 
     // An installed plugin has its own copy of @oclif/core, so the host's handler does not recognise
@@ -105,10 +112,14 @@ export abstract class BaseCommand extends Command {
  */
 export function toPluginError(error: unknown, argv: readonly string[] = []): PluginError {
   if (error instanceof PluginError) return error
-  if (error instanceof Error && error.name === 'ExitPromptError') return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
+  if (error instanceof Error && error.name === 'ExitPromptError')
+    return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
   if (error instanceof Errors.CLIError && (error.oclif?.exit === 2 || 'parse' in error)) {
     if (error.message.startsWith('Nonexistent flag: -----BEGIN')) {
-      return new PluginError('usage', 'key text given as an argument starts with dashes, so it was read as a flag: put -- before it, or better give a key file, "-" or VONAGE_PRIVATE_KEY')
+      return new PluginError(
+        'usage',
+        'key text given as an argument starts with dashes, so it was read as a flag: put -- before it, or better give a key file, "-" or VONAGE_PRIVATE_KEY',
+      )
     }
 
     const message = redactValues(error.message, argv)
@@ -117,7 +128,11 @@ export function toPluginError(error: unknown, argv: readonly string[] = []): Plu
     return new PluginError('usage', `${text} (see --help)`, {cause: message === error.message ? error : undefined})
   }
 
-  return new PluginError('internal', `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`, {cause: error})
+  return new PluginError(
+    'internal',
+    `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
+    {cause: error},
+  )
 }
 
 function isStringArray(value: unknown): value is string[] {

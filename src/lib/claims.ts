@@ -73,7 +73,8 @@ export function buildClaims(options: ClaimOptions): Claims {
 
   if (options.ttl !== undefined && given.exp !== undefined) throw usageError('give either --ttl or exp, not both')
   const ttl = options.ttl ?? DEFAULT_TTL
-  if (!Number.isInteger(ttl) || ttl <= 0) throw usageError(`--ttl must be a whole number of seconds above 0, not ${ttl}`)
+  if (!Number.isInteger(ttl) || ttl <= 0)
+    throw usageError(`--ttl must be a whole number of seconds above 0, not ${ttl}`)
 
   const {exp: givenExp, iat: givenIat, jti: givenJti, ...rest} = given
   const iat = givenIat ?? options.now ?? Math.floor(Date.now() / 1000)
@@ -82,7 +83,10 @@ export function buildClaims(options: ClaimOptions): Claims {
 
   for (const name of TIME_CLAIMS) checkTime(name, claims[name])
   if (typeof claims.jti !== 'string' || claims.jti === '') throw usageError('jti must be a non-empty string')
-  if (claims.acl !== undefined && (typeof claims.acl !== 'object' || claims.acl === null || Array.isArray(claims.acl))) {
+  if (
+    claims.acl !== undefined &&
+    (typeof claims.acl !== 'object' || claims.acl === null || Array.isArray(claims.acl))
+  ) {
     throw usageError('acl must be a JSON object, for example {"paths":{"/*/users/**":{}}}')
   }
 
@@ -97,16 +101,23 @@ function checkTime(name: string, value: unknown): void {
   }
 
   if (value > LARGEST_PLAUSIBLE_SECONDS) {
-    throw usageError(`${name}=${value} looks like milliseconds; JWT times are seconds since 1970 (${Math.floor(value / 1000)}?)`)
+    throw usageError(
+      `${name}=${value} looks like milliseconds; JWT times are seconds since 1970 (${Math.floor(value / 1000)}?)`,
+    )
   }
 }
 
 function checkLifetime(iat: number, exp: number, force: boolean): void {
   if (force) return
   const lifetime = exp - iat
-  if (lifetime <= 0) throw usageError(`exp (${exp}) is not after iat (${iat}): the token would be expired when signed; use --force to sign it anyway`)
+  if (lifetime <= 0)
+    throw usageError(
+      `exp (${exp}) is not after iat (${iat}): the token would be expired when signed; use --force to sign it anyway`,
+    )
   if (lifetime > MAX_TTL) {
-    throw usageError(`a lifetime of ${lifetime} s is over Vonage's 24 h maximum (${MAX_TTL} s), so Vonage would refuse the token; use --force to sign it anyway`)
+    throw usageError(
+      `a lifetime of ${lifetime} s is over Vonage's 24 h maximum (${MAX_TTL} s), so Vonage would refuse the token; use --force to sign it anyway`,
+    )
   }
 }
 
@@ -116,14 +127,20 @@ function parseJsonValue(name: string, raw: string, label = `claim ${name}`): unk
   } catch (error) {
     // JSON.parse's message quotes the text; with DEBUG the cause is shown, so not for a secret-like one.
     const cause = looksSecret(raw) ? undefined : error
-    throw usageError(`${label} is not valid JSON (${showInput(raw)}); for example ${name === 'acl' ? `'{"paths":{"/*/users/**":{}}}'` : '1767225600'}`, cause)
+    throw usageError(
+      `${label} is not valid JSON (${showInput(raw)}); for example ${name === 'acl' ? `'{"paths":{"/*/users/**":{}}}'` : '1767225600'}`,
+      cause,
+    )
   }
 }
 
 const ORDER = ['application_id', 'iat', 'jti', 'exp', 'nbf', 'sub', 'acl']
 
 function orderClaims(claims: Claims): Claims {
-  const names = [...ORDER.filter((name) => name in claims), ...Object.keys(claims).filter((name) => !ORDER.includes(name))]
+  const names = [
+    ...ORDER.filter((name) => name in claims),
+    ...Object.keys(claims).filter((name) => !ORDER.includes(name)),
+  ]
   return Object.fromEntries(names.filter((name) => claims[name] !== undefined).map((name) => [name, claims[name]]))
 }
 
@@ -135,7 +152,10 @@ function flagName(claim: string): string {
  * `jwt:generate [PRIVATE_KEY] [NAME=VALUE...]`: the key may be left out when VONAGE_PRIVATE_KEY
  * is set, so a first argument that reads as a claim and is not an existing file is a claim.
  */
-export function splitKeyAndClaims(args: readonly string[], isFile: (path: string) => boolean): {key?: string; claims: string[]} {
+export function splitKeyAndClaims(
+  args: readonly string[],
+  isFile: (path: string) => boolean,
+): {key?: string; claims: string[]} {
   const [first, ...rest] = args
   if (first === undefined) return {claims: []}
   if (/^[A-Za-z_][\w.:-]*=/.test(first) && !isFile(first)) return {claims: [...args]}

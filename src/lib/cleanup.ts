@@ -104,12 +104,16 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
     if (cleanup.interrupted) {
       const left = cleanup.pending()
       const undo = left.length === 0 ? '' : `; left to undo by hand: ${left.join('; ')}`
-      process.stderr.write(`${signal} again: quitting at once; the request under way may or may not take effect${undo}\n`)
+      process.stderr.write(
+        `${signal} again: quitting at once; the request under way may or may not take effect${undo}\n`,
+      )
       process.exit(EXIT_CODES[signalKind(signal)])
     }
 
     cleanup.markInterrupted(signal)
-    process.stderr.write(`${signal}: finishing the request under way, then undoing what was started (send it again to quit at once)\n`)
+    process.stderr.write(
+      `${signal}: finishing the request under way, then undoing what was started (send it again to quit at once)\n`,
+    )
   }
 
   process.on('SIGINT', onSignal)
@@ -135,8 +139,15 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
 
   // After a plain failure only what could not be undone is news: undoing is what a failure implies.
   if (failures.length === 0) throw outcome.error
-  const error = outcome.error instanceof PluginError ? outcome.error : new PluginError('internal', messageOf(outcome.error), {cause: outcome.error})
-  throw new PluginError(error.kind, `${error.message}${also}`, {cause: error, result: error.result, status: error.status})
+  const error =
+    outcome.error instanceof PluginError
+      ? outcome.error
+      : new PluginError('internal', messageOf(outcome.error), {cause: outcome.error})
+  throw new PluginError(error.kind, `${error.message}${also}`, {
+    cause: error,
+    result: error.result,
+    status: error.status,
+  })
 }
 
 /**
@@ -148,7 +159,11 @@ export function settle<T>(finished: Finished<T>, done: string): T {
   const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
   if (finished.signal) {
     const kind = signalKind(finished.signal)
-    throw new PluginError(kind, `${finished.signal} arrived after the work was done, so nothing was undone: ${done}${also}`, {result})
+    throw new PluginError(
+      kind,
+      `${finished.signal} arrived after the work was done, so nothing was undone: ${done}${also}`,
+      {result},
+    )
   }
 
   if (finished.failures.length > 0) throw new PluginError('partial', `${done}${also}`, {result})

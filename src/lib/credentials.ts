@@ -77,10 +77,17 @@ async function fromNexmorc(path: string, label: string): Promise<Found> {
   if (text === undefined || text.trim() === '') return undefined
   const credentials = await nexmorcCredentials(text)
   if (!credentials) {
-    throw usageError(`${label} is unreadable: nexmo-cli keeps a [credentials] section with api_key and api_secret there; fix the file or remove it`)
+    throw usageError(
+      `${label} is unreadable: nexmo-cli keeps a [credentials] section with api_key and api_secret there; fix the file or remove it`,
+    )
   }
 
-  return pair(asString(credentials.api_key), asString(credentials.api_secret), `api_key in ${label}`, `api_secret in ${label}`)
+  return pair(
+    asString(credentials.api_key),
+    asString(credentials.api_secret),
+    `api_key in ${label}`,
+    `api_secret in ${label}`,
+  )
 }
 
 async function nexmorcCredentials(text: string): Promise<Record<string, unknown> | undefined> {

@@ -22,7 +22,8 @@ export function publicAccount({access_token: _token, ...account}: MessengerAccou
 
 /** Facebook Page ids are numbers; anything else would change the request's path. */
 export function checkPageId(id: string): string {
-  if (!/^\d{1,32}$/.test(id)) throw usageError(`${showInput(id)} is not a Facebook Page id (a number such as 104857412345678)`)
+  if (!/^\d{1,32}$/.test(id))
+    throw usageError(`${showInput(id)} is not a Facebook Page id (a number such as 104857412345678)`)
   return id
 }
 
@@ -40,12 +41,20 @@ export class ExternalAccounts {
   /** The account, or undefined when the Page is not linked. */
   async get(pageId: string): Promise<MessengerAccount | undefined> {
     const action = `reading the link of Page ${pageId}`
-    const answer = await this.http.request('GET', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [404], action})
+    const answer = await this.http.request('GET', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {
+      accept: [404],
+      action,
+    })
     return answer.status === 404 ? undefined : toAccount(objectBody(answer, this.http.settings, action))
   }
 
   /** POST /messenger: "Subscribe". Not retried; callers read back after an ambiguous failure. */
-  async create(account: {pageId: string; token: string; name?: string; applications?: string[]}): Promise<MessengerAccount> {
+  async create(account: {
+    pageId: string
+    token: string
+    name?: string
+    applications?: string[]
+  }): Promise<MessengerAccount> {
     const action = `linking Page ${account.pageId}`
     const body = {
       access_token: account.token,
@@ -53,7 +62,11 @@ export class ExternalAccounts {
       ...(account.name === undefined ? {} : {name: account.name}),
       ...(account.applications?.length ? {applications: account.applications} : {}),
     }
-    const answer = await this.http.request('POST', `${ROOT}/messenger`, {action, body, failure: applicationRefused(account.applications ?? [])})
+    const answer = await this.http.request('POST', `${ROOT}/messenger`, {
+      action,
+      body,
+      failure: applicationRefused(account.applications ?? []),
+    })
     return toAccount(objectBody(answer, this.http.settings, action))
   }
 
@@ -63,10 +76,17 @@ export class ExternalAccounts {
    * service turns the request down without an error of ours: 404 (no such account, or no such
    * route), 405 or 501 (no PATCH here).
    */
-  async update(pageId: string, changes: {token: string; name?: string}): Promise<{account: MessengerAccount} | {status: 404 | 405 | 501}> {
+  async update(
+    pageId: string,
+    changes: {token: string; name?: string},
+  ): Promise<{account: MessengerAccount} | {status: 404 | 405 | 501}> {
     const action = `re-linking Page ${pageId}`
     const body = {access_token: changes.token, ...(changes.name === undefined ? {} : {name: changes.name})}
-    const answer = await this.http.request('PATCH', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [...UPDATE_REFUSALS], action, body})
+    const answer = await this.http.request('PATCH', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {
+      accept: [...UPDATE_REFUSALS],
+      action,
+      body,
+    })
     const refused = UPDATE_REFUSALS.find((status) => status === answer.status)
     if (refused !== undefined) return {status: refused}
     return {account: toAccount(objectBody(answer, this.http.settings, action))}
@@ -74,21 +94,31 @@ export class ExternalAccounts {
 
   /** DELETE: "Unsubscribe". An account that is already gone is reported, not an error. */
   async delete(pageId: string): Promise<'deleted' | 'missing'> {
-    const answer = await this.http.request('DELETE', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {accept: [404], action: `unlinking Page ${pageId}`})
+    const answer = await this.http.request('DELETE', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {
+      accept: [404],
+      action: `unlinking Page ${pageId}`,
+    })
     return answer.status === 404 ? 'missing' : 'deleted'
   }
 
   async linkApplication(pageId: string, applicationId: string): Promise<MessengerAccount> {
     const action = `linking application ${applicationId} to Page ${pageId}`
     const path = `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}/applications`
-    const answer = await this.http.request('POST', path, {action, body: {application: applicationId}, failure: applicationRefused([applicationId])})
+    const answer = await this.http.request('POST', path, {
+      action,
+      body: {application: applicationId},
+      failure: applicationRefused([applicationId]),
+    })
     return toAccount(objectBody(answer, this.http.settings, action))
   }
 
   /** Detaches the application; the Page stays linked. 'not linked' when Vonage says it was not (409). */
   async unlinkApplication(pageId: string, applicationId: string): Promise<'unlinked' | 'not linked'> {
     const path = `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}/applications/${encodeURIComponent(applicationId)}`
-    const answer = await this.http.request('DELETE', path, {accept: [409], action: `unlinking application ${applicationId} from Page ${pageId}`})
+    const answer = await this.http.request('DELETE', path, {
+      accept: [409],
+      action: `unlinking application ${applicationId} from Page ${pageId}`,
+    })
     return answer.status === 409 ? 'not linked' : 'unlinked'
   }
 
@@ -98,18 +128,25 @@ export class ExternalAccounts {
     const seen = new Set<string>()
     let next: string | undefined = `${ROOT}?provider=messenger&page_size=100`
     while (next !== undefined) {
-      if (seen.has(next) || seen.size >= 1000) throw new PluginError('remote', 'Vonage sent a list of accounts whose pages never end; giving up')
+      if (seen.has(next) || seen.size >= 1000)
+        throw new PluginError('remote', 'Vonage sent a list of accounts whose pages never end; giving up')
       seen.add(next)
       const action = 'listing the linked accounts'
       const page = objectBody(await this.http.request('GET', next, {action}), this.http.settings, action)
       const embedded = page._embedded
-      const items = Array.isArray(embedded) ? embedded : ((embedded as {accounts?: unknown[]} | undefined)?.accounts ?? [])
+      const items = Array.isArray(embedded)
+        ? embedded
+        : ((embedded as {accounts?: unknown[]} | undefined)?.accounts ?? [])
       for (const item of items) {
         const account = toAccount(item as Record<string, unknown>)
-        if ((item as {provider?: string}).provider === undefined || (item as {provider?: string}).provider === 'messenger') accounts.push(account)
+        if (
+          (item as {provider?: string}).provider === undefined ||
+          (item as {provider?: string}).provider === 'messenger'
+        )
+          accounts.push(account)
       }
 
-      next = ((page._links as {next?: {href?: string}} | undefined)?.next?.href) || undefined
+      next = (page._links as {next?: {href?: string}} | undefined)?.next?.href || undefined
     }
 
     return accounts
@@ -124,15 +161,22 @@ function applicationRefused(applications: string[]): ((answer: HttpAnswer) => Pl
   if (applications.length === 0) return undefined
   return (answer) =>
     answer.status === 403
-      ? new PluginError('not-found', `Vonage refused application ${applications.join(', ')}: it does not exist in this account or is not a Messages application (check it with the dashboard or the Applications API)`, {status: 403})
+      ? new PluginError(
+          'not-found',
+          `Vonage refused application ${applications.join(', ')}: it does not exist in this account or is not a Messages application (check it with the dashboard or the Applications API)`,
+          {status: 403},
+        )
       : undefined
 }
 
 function toAccount(body: Record<string, unknown>): MessengerAccount {
-  if (typeof body.external_id !== 'string') throw new PluginError('remote', 'Vonage answered with an account that has no external_id')
+  if (typeof body.external_id !== 'string')
+    throw new PluginError('remote', 'Vonage answered with an account that has no external_id')
   return {
     access_token: typeof body.access_token === 'string' ? body.access_token : '',
-    applications: Array.isArray(body.applications) ? body.applications.filter((id): id is string => typeof id === 'string') : [],
+    applications: Array.isArray(body.applications)
+      ? body.applications.filter((id): id is string => typeof id === 'string')
+      : [],
     external_id: body.external_id,
     ...(typeof body.name === 'string' ? {name: body.name} : {}),
   }

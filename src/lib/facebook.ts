@@ -30,13 +30,15 @@ interface GraphError {
   message?: string
 }
 
-const graphError = (answer: HttpAnswer): GraphError | undefined => (answer.body as {error?: GraphError} | undefined)?.error
+const graphError = (answer: HttpAnswer): GraphError | undefined =>
+  (answer.body as {error?: GraphError} | undefined)?.error
 
 export class Graph {
   private readonly http: HttpClient
 
   constructor(settings: Omit<HttpSettings, 'service'> & {version: string}) {
-    if (!/^v\d+\.\d+$/.test(settings.version)) throw new PluginError('usage', `--graph-version must look like v25.0, not "${settings.version}"`)
+    if (!/^v\d+\.\d+$/.test(settings.version))
+      throw new PluginError('usage', `--graph-version must look like v25.0, not "${settings.version}"`)
     this.http = new HttpClient({...settings, host: `${settings.host}/${settings.version}`, service: 'Facebook'})
   }
 
@@ -50,7 +52,8 @@ export class Graph {
       const answer = await this.request('GET', next, userToken, 'the user token', 'listing your Facebook Pages', query)
       const body = objectBody(answer, this.http.settings, 'listing your Facebook Pages')
       for (const page of (Array.isArray(body.data) ? body.data : []) as Array<Partial<FacebookPage>>) {
-        if (typeof page.id === 'string' && typeof page.access_token === 'string') pages.push({access_token: page.access_token, id: page.id, name: page.name ?? page.id})
+        if (typeof page.id === 'string' && typeof page.access_token === 'string')
+          pages.push({access_token: page.access_token, id: page.id, name: page.name ?? page.id})
       }
 
       next = (body.paging as {next?: string} | undefined)?.next
@@ -65,7 +68,8 @@ export class Graph {
     const action = 'checking the token with debug_token'
     const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
     const data = objectBody(answer, this.http.settings, action).data as Record<string, unknown> | undefined
-    const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined)
+    const text = (value: unknown) =>
+      typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
     return {
       data_access_expires_at: Number(data?.data_access_expires_at ?? 0),
       expires_at: Number(data?.expires_at ?? 0),
@@ -78,22 +82,41 @@ export class Graph {
   /** One Page's name, read with a token allowed to read it (its Page token, or a user token that manages it). */
   async pageName(pageId: string, token: string, tokenName: string): Promise<string | undefined> {
     const action = `reading the name of Page ${pageId}`
-    const answer = await this.request('GET', `/${encodeURIComponent(pageId)}`, token, tokenName, action, {fields: 'id,name'})
+    const answer = await this.request('GET', `/${encodeURIComponent(pageId)}`, token, tokenName, action, {
+      fields: 'id,name',
+    })
     const body = objectBody(answer, this.http.settings, action)
-    return String(body.id) === pageId && typeof body.name === 'string' && body.name.trim() !== '' ? body.name : undefined
+    return String(body.id) === pageId && typeof body.name === 'string' && body.name.trim() !== ''
+      ? body.name
+      : undefined
   }
 
-  private request(method: string, path: string, token: string, tokenName: string, action: string, query?: Record<string, string>) {
+  private request(
+    method: string,
+    path: string,
+    token: string,
+    tokenName: string,
+    action: string,
+    query?: Record<string, string>,
+  ) {
     return this.http.request(method, path, {
       action,
       failure: (answer) => {
         const error = graphError(answer)
         if (error?.code === 190) {
-          return new PluginError('auth', `Facebook refused ${tokenName} (code 190: invalid or expired): ${error.message ?? 'no detail'}; get a fresh token (for example from the Graph API Explorer)`, {status: answer.status})
+          return new PluginError(
+            'auth',
+            `Facebook refused ${tokenName} (code 190: invalid or expired): ${error.message ?? 'no detail'}; get a fresh token (for example from the Graph API Explorer)`,
+            {status: answer.status},
+          )
         }
 
         if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
-          return new PluginError('remote', `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`, {retry: {}, status: answer.status})
+          return new PluginError(
+            'remote',
+            `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`,
+            {retry: {}, status: answer.status},
+          )
         }
 
         return undefined

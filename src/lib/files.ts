@@ -22,7 +22,11 @@ export interface ReadOptions {
 }
 
 /** Reads a whole text file; `what` names it in messages ("private key"). */
-export async function readTextFile(path: string, what: string, {label, maxBytes = DEFAULT_MAX_BYTES, orStdin = false}: ReadOptions = {}): Promise<string> {
+export async function readTextFile(
+  path: string,
+  what: string,
+  {label, maxBytes = DEFAULT_MAX_BYTES, orStdin = false}: ReadOptions = {},
+): Promise<string> {
   const name = nameOf(path, label ?? `the ${what} file given`)
   let handle: FileHandle
   try {
@@ -36,7 +40,9 @@ export async function readTextFile(path: string, what: string, {label, maxBytes 
     const info = await handle.stat()
     if (info.isDirectory()) throw usageError(`${name} is a directory; give the path of the ${what} file`)
     if (!info.isFile()) {
-      throw usageError(`${name} is ${kindOf(info)}, not a regular file; give the path of the ${what} file${orStdin ? ', or "-" to read it from standard input' : ''}`)
+      throw usageError(
+        `${name} is ${kindOf(info)}, not a regular file; give the path of the ${what} file${orStdin ? ', or "-" to read it from standard input' : ''}`,
+      )
     }
 
     if (info.size > maxBytes) throw tooLarge(name, what, maxBytes, info.size)
@@ -59,7 +65,11 @@ export async function readTextFile(path: string, what: string, {label, maxBytes 
 }
 
 /** As readTextFile, but a file that is not there is undefined rather than an error. */
-export async function readOptionalTextFile(path: string, what: string, options: ReadOptions = {}): Promise<string | undefined> {
+export async function readOptionalTextFile(
+  path: string,
+  what: string,
+  options: ReadOptions = {},
+): Promise<string | undefined> {
   try {
     return await readTextFile(path, what, options)
   } catch (error) {
@@ -75,7 +85,9 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 function tooLarge(name: string, what: string, maxBytes: number, size?: number): PluginError {
-  return usageError(`${what} file ${name} is ${size === undefined ? `over ${maxBytes}` : size} bytes; that is too large for a ${what} (at most ${maxBytes})`)
+  return usageError(
+    `${what} file ${name} is ${size === undefined ? `over ${maxBytes}` : size} bytes; that is too large for a ${what} (at most ${maxBytes})`,
+  )
 }
 
 /** The path as messages may show it, or `label` when it looks like a key or token. */
@@ -125,7 +137,10 @@ function fileError(error: unknown, path: string, name: string, what: string): Pl
 
     // what open() says of a socket (or a device with nothing behind it)
     case 'ENXIO': {
-      return usageError(`${name} is not a regular file (a socket or a device with nothing behind it); give the path of the ${what} file`, cause)
+      return usageError(
+        `${name} is not a regular file (a socket or a device with nothing behind it); give the path of the ${what} file`,
+        cause,
+      )
     }
 
     default: {
@@ -138,9 +153,15 @@ function fileError(error: unknown, path: string, name: string, what: string): Pl
  * Reads all of standard input. Refuses a terminal (it would wait forever for a paste that a
  * script never sends) and an empty input.
  */
-export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES, input: AsyncIterable<Buffer | string> & {isTTY?: boolean} = process.stdin): Promise<string> {
+export async function readStdin(
+  what: string,
+  maxBytes = DEFAULT_MAX_BYTES,
+  input: AsyncIterable<Buffer | string> & {isTTY?: boolean} = process.stdin,
+): Promise<string> {
   if (input.isTTY) {
-    throw usageError(`expected the ${what} on standard input, but standard input is a terminal; pipe it in or give a file`)
+    throw usageError(
+      `expected the ${what} on standard input, but standard input is a terminal; pipe it in or give a file`,
+    )
   }
 
   const chunks: Buffer[] = []
@@ -148,7 +169,8 @@ export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES, inpu
   for await (const chunk of input) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
     size += buffer.length
-    if (size > maxBytes) throw usageError(`standard input is larger than ${maxBytes} bytes; that is too large for a ${what}`)
+    if (size > maxBytes)
+      throw usageError(`standard input is larger than ${maxBytes} bytes; that is too large for a ${what}`)
     chunks.push(buffer)
   }
 
@@ -162,7 +184,10 @@ export async function readStdin(what: string, maxBytes = DEFAULT_MAX_BYTES, inpu
  * output, its folder exists and is writable, and nothing is there unless `force` allows replacing
  * it — and even then only a regular file, never a link, a device, a FIFO or a socket.
  */
-export async function checkCanWrite(path: string, {force = false, what}: {force?: boolean; what: string}): Promise<void> {
+export async function checkCanWrite(
+  path: string,
+  {force = false, what}: {force?: boolean; what: string},
+): Promise<void> {
   refuseNonPath(path, what)
   const existing = await lstat(path).catch(() => undefined)
   if (existing) refuseToReplace(existing, path, {force, what})
@@ -171,7 +196,12 @@ export async function checkCanWrite(path: string, {force = false, what}: {force?
     await access(folder, constants.W_OK)
   } catch (error) {
     const code = errorCode(error)
-    throw usageError(code === 'ENOENT' ? `${folderName(folder)} does not exist; create it first` : `cannot write the ${what} into ${nameOf(folder, 'the folder given')}: permission denied`, safeCause(error, folder))
+    throw usageError(
+      code === 'ENOENT'
+        ? `${folderName(folder)} does not exist; create it first`
+        : `cannot write the ${what} into ${nameOf(folder, 'the folder given')}: permission denied`,
+      safeCause(error, folder),
+    )
   }
 }
 
@@ -185,8 +215,12 @@ function refuseNonPath(path: string, what: string): void {
 function refuseToReplace(existing: Stats, path: string, {force, what}: {force: boolean; what: string}): void {
   const name = nameOf(path, `the path given for the ${what}`)
   if (existing.isDirectory()) throw usageError(`${name} is a directory; give a file path for the ${what}`)
-  if (existing.isSymbolicLink()) throw usageError(`${name} is a symbolic link; give the path of a file itself (a link is neither followed nor replaced)`)
-  if (!existing.isFile()) throw usageError(`${name} is ${kindOf(existing)}, not a regular file; give a file path for the ${what}`)
+  if (existing.isSymbolicLink())
+    throw usageError(
+      `${name} is a symbolic link; give the path of a file itself (a link is neither followed nor replaced)`,
+    )
+  if (!existing.isFile())
+    throw usageError(`${name} is ${kindOf(existing)}, not a regular file; give a file path for the ${what}`)
   if (!force) throw usageError(`${name} already exists; choose another path or use --force to replace it`)
 }
 
@@ -197,7 +231,11 @@ function refuseToReplace(existing: Stats, path: string, {force, what}: {force: b
  * the old file in one step, so no reader ever sees half a key — and only after checking again that
  * what it replaces is a regular file, as checkCanWrite did before the remote work.
  */
-export async function writeSecretFile(path: string, content: string, {force = false, what}: {force?: boolean; what: string}): Promise<void> {
+export async function writeSecretFile(
+  path: string,
+  content: string,
+  {force = false, what}: {force?: boolean; what: string},
+): Promise<void> {
   refuseNonPath(path, what)
   const name = nameOf(path, `the path given for the ${what}`)
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
@@ -228,9 +266,12 @@ export async function writeSecretFile(path: string, content: string, {force = fa
     if (error instanceof PluginError) throw error
     const code = errorCode(error)
     const cause = safeCause(error, path)
-    if (code === 'EEXIST') throw usageError(`${name} already exists; choose another path or use --force to replace it`, cause)
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw usageError(`cannot write the ${what} to ${name}: permission denied`, cause)
-    if (code === 'ENOENT') throw usageError(`cannot write the ${what} to ${name}: ${folderName(dirname(path))} does not exist`, cause)
+    if (code === 'EEXIST')
+      throw usageError(`${name} already exists; choose another path or use --force to replace it`, cause)
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+      throw usageError(`cannot write the ${what} to ${name}: permission denied`, cause)
+    if (code === 'ENOENT')
+      throw usageError(`cannot write the ${what} to ${name}: ${folderName(dirname(path))} does not exist`, cause)
     throw usageError(`cannot write the ${what} to ${name}: ${code ?? 'unexpected error'}`, cause)
   } finally {
     await unlink(temporary).catch(() => {})

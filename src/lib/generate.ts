@@ -26,6 +26,12 @@ export interface GeneratedJwt {
 export async function generateToken(args: readonly string[], flags: GenerateFlags): Promise<GeneratedJwt> {
   const split = splitKeyAndClaims(args, (path) => existsSync(path))
   const claims = buildClaims({...flags, appId: flags['app-id'], claims: parseClaimArgs(split.claims)})
-  const privateKey = parsePrivateKey(await readKeyText(split.key, {envName: 'VONAGE_PRIVATE_KEY', source: 'the PRIVATE_KEY argument', what: 'private key'}))
+  const privateKey = parsePrivateKey(
+    await readKeyText(split.key, {
+      envName: 'VONAGE_PRIVATE_KEY',
+      source: 'the PRIVATE_KEY argument',
+      what: 'private key',
+    }),
+  )
   return {claims, header: JWT_HEADER, token: await signJwt(privateKey, claims)}
 }

@@ -27,8 +27,12 @@ export function describeErrorBody(text: string): string | undefined {
   const record = body as Record<string, unknown>
   const graph = record.error as Record<string, unknown> | undefined
   if (graph && typeof graph.message === 'string') return graph.message
-  const params = (record.invalid_params ?? record.invalid_parameters) as Array<{name?: string; reason?: string}> | undefined
-  const paramText = Array.isArray(params) && params.length > 0 ? `: ${params.map((param) => `${param.name} ${param.reason}`).join('; ')}` : ''
+  const params = (record.invalid_params ?? record.invalid_parameters) as
+    Array<{name?: string; reason?: string}> | undefined
+  const paramText =
+    Array.isArray(params) && params.length > 0
+      ? `: ${params.map((param) => `${param.name} ${param.reason}`).join('; ')}`
+      : ''
   const detail = [record.title, record.detail].filter((part) => typeof part === 'string' && part !== '').join(': ')
   return detail === '' && paramText === '' ? undefined : `${detail}${paramText}`
 }
@@ -37,18 +41,32 @@ export function describeErrorBody(text: string): string | undefined {
  * An error for a non-2xx answer; `action` says what was being done ("creating the application").
  * 5xx and 429 answers are marked retryable (with the wait Retry-After asks for), for idempotent calls.
  */
-export function errorFromStatus(status: number, bodyText: string, context: ServiceContext, action: string, retryAfter?: string | null): PluginError {
+export function errorFromStatus(
+  status: number,
+  bodyText: string,
+  context: ServiceContext,
+  action: string,
+  retryAfter?: string | null,
+): PluginError {
   const said = describeErrorBody(bodyText)
   const answer = said ? `${status} (${said})` : `${status}`
   const error = (kind: ErrorKind, message: string) => new PluginError(kind, message, {status})
   if (status === 401 || status === 403) return error('auth', `${context.service} refused ${action}: ${answer}`)
   if (status === 404) return error('not-found', `${context.service} found nothing for ${action}: ${answer}`)
-  if (status === 409) return error('conflict', `${context.service} refused ${action} because of the current state: ${answer}`)
+  if (status === 409)
+    return error('conflict', `${context.service} refused ${action} because of the current state: ${answer}`)
   if (status === 429) {
-    return new PluginError('remote', `${context.service} is rate-limiting ${action}: ${answer}; try again later`, {retry: {afterMs: retryAfterMs(retryAfter ?? null)}, status})
+    return new PluginError('remote', `${context.service} is rate-limiting ${action}: ${answer}; try again later`, {
+      retry: {afterMs: retryAfterMs(retryAfter ?? null)},
+      status,
+    })
   }
 
-  if (status >= 500) return new PluginError('remote', `${context.service} failed while ${action}: ${answer}; try again later`, {retry: {}, status})
+  if (status >= 500)
+    return new PluginError('remote', `${context.service} failed while ${action}: ${answer}; try again later`, {
+      retry: {},
+      status,
+    })
   return error('remote', `${context.service} rejected ${action}: ${answer}`)
 }
 
@@ -72,7 +90,10 @@ export function errorFromNetwork(error: unknown, context: ServiceContext, action
     what = `cannot reach ${context.host}: ${reason}`
   }
 
-  return new PluginError('network', `${what} while ${action}; check the network and try again`, {cause: error, retry: {}})
+  return new PluginError('network', `${what} while ${action}; check the network and try again`, {
+    cause: error,
+    retry: {},
+  })
 }
 
 /** The system error code of a network failure, wherever fetch implementations put it. */
@@ -99,7 +120,8 @@ export function isAmbiguous(error: unknown): boolean {
  */
 export function baseUrl(value: string, name: string): string {
   const {credentials, example} = hostAdvice(name)
-  if (value.trim() === '') throw new PluginError('usage', `${name} is empty; give a URL such as ${example}, or unset it to use the default`)
+  if (value.trim() === '')
+    throw new PluginError('usage', `${name} is empty; give a URL such as ${example}, or unset it to use the default`)
   const withCredentials = `${name} must not carry a user name or password; ${credentials}`
   let url: URL
   try {
@@ -107,7 +129,10 @@ export function baseUrl(value: string, name: string): string {
   } catch {
     if (value.includes('@')) {
       const reason = whatIsWrong(value.trim())
-      throw new PluginError('usage', `${name} is not a valid URL: ${reason}. It is not repeated here as it holds "@", which may mean a password; a base URL carries none: ${credentials}`)
+      throw new PluginError(
+        'usage',
+        `${name} is not a valid URL: ${reason}. It is not repeated here as it holds "@", which may mean a password; a base URL carries none: ${credentials}`,
+      )
     }
 
     throw new PluginError('usage', `${name} must be a URL such as ${example}, not ${showInput(value)}`)
@@ -116,10 +141,14 @@ export function baseUrl(value: string, name: string): string {
   if (url.username !== '' || url.password !== '') throw new PluginError('usage', withCredentials)
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     // "admin:hunter2@host" parses with the user name as its scheme: with an "@", no part is quoted
-    throw new PluginError('usage', `${name} must be an http or https URL${value.includes('@') ? '' : `, not ${showInput(url.protocol)}`}`)
+    throw new PluginError(
+      'usage',
+      `${name} must be an http or https URL${value.includes('@') ? '' : `, not ${showInput(url.protocol)}`}`,
+    )
   }
 
-  if (url.search !== '' || url.hash !== '') throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
+  if (url.search !== '' || url.hash !== '')
+    throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
   return url.toString().replace(/\/+$/, '')
 }
 
@@ -129,8 +158,14 @@ export function baseUrl(value: string, name: string): string {
  */
 function hostAdvice(name: string): {credentials: string; example: string} {
   return /graph/i.test(name)
-    ? {credentials: 'Facebook takes a token instead, with --user-token (or FACEBOOK_USER_TOKEN)', example: 'https://graph.facebook.com'}
-    : {credentials: 'give the credentials with --api-key and --api-secret (or the environment)', example: 'https://api.nexmo.com'}
+    ? {
+        credentials: 'Facebook takes a token instead, with --user-token (or FACEBOOK_USER_TOKEN)',
+        example: 'https://graph.facebook.com',
+      }
+    : {
+        credentials: 'give the credentials with --api-key and --api-secret (or the environment)',
+        example: 'https://api.nexmo.com',
+      }
 }
 
 /** Why a value that holds "@" is no URL, in words that quote none of it (but a port, which holds no password). */
@@ -222,7 +257,13 @@ export async function withRetries<T>(policy: RetryPolicy, work: () => Promise<T>
     try {
       return await work()
     } catch (error) {
-      if (!(error instanceof PluginError) || error.retry === undefined || attempt >= attempts || policy.retryIf?.(error) === false) throw error
+      if (
+        !(error instanceof PluginError) ||
+        error.retry === undefined ||
+        attempt >= attempts ||
+        policy.retryIf?.(error) === false
+      )
+        throw error
       const wait = error.retry.afterMs ?? backoff(policy, attempt)
       if (wait > (policy.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS)) throw tooLongToWait(error, wait)
       await (policy.sleep ?? waiting.sleep)(wait)
@@ -290,9 +331,12 @@ export class HttpClient {
     const given = new URL(path.startsWith('http') ? path : `${this.settings.host}${path}`)
     const url = new URL(`${given.pathname}${given.search}`, new URL(this.settings.host).origin)
 
-    for (const [name, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value))
+    for (const [name, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value))
     const {gate} = this.settings
-    const once = gate ? () => gate.run(() => this.once<T>(method, url, options), rateLimitWait(this.settings)) : () => this.once<T>(method, url, options)
+    const once = gate
+      ? () => gate.run(() => this.once<T>(method, url, options), rateLimitWait(this.settings))
+      : () => this.once<T>(method, url, options)
     return withRetries(IDEMPOTENT.has(method) ? this.settings : {...this.settings, retryIf: refused}, once)
   }
 
@@ -306,19 +350,34 @@ export class HttpClient {
       }
 
       const {answer, text} = sent
-      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer as HttpAnswer<T>
-      const clockWasOff = answer.status === 401 && this.settings.authorize !== undefined && this.clock.observe(answer.headers.get('date'))
+      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status))
+        return answer as HttpAnswer<T>
+      const clockWasOff =
+        answer.status === 401 && this.settings.authorize !== undefined && this.clock.observe(answer.headers.get('date'))
       if (clockWasOff && !resigned) continue
-      throw options.failure?.(answer, text) ?? errorFromStatus(answer.status, text, this.settings, options.action, answer.headers.get('retry-after'))
+      throw (
+        options.failure?.(answer, text) ??
+        errorFromStatus(answer.status, text, this.settings, options.action, answer.headers.get('retry-after'))
+      )
     }
   }
 
-  private async send(method: string, url: URL, {body, headers}: RequestOptions): Promise<{answer: HttpAnswer; text: string}> {
+  private async send(
+    method: string,
+    url: URL,
+    {body, headers}: RequestOptions,
+  ): Promise<{answer: HttpAnswer; text: string}> {
     const {authorize} = this.settings
     const authorization: Record<string, string> = authorize ? {authorization: await authorize(this.clock)} : {}
     const response = await fetch(url, {
       body: body === undefined ? undefined : JSON.stringify(body),
-      headers: {accept: 'application/json', ...(body === undefined ? {} : {'content-type': 'application/json'}), ...this.settings.headers, ...authorization, ...headers},
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : {'content-type': 'application/json'}),
+        ...this.settings.headers,
+        ...authorization,
+        ...headers,
+      },
       method,
       signal: AbortSignal.timeout(this.settings.timeoutMs),
     })
@@ -350,6 +409,11 @@ export function retryAfterMs(value: string | null): number | undefined {
 
 /** The answer's body as an object, or a remote error saying the service answered something else. */
 export function objectBody(answer: HttpAnswer, context: ServiceContext, action: string): Record<string, unknown> {
-  if (typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body)) return answer.body as Record<string, unknown>
-  throw new PluginError('remote', `${context.service} answered ${action} with something that is not a JSON object (HTTP ${answer.status})`, {status: answer.status})
+  if (typeof answer.body === 'object' && answer.body !== null && !Array.isArray(answer.body))
+    return answer.body as Record<string, unknown>
+  throw new PluginError(
+    'remote',
+    `${context.service} answered ${action} with something that is not a JSON object (HTTP ${answer.status})`,
+    {status: answer.status},
+  )
 }

@@ -22,7 +22,12 @@ export interface KeyText {
  */
 export async function readKeyText(
   value: string | undefined,
-  {env = process.env, envName, source, what}: {env?: NodeJS.ProcessEnv; envName?: string; source?: string; what: string},
+  {
+    env = process.env,
+    envName,
+    source,
+    what,
+  }: {env?: NodeJS.ProcessEnv; envName?: string; source?: string; what: string},
 ): Promise<KeyText> {
   const key = await readRawKey(value, {env, envName, source: source ?? `the ${what} given`, what})
   return {origin: key.origin, text: normalizePem(key.text)}
@@ -52,9 +57,15 @@ async function readRawKey(
  * A value that is not PEM text is a path. One that looks like a key or token is never repeated:
  * when no file is there, it was most likely key text missing its PEM lines, and the message says so.
  */
-async function readKeyFile(path: string, {fromEnv, source, what}: {fromEnv: boolean; source: string; what: string}): Promise<KeyText> {
+async function readKeyFile(
+  path: string,
+  {fromEnv, source, what}: {fromEnv: boolean; source: string; what: string},
+): Promise<KeyText> {
   if (!looksSecret(path)) {
-    return {origin: fromEnv ? `${source} (${path})` : path, text: await readTextFile(path, what, {maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv})}
+    return {
+      origin: fromEnv ? `${source} (${path})` : path,
+      text: await readTextFile(path, what, {maxBytes: MAX_KEY_BYTES, orStdin: !fromEnv}),
+    }
   }
 
   const label = `the file named by ${source}`
@@ -63,8 +74,14 @@ async function readKeyFile(path: string, {fromEnv, source, what}: {fromEnv: bool
   } catch (error) {
     if (!NOT_A_PATH.has(errorCode((error as PluginError).cause) ?? '')) throw error
     // An RSA key's body is over 1,000 base64 characters; literal "\n"s come from .env files.
-    const hint = path.length > 200 && /^[\d+/=A-Za-z\s\\]+$/.test(path) ? ` (it looks like ${what} text without its "-----BEGIN" and "-----END" lines)` : ''
-    throw usageError(`${source} is neither PEM ${what} text nor the path of a readable file${hint}`, (error as PluginError).cause)
+    const hint =
+      path.length > 200 && /^[\d+/=A-Za-z\s\\]+$/.test(path)
+        ? ` (it looks like ${what} text without its "-----BEGIN" and "-----END" lines)`
+        : ''
+    throw usageError(
+      `${source} is neither PEM ${what} text nor the path of a readable file${hint}`,
+      (error as PluginError).cause,
+    )
   }
 }
 
@@ -108,7 +125,11 @@ export function parsePublicKey({text, origin}: KeyText): KeyObject {
 }
 
 /** Parses PEM text that passed the header checks, and insists on RSA of a usable size. */
-function parseRsaPem(create: typeof createPrivateKey | typeof createPublicKey, kind: string, {origin, text}: KeyText): KeyObject {
+function parseRsaPem(
+  create: typeof createPrivateKey | typeof createPublicKey,
+  kind: string,
+  {origin, text}: KeyText,
+): KeyObject {
   let key: KeyObject
   try {
     key = create({format: 'pem', key: text})

@@ -45,19 +45,31 @@ const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with
  * two ways given at once, an unreadable private key, no way at all.
  */
 export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.now() / 1000)): Promise<LinkAuthPlan> {
-  const ways = [flags.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)', flags['app-id'] !== undefined && '--app-id', flags['temp-app'] && '--temp-app'].filter(
-    (way): way is string => typeof way === 'string',
-  )
-  if (ways.length > 1) throw usageError(`give one way to authenticate the linking calls, not ${ways.length === 2 ? 'both ' : ''}${ways.join(' and ')}`)
+  const ways = [
+    flags.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)',
+    flags['app-id'] !== undefined && '--app-id',
+    flags['temp-app'] && '--temp-app',
+  ].filter((way): way is string => typeof way === 'string')
+  if (ways.length > 1)
+    throw usageError(
+      `give one way to authenticate the linking calls, not ${ways.length === 2 ? 'both ' : ''}${ways.join(' and ')}`,
+    )
   if (flags.jwt !== undefined) return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
   if (flags['app-id'] !== undefined) {
-    const key = await readKeyText(flags['private-key'], {envName: 'VONAGE_PRIVATE_KEY', source: '--private-key', what: 'private key'})
+    const key = await readKeyText(flags['private-key'], {
+      envName: 'VONAGE_PRIVATE_KEY',
+      source: '--private-key',
+      what: 'private key',
+    })
     return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
   }
 
   const credentials = await findCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
   if (flags['temp-app']) {
-    if (!credentials) throw usageError(`--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`)
+    if (!credentials)
+      throw usageError(
+        `--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`,
+      )
     return {credentials, mode: 'temporary application'}
   }
 
@@ -79,7 +91,10 @@ async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cle
   // --temp-app: the manual flow's "Delete Me Later" application, deleted again this time.
   const client = await connectVonage(flags, plan.credentials)
   const {application} = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS, cleanup)
-  return signer(application.id, parsePrivateKey({origin: 'the temporary application key', text: application.privateKey}))
+  return signer(
+    application.id,
+    parsePrivateKey({origin: 'the temporary application key', text: application.privateKey}),
+  )
 }
 
 /**
@@ -96,19 +111,27 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
   const {claims} = await decodeJwt(trimmed).catch((error) => {
     throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${(error as Error).message}`, error)
   })
-  const renew = 'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to use your API key and secret'
+  const renew =
+    'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to use your API key and secret'
   const problem = timeClaimsProblem(claims)
   if (problem) throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not usable: ${problem}; ${renew}`)
   if (typeof claims.exp === 'number' && claims.exp - now < MIN_JWT_LIFETIME_LEFT) {
-    const when = claims.exp <= now ? `expired ${formatRelative(claims.exp, now)}` : `expires ${formatRelative(claims.exp, now)}`
+    const when =
+      claims.exp <= now ? `expired ${formatRelative(claims.exp, now)}` : `expires ${formatRelative(claims.exp, now)}`
     throw new PluginError('auth', `the JWT given (--jwt or VONAGE_JWT) ${when}; ${renew}`)
   }
 
-  if (typeof claims.application_id !== 'string') throw new PluginError('auth', `the JWT given has no application_id claim, so Vonage would refuse it; ${renew}`)
+  if (typeof claims.application_id !== 'string')
+    throw new PluginError('auth', `the JWT given has no application_id claim, so Vonage would refuse it; ${renew}`)
   return trimmed
 }
 
 /** The External Accounts client, authenticated as planned. */
-export async function connectAccounts(flags: LinkAuthFlags, plan: LinkAuthPlan, cleanup: Cleanup, gate?: AdaptiveGate): Promise<ExternalAccounts> {
+export async function connectAccounts(
+  flags: LinkAuthFlags,
+  plan: LinkAuthPlan,
+  cleanup: Cleanup,
+  gate?: AdaptiveGate,
+): Promise<ExternalAccounts> {
   return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup), gate})
 }

@@ -26,16 +26,24 @@ export interface LinkResult {
  * POST, and when it fails in a way that may hide a success (or a link made earlier), read the
  * account back: the same token means it is linked; anything else, the original failure stands.
  */
-async function createOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): Promise<{account: MessengerAccount; existed: boolean}> {
+async function createOrReadBack(
+  accounts: ExternalAccounts,
+  spec: AccountSpec,
+): Promise<{account: MessengerAccount; existed: boolean}> {
   try {
     return {account: await accounts.create(spec), existed: false}
   } catch (error) {
-    const readable = error instanceof PluginError && (error.kind === 'conflict' || error.kind === 'remote' || error.kind === 'network')
+    const readable =
+      error instanceof PluginError && (error.kind === 'conflict' || error.kind === 'remote' || error.kind === 'network')
     if (!readable) throw error
     const existing = await accounts.get(spec.pageId)
     if (existing?.access_token === spec.token) return {account: existing, existed: !isAmbiguous(error)}
     if (existing) {
-      throw new PluginError('conflict', `Page ${spec.pageId} is already linked with another Page token; replace it with messenger:relink --page-id ${spec.pageId}`, {cause: error})
+      throw new PluginError(
+        'conflict',
+        `Page ${spec.pageId} is already linked with another Page token; replace it with messenger:relink --page-id ${spec.pageId}`,
+        {cause: error},
+      )
     }
 
     throw error
@@ -47,15 +55,30 @@ async function createOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
  * ambiguous failure) is the one just written: no second request is needed to confirm a write.
  */
 function confirm(account: MessengerAccount, spec: AccountSpec): MessengerAccount {
-  if (account.external_id !== spec.pageId) throw new PluginError('remote', `Vonage answered the link of Page ${spec.pageId} with the account of Page ${account.external_id}`)
-  if (account.access_token !== spec.token) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} linked with a token other than the one just sent`)
+  if (account.external_id !== spec.pageId)
+    throw new PluginError(
+      'remote',
+      `Vonage answered the link of Page ${spec.pageId} with the account of Page ${account.external_id}`,
+    )
+  if (account.access_token !== spec.token)
+    throw new PluginError('remote', `Vonage shows Page ${spec.pageId} linked with a token other than the one just sent`)
   const missing = (spec.applications ?? []).filter((id) => !account.applications.includes(id))
-  if (missing.length > 0) throw new PluginError('remote', `Vonage shows Page ${spec.pageId} without application ${missing.join(', ')}`)
+  if (missing.length > 0)
+    throw new PluginError('remote', `Vonage shows Page ${spec.pageId} without application ${missing.join(', ')}`)
   return account
 }
 
-export async function linkPage(accounts: ExternalAccounts, page: ChosenPage, options: {name?: string; application?: string}): Promise<LinkResult> {
-  const spec: AccountSpec = {applications: options.application ? [options.application] : [], name: options.name ?? page.name, pageId: page.id, token: page.token}
+export async function linkPage(
+  accounts: ExternalAccounts,
+  page: ChosenPage,
+  options: {name?: string; application?: string},
+): Promise<LinkResult> {
+  const spec: AccountSpec = {
+    applications: options.application ? [options.application] : [],
+    name: options.name ?? page.name,
+    pageId: page.id,
+    token: page.token,
+  }
   const created = await createOrReadBack(accounts, spec)
   let {account} = created
   if (options.application && !account.applications.includes(options.application)) {
@@ -88,7 +111,12 @@ async function restore(accounts: ExternalAccounts, previous: MessengerAccount): 
   const current = await accounts.get(previous.external_id)
   if (current?.access_token === previous.access_token) return
   if (current) await accounts.delete(previous.external_id)
-  await accounts.create({applications: previous.applications, name: previous.name, pageId: previous.external_id, token: previous.access_token})
+  await accounts.create({
+    applications: previous.applications,
+    name: previous.name,
+    pageId: previous.external_id,
+    token: previous.access_token,
+  })
 }
 
 /** The command that finishes a relink by hand, naming where the new token goes, never the token. */
@@ -105,12 +133,21 @@ export function finishCommand(bin: string, spec: AccountSpec): string {
  * confirmed, any failure or signal restores the previous account; if that fails too, the error
  * says exactly what to run.
  */
-async function replaceLink(accounts: ExternalAccounts, page: ChosenPage, options: RelinkOptions & {previous?: MessengerAccount}): Promise<RelinkResult> {
+async function replaceLink(
+  accounts: ExternalAccounts,
+  page: ChosenPage,
+  options: RelinkOptions & {previous?: MessengerAccount},
+): Promise<RelinkResult> {
   // --all has just listed the accounts: no need to read each one again.
   const previous = options.previous ?? (await accounts.get(page.id))
   if (!previous) throw notLinked(page.id)
   options.cleanup.checkpoint()
-  const spec: AccountSpec = {applications: previous.applications, name: options.name ?? previous.name ?? page.name, pageId: page.id, token: page.token}
+  const spec: AccountSpec = {
+    applications: previous.applications,
+    name: options.name ?? previous.name ?? page.name,
+    pageId: page.id,
+    token: page.token,
+  }
   const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, () => restore(accounts, previous), {
     done: `the previous link of Page ${page.id} was restored`,
     manual: finishCommand(options.bin, spec),
@@ -129,18 +166,33 @@ async function replaceLink(accounts: ExternalAccounts, page: ChosenPage, options
       () => true,
       (restoreError: unknown) => restoreError,
     )
-    const said = restored === true ? 'the previous link was restored' : `restoring the previous link failed too (${messageOf(restored)}); finish by hand with: ${finishCommand(options.bin, spec)}`
+    const said =
+      restored === true
+        ? 'the previous link was restored'
+        : `restoring the previous link failed too (${messageOf(restored)}); finish by hand with: ${finishCommand(options.bin, spec)}`
     const kind = error instanceof PluginError ? error.kind : 'internal'
-    throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${said}`, {cause: error, result: {previousLinkKept: restored === true}})
+    throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${said}`, {
+      cause: error,
+      result: {previousLinkKept: restored === true},
+    })
   }
 }
 
 const notLinked = (pageId: string) =>
-  new PluginError('not-found', `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`, {
-    result: {previousLinkKept: false},
-  })
+  new PluginError(
+    'not-found',
+    `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`,
+    {
+      result: {previousLinkKept: false},
+    },
+  )
 
-const relinked = (account: MessengerAccount): RelinkResult => ({applications: account.applications, name: account.name, page: account.external_id, status: 'relinked'})
+const relinked = (account: MessengerAccount): RelinkResult => ({
+  applications: account.applications,
+  name: account.name,
+  page: account.external_id,
+  status: 'relinked',
+})
 
 export interface RelinkOptions {
   /** A new account name; without it, a PATCH leaves the name as it is. */
@@ -168,16 +220,23 @@ async function updateOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
     // a signal stopped it before it was sent (a fleet's request waiting for its turn): nothing to read back
     if (error instanceof PluginError && (error.kind === 'interrupted' || error.kind === 'terminated')) throw error
     const said = (what: string, kept = true) =>
-      new PluginError(error instanceof PluginError ? error.kind : 'internal', `${messageOf(error)}; ${what}`, {cause: error, result: {previousLinkKept: kept}})
+      new PluginError(error instanceof PluginError ? error.kind : 'internal', `${messageOf(error)}; ${what}`, {
+        cause: error,
+        result: {previousLinkKept: kept},
+      })
     if (!isAmbiguous(error)) throw said(`Page ${spec.pageId} keeps its previous link`)
     const now = await accounts.get(spec.pageId).catch((readError: unknown) => {
-      throw said(`reading it back failed too (${messageOf(readError)}), so Page ${spec.pageId} is linked with either its previous or its new token: run messenger:relink again`)
+      throw said(
+        `reading it back failed too (${messageOf(readError)}), so Page ${spec.pageId} is linked with either its previous or its new token: run messenger:relink again`,
+      )
     })
     if (now?.access_token === spec.token) return {account: now}
     if (!now) throw said(`Page ${spec.pageId} is not linked any more: link it with messenger:link`, false)
     // A PATCH that got no answer may still be under way at Vonage: what the read shows is not final.
     const unanswered = error instanceof PluginError && error.kind === 'network'
-    throw said(`Page ${spec.pageId} ${unanswered ? 'was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again' : 'is still linked with its previous token'}`)
+    throw said(
+      `Page ${spec.pageId} ${unanswered ? 'was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again' : 'is still linked with its previous token'}`,
+    )
   }
 }
 
@@ -207,7 +266,9 @@ export async function relinkPage(
     if (support.available) {
       support.available = false
       const why = answer.status === 404 ? `404 for Page ${page.id}, which is linked` : String(answer.status)
-      options.onFallback?.(`Vonage turned down PATCH (${why}): re-linking by unlinking and linking again, the previous link restored if a step fails`)
+      options.onFallback?.(
+        `Vonage turned down PATCH (${why}): re-linking by unlinking and linking again, the previous link restored if a step fails`,
+      )
     }
   }
 
@@ -228,15 +289,23 @@ export async function relinkAll(
     const page = reachable.get(account.external_id)!
     try {
       options.cleanup.checkpoint()
-      return await relinkPage(accounts, {id: page.id, name: page.name, token: page.access_token}, {...options, previous: account, support})
+      return await relinkPage(
+        accounts,
+        {id: page.id, name: page.name, token: page.access_token},
+        {...options, previous: account, support},
+      )
     } catch (error) {
       // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a Page it had unlinked.
-      if (error === options.cleanup.abortSignal.reason) return {name: page.name, page: page.id, previousLinkKept: true, status: 'stopped'}
+      if (error === options.cleanup.abortSignal.reason)
+        return {name: page.name, page: page.id, previousLinkKept: true, status: 'stopped'}
       const kept = (error as PluginError).result?.previousLinkKept !== false
       return {error: messageOf(error), name: page.name, page: page.id, previousLinkKept: kept, status: 'failed'}
     }
   })
-  return {results, unreachable: linked.filter((account) => !reachable.has(account.external_id)).map((account) => account.external_id)}
+  return {
+    results,
+    unreachable: linked.filter((account) => !reachable.has(account.external_id)).map((account) => account.external_id),
+  }
 }
 
 export interface ListedAccount extends PublicAccount {
@@ -248,32 +317,54 @@ export interface ListedAccount extends PublicAccount {
 }
 
 /** Every linked account, without tokens; with a user token, how long each link has left. */
-export async function listAccounts(accounts: ExternalAccounts, expiry: {graph: Graph; userToken: string; now: number} | undefined): Promise<ListedAccount[]> {
+export async function listAccounts(
+  accounts: ExternalAccounts,
+  expiry: {graph: Graph; userToken: string; now: number} | undefined,
+): Promise<ListedAccount[]> {
   const linked = await accounts.list()
   if (!expiry) return linked.map(publicAccount)
   return mapLimit(linked, 4, async (account): Promise<ListedAccount> => {
-    const info = await expiry.graph.debugToken(account.access_token, expiry.userToken, 'the user token').catch((error) => {
-      if (error instanceof PluginError && error.kind === 'auth') throw error
-      return undefined
-    })
+    const info = await expiry.graph
+      .debugToken(account.access_token, expiry.userToken, 'the user token')
+      .catch((error) => {
+        if (error instanceof PluginError && error.kind === 'auth') throw error
+        return undefined
+      })
     if (!info) return publicAccount(account)
     const ends = [info.expires_at, info.data_access_expires_at].filter((at) => at > 0)
     const daysLeft = ends.length === 0 ? undefined : Math.floor((Math.min(...ends) - expiry.now) / 86_400)
-    return {...publicAccount(account), data_access_expires_at: info.data_access_expires_at, days_left: daysLeft, expires_at: info.expires_at, token_valid: info.is_valid}
+    return {
+      ...publicAccount(account),
+      data_access_expires_at: info.data_access_expires_at,
+      days_left: daysLeft,
+      expires_at: info.expires_at,
+      token_valid: info.is_valid,
+    }
   })
 }
 
 /** Detaches `applicationId` from a linked Page, which stays linked; the account as it now is. */
-export async function unlinkApplication(accounts: ExternalAccounts, linked: PublicAccount, applicationId: string): Promise<PublicAccount> {
+export async function unlinkApplication(
+  accounts: ExternalAccounts,
+  linked: PublicAccount,
+  applicationId: string,
+): Promise<PublicAccount> {
   if (!linked.applications.includes(applicationId)) {
     const has = linked.applications.length === 0 ? 'it has none' : `it has ${linked.applications.join(', ')}`
-    throw new PluginError('not-found', `application ${applicationId} is not linked to Page ${linked.external_id} (${has}); nothing changed`)
+    throw new PluginError(
+      'not-found',
+      `application ${applicationId} is not linked to Page ${linked.external_id} (${has}); nothing changed`,
+    )
   }
 
   if ((await accounts.unlinkApplication(linked.external_id, applicationId)) === 'not linked') {
     // a 409 after a retry is the first attempt's success; read back to tell
     const now = await accounts.get(linked.external_id)
-    if (now?.applications.includes(applicationId)) throw new PluginError('conflict', `Vonage refused to unlink application ${applicationId} from Page ${linked.external_id}`)
+    if (now?.applications.includes(applicationId))
+      throw new PluginError(
+        'conflict',
+        `Vonage refused to unlink application ${applicationId} from Page ${linked.external_id}`,
+      )
   }
 
   return {...linked, applications: linked.applications.filter((id) => id !== applicationId)}
@@ -282,6 +373,7 @@ export async function unlinkApplication(accounts: ExternalAccounts, linked: Publ
 /** Reads the account (so an unknown Page is a clear not-found), then unlinks it. */
 export async function findLinkedPage(accounts: ExternalAccounts, pageId: string): Promise<PublicAccount> {
   const account = await accounts.get(pageId)
-  if (!account) throw new PluginError('not-found', `Page ${pageId} is not linked; messenger:list shows the linked Pages`)
+  if (!account)
+    throw new PluginError('not-found', `Page ${pageId} is not linked; messenger:list shows the linked Pages`)
   return publicAccount(account)
 }

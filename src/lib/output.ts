@@ -12,7 +12,11 @@ const DATE_LIMIT_SECONDS = 8_640_000_000_000
  */
 export function formatTime(seconds: number): string {
   const date = new Date(seconds * 1000)
-  if (!Number.isNaN(date.getTime())) return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC')
+  if (!Number.isNaN(date.getTime()))
+    return date
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d{3}Z$/, ' UTC')
   if (Number.isNaN(seconds)) return 'an unknown time'
   return seconds > 0 ? 'a time beyond the year 275760' : 'a time before the year 271822 BC'
 }
@@ -66,17 +70,23 @@ export function formatJwtReport(report: JwtReport, now: number, keyOrigin?: stri
   const lines = [row('header', printable(JSON.stringify(report.header)))]
   for (const [name, value] of claims) {
     const text = printable(typeof value === 'string' ? value : JSON.stringify(value))
-    const when = TIME_CLAIMS.has(name) && typeof value === 'number' ? ` (${formatTime(value)}, ${formatRelative(value, now)})` : ''
+    const when =
+      TIME_CLAIMS.has(name) && typeof value === 'number' ? ` (${formatTime(value)}, ${formatRelative(value, now)})` : ''
     lines.push(row(name, text + when))
   }
 
   const {exp, iat} = report.claims
   if (typeof exp === 'number' && typeof iat === 'number') {
     const lifetime = exp - iat
-    lines.push(row('lifetime', lifetime > 0 ? formatDuration(lifetime) : `none: exp is ${formatDuration(-lifetime)} before iat`))
+    lines.push(
+      row('lifetime', lifetime > 0 ? formatDuration(lifetime) : `none: exp is ${formatDuration(-lifetime)} before iat`),
+    )
   }
 
-  lines.push(row('status', printable(describeStatus(report, now))), row('signature', printable(describeSignature(report.signature, keyOrigin))))
+  lines.push(
+    row('status', printable(describeStatus(report, now))),
+    row('signature', printable(describeSignature(report.signature, keyOrigin))),
+  )
   return lines.join('\n')
 }
 
@@ -85,7 +95,9 @@ function describeStatus({claims, status}: JwtReport, now: number): string {
   const {exp, nbf} = claims as {exp?: number; nbf?: number}
   if (status === 'expired') return `EXPIRED ${formatRelative(exp!, now)}`
   if (status === 'not-yet-valid') return `NOT YET VALID: usable ${formatRelative(nbf!, now)}`
-  return exp === undefined ? 'valid, never expires (no exp claim; Vonage may refuse it)' : `valid, expires ${formatRelative(exp, now)}`
+  return exp === undefined
+    ? 'valid, never expires (no exp claim; Vonage may refuse it)'
+    : `valid, expires ${formatRelative(exp, now)}`
 }
 
 function describeSignature(signature: SignatureCheck, keyOrigin?: string): string {
@@ -135,4 +147,5 @@ export function formatTable(header: string[], rows: string[][]): string {
 }
 
 /** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable and shortened. */
-export const pageLabel = (page: {id: string; name?: string}) => (page.name ? `${shorten(printable(page.name))} (${page.id})` : `Page ${page.id}`)
+export const pageLabel = (page: {id: string; name?: string}) =>
+  page.name ? `${shorten(printable(page.name))} (${page.id})` : `Page ${page.id}`

@@ -31,8 +31,12 @@ export async function choosePage(choice: PageChoice, graph: () => Graph): Promis
     const id = checkPageId(choice['page-id'])
     const given = choice['page-token']
     if (given === undefined || given.trim() === '') {
-      const instead = userToken ? `; or, with the user token you gave, choose the Page with --page ${id} instead of --page-id` : ''
-      throw usageError(`--page-id needs the Page token: --page-token TOKEN, FACEBOOK_PAGE_TOKEN, or --page-token - to read it from standard input${instead}`)
+      const instead = userToken
+        ? `; or, with the user token you gave, choose the Page with --page ${id} instead of --page-id`
+        : ''
+      throw usageError(
+        `--page-id needs the Page token: --page-token TOKEN, FACEBOOK_PAGE_TOKEN, or --page-token - to read it from standard input${instead}`,
+      )
     }
 
     const token = given === '-' ? (await readStdin('Page token')).trim() : given.trim()
@@ -41,12 +45,17 @@ export async function choosePage(choice: PageChoice, graph: () => Graph): Promis
   }
 
   if (userToken === undefined) {
-    throw usageError('say which Page: --page-id with --page-token (or FACEBOOK_PAGE_TOKEN), or --user-token (or FACEBOOK_USER_TOKEN) with --page')
+    throw usageError(
+      'say which Page: --page-id with --page-token (or FACEBOOK_PAGE_TOKEN), or --user-token (or FACEBOOK_USER_TOKEN) with --page',
+    )
   }
 
   const pages = await graph().listPages(userToken)
   if (pages.length === 0) {
-    throw new PluginError('not-found', 'the user token manages no Pages: it needs the pages_show_list permission (with Facebook Login for Business, /me/accounts can be empty: use --page-id and --page-token instead)')
+    throw new PluginError(
+      'not-found',
+      'the user token manages no Pages: it needs the pages_show_list permission (with Facebook Login for Business, /me/accounts can be empty: use --page-id and --page-token instead)',
+    )
   }
 
   const page = choice.page === undefined ? await pickPage(pages) : findPage(pages, choice.page)
@@ -95,20 +104,32 @@ export function findPage(pages: FacebookPage[], wanted: string): FacebookPage {
   const shown = showInput(target)
   const others = byName.filter((page) => page !== byId)
   if (byId && others.length > 0) {
-    throw usageError(`${shown} is the id of ${pageLabel(byId)} and the name of ${describe(others)}; say --page id:${target} or --page name:${printable(target)}`)
+    throw usageError(
+      `${shown} is the id of ${pageLabel(byId)} and the name of ${describe(others)}; say --page id:${target} or --page name:${printable(target)}`,
+    )
   }
 
   if (byId) return byId
   if (byName.length === 1) return byName[0]
-  if (byName.length > 1) throw usageError(`${byName.length} Pages are named ${shown}: ${describe(byName)}; choose one by its id, e.g. --page id:${byName[0].id}`)
-  throw new PluginError('not-found', `no Page ${by === 'id' ? 'with id ' : ''}${shown} among the ${pages.length} Page(s) this user token manages: ${describe(pages)}`)
+  if (byName.length > 1)
+    throw usageError(
+      `${byName.length} Pages are named ${shown}: ${describe(byName)}; choose one by its id, e.g. --page id:${byName[0].id}`,
+    )
+  throw new PluginError(
+    'not-found',
+    `no Page ${by === 'id' ? 'with id ' : ''}${shown} among the ${pages.length} Page(s) this user token manages: ${describe(pages)}`,
+  )
 }
 
 async function pickPage(pages: FacebookPage[]): Promise<FacebookPage> {
   if (pages.length === 1) return pages[0]
-  if (!isInteractive()) throw usageError(`choose a Page with --page ID_OR_NAME; this user token manages ${describe(pages)}`)
+  if (!isInteractive())
+    throw usageError(`choose a Page with --page ID_OR_NAME; this user token manages ${describe(pages)}`)
   const {default: select} = await import('@inquirer/select')
-  return select({choices: pages.map((page) => ({name: pageLabel(page), value: page})), message: 'Which Facebook Page?'}, {output: process.stderr})
+  return select(
+    {choices: pages.map((page) => ({name: pageLabel(page), value: page})), message: 'Which Facebook Page?'},
+    {output: process.stderr},
+  )
 }
 
 /**
@@ -116,7 +137,12 @@ async function pickPage(pages: FacebookPage[]): Promise<FacebookPage> {
  * (Vonage would refuse it); a token of another kind (a user token) or of another Page is a usage
  * error; expiring within 14 days gives warnings. If debug_token cannot be reached, nothing is said.
  */
-export async function checkPageToken(graph: Graph, page: ChosenPage, userToken: string | undefined, now: number): Promise<string[]> {
+export async function checkPageToken(
+  graph: Graph,
+  page: ChosenPage,
+  userToken: string | undefined,
+  now: number,
+): Promise<string[]> {
   let info: TokenInfo
   try {
     info = await graph.debugToken(page.token, userToken ?? page.token, userToken ? 'the user token' : 'the Page token')
@@ -126,14 +152,22 @@ export async function checkPageToken(graph: Graph, page: ChosenPage, userToken: 
   }
 
   const label = `the Page token of ${pageLabel(page)}`
-  if (!info.is_valid) throw new PluginError('auth', `Facebook says ${label} is invalid or expired; get a fresh one (for example from the Graph API Explorer)`)
+  if (!info.is_valid)
+    throw new PluginError(
+      'auth',
+      `Facebook says ${label} is invalid or expired; get a fresh one (for example from the Graph API Explorer)`,
+    )
   const instead = `give that Page's own token (FACEBOOK_PAGE_TOKEN, or --page-token -), or a user token that manages it (FACEBOOK_USER_TOKEN) with --page ${page.id}`
   if (info.type !== undefined && info.type !== 'PAGE') {
-    throw usageError(`Facebook says the token given as ${label} is a ${printable(info.type)} token, not a Page token; ${instead}`)
+    throw usageError(
+      `Facebook says the token given as ${label} is a ${printable(info.type)} token, not a Page token; ${instead}`,
+    )
   }
 
   if (info.profile_id !== undefined && info.profile_id !== page.id) {
-    throw usageError(`Facebook says the token given as ${label} belongs to another Page (${printable(info.profile_id)}); ${instead}`)
+    throw usageError(
+      `Facebook says the token given as ${label} belongs to another Page (${printable(info.profile_id)}); ${instead}`,
+    )
   }
 
   return expiryWarnings(info, label, now)
@@ -143,9 +177,14 @@ export function expiryWarnings(info: TokenInfo, label: string, now: number): str
   const warnings: string[] = []
   const soon = (at: number) => at !== 0 && at - now < WARN_WITHIN_DAYS * DAY
   const left = (at: number) => formatDuration(Math.max(0, at - now))
-  if (soon(info.expires_at)) warnings.push(`Warning: ${label} expires in ${left(info.expires_at)} (${formatTime(info.expires_at)}); re-link before then with messenger:relink`)
+  if (soon(info.expires_at))
+    warnings.push(
+      `Warning: ${label} expires in ${left(info.expires_at)} (${formatTime(info.expires_at)}); re-link before then with messenger:relink`,
+    )
   if (soon(info.data_access_expires_at)) {
-    warnings.push(`Warning: Facebook data access behind ${label} ends in ${left(info.data_access_expires_at)} (${formatTime(info.data_access_expires_at)}); log in to the app again and re-link`)
+    warnings.push(
+      `Warning: Facebook data access behind ${label} ends in ${left(info.data_access_expires_at)} (${formatTime(info.data_access_expires_at)}); log in to the app again and re-link`,
+    )
   }
 
   return warnings

@@ -16,6 +16,9 @@ const ESCAPES: Readonly<Record<string, string>> = {'\n': '\\n', '\r': '\\r', '\t
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (char) => {
     const code = char.codePointAt(0)!
-    return ESCAPES[char] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    return (
+      ESCAPES[char] ??
+      (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    )
   })
 }

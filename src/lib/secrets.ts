@@ -50,7 +50,8 @@ function secretValues(argv: readonly string[]): SecretValue[] {
       const inline = flag[2] === '='
       const valueIndex = inline ? index : index + 1
       const value = inline ? arg.slice(flag[0].length) : argv[valueIndex]
-      if (value !== undefined) found.push({index: valueIndex, inline, name: `--${flag[1]}`, safer: SECRET_FLAGS[flag[1]], value})
+      if (value !== undefined)
+        found.push({index: valueIndex, inline, name: `--${flag[1]}`, safer: SECRET_FLAGS[flag[1]], value})
       index = valueIndex
     } else if (arg.includes('-----BEGIN')) {
       found.push({index, inline: false, name: KEY_ARGUMENT, safer: SAFER_KEY_ARGUMENT, value: arg})
@@ -97,5 +98,7 @@ export function redactArgv(argv: readonly string[]): string[] {
 /** A message from a parser that repeats what it was given, with any secret-looking value of argv taken out. */
 export function redactValues(message: string, argv: readonly string[]): string {
   const secrets = argv.flatMap((arg) => [arg, arg.replace(/^--[\w-]+=/, '')]).filter((value) => looksSecret(value))
-  return secrets.sort((a, b) => b.length - a.length).reduce((text, value) => text.replaceAll(value, notShown(value)), message)
+  return secrets
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, value) => text.replaceAll(value, notShown(value)), message)
 }

@@ -40,7 +40,10 @@ export async function createTempApplication(
 ): Promise<{application: CreatedApplication; keep: () => void}> {
   const byName = cleanup.add(
     `delete the application named ${name}, if it was created`,
-    async () => ((await removeByName(client, name)) === 'deleted' ? `application ${name} had been created; it was deleted again` : `no application ${name} was created`),
+    async () =>
+      (await removeByName(client, name)) === 'deleted'
+        ? `application ${name} had been created; it was deleted again`
+        : `no application ${name} was created`,
     {manual: 'app:temp:delete --all'},
   )
   let application: CreatedApplication
@@ -53,17 +56,29 @@ export async function createTempApplication(
     // A request that got no answer may still be under way at Vonage: not finding it yet proves nothing.
     const answered = error instanceof PluginError && error.kind !== 'network'
     const note = await removeByName(client, name).then(
-      (removed) => (removed === 'deleted' ? 'it had been created anyway and was deleted again' : answered ? 'it was not created' : `it is not there yet; ${later}`),
+      (removed) =>
+        removed === 'deleted'
+          ? 'it had been created anyway and was deleted again'
+          : answered
+            ? 'it was not created'
+            : `it is not there yet; ${later}`,
       (error: unknown) => (error instanceof CreatedButNotDeleted ? error.message : later),
     )
-    throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {cause: error, status: (error as PluginError).status})
+    throw new PluginError((error as PluginError).kind, `${(error as Error).message} (${note})`, {
+      cause: error,
+      status: (error as PluginError).status,
+    })
   }
 
   byName()
-  const keep = cleanup.add(`delete temporary application ${application.id}`, async () => void (await client.deleteApplication(application.id)), {
-    done: `temporary application ${application.id} deleted`,
-    manual: `app:temp:delete ${application.id}`,
-  })
+  const keep = cleanup.add(
+    `delete temporary application ${application.id}`,
+    async () => void (await client.deleteApplication(application.id)),
+    {
+      done: `temporary application ${application.id} deleted`,
+      manual: `app:temp:delete ${application.id}`,
+    },
+  )
   return {application, keep}
 }
 
@@ -88,13 +103,15 @@ async function removeByName(client: VonageApplications, name: string): Promise<'
   const matches = (await client.listApplications()).filter((application) => application.name === name)
   for (const application of matches) {
     await client.deleteApplication(application.id).catch((error: unknown) => {
-      throw new CreatedButNotDeleted(`application ${application.id} had been created, and deleting it failed (${messageOf(error)}); run: app:temp:delete ${application.id}`, {cause: error})
+      throw new CreatedButNotDeleted(
+        `application ${application.id} had been created, and deleting it failed (${messageOf(error)}); run: app:temp:delete ${application.id}`,
+        {cause: error},
+      )
     })
   }
 
   return matches.length > 0 ? 'deleted' : 'none'
 }
-
 
 export interface TempAppWithKey {
   name: string
@@ -108,11 +125,20 @@ export interface TempAppWithKey {
  * written and the application kept in one step with no checkpoint between them, so an interruption
  * either deletes the application before its key is written or finds both done.
  */
-export async function createTempApplicationWithKey(client: VonageApplications, options: TempAppWithKey, cleanup: Cleanup): Promise<CreatedApplication> {
+export async function createTempApplicationWithKey(
+  client: VonageApplications,
+  options: TempAppWithKey,
+  cleanup: Cleanup,
+): Promise<CreatedApplication> {
   const what = 'private key'
   await checkCanWrite(options.keyfile, {force: options.force, what})
   cleanup.checkpoint()
-  const {application, keep} = await createTempApplication(client, options.name, options.urls ?? DEFAULT_WEBHOOKS, cleanup)
+  const {application, keep} = await createTempApplication(
+    client,
+    options.name,
+    options.urls ?? DEFAULT_WEBHOOKS,
+    cleanup,
+  )
   cleanup.checkpoint()
   try {
     await writeSecretFile(options.keyfile, application.privateKey, {force: options.force, what})
@@ -120,7 +146,8 @@ export async function createTempApplicationWithKey(client: VonageApplications, o
     keep()
     const undone = await client.deleteApplication(application.id).then(
       () => `application ${application.id} was deleted again`,
-      (deleteError) => `application ${application.id} could not be deleted either (${messageOf(deleteError)}): run app:temp:delete ${application.id}`,
+      (deleteError) =>
+        `application ${application.id} could not be deleted either (${messageOf(deleteError)}): run app:temp:delete ${application.id}`,
     )
     throw new PluginError((error as PluginError).kind ?? 'internal', `${messageOf(error)}; ${undone}`, {cause: error})
   }
@@ -154,17 +181,29 @@ export async function deleteApplications(
       (error: unknown) => ({error, id, result: 'failed' as const}),
     )
   })
-  const having = (result: string) => outcomes.filter((outcome) => outcome.result === result).map((outcome) => outcome.id)
+  const having = (result: string) =>
+    outcomes.filter((outcome) => outcome.result === result).map((outcome) => outcome.id)
   const report: DeleteReport = {
     deleted: having('deleted'),
-    failed: outcomes.flatMap((outcome) => ('error' in outcome ? [{error: messageOf(outcome.error), id: outcome.id}] : [])),
+    failed: outcomes.flatMap((outcome) =>
+      'error' in outcome ? [{error: messageOf(outcome.error), id: outcome.id}] : [],
+    ),
     missing: having('missing'),
     ...(having('skipped').length > 0 ? {skipped: having('skipped')} : {}),
   }
   if (report.failed.length === 0) return report
   const firstError = outcomes.find((outcome) => 'error' in outcome) as {error: unknown}
-  const kind = report.deleted.length + report.missing.length > 0 ? 'partial' : firstError.error instanceof PluginError ? firstError.error.kind : 'internal'
+  const kind =
+    report.deleted.length + report.missing.length > 0
+      ? 'partial'
+      : firstError.error instanceof PluginError
+        ? firstError.error.kind
+        : 'internal'
   const first = report.failed[0]
-  const failure = new PluginError(kind, `could not delete ${report.failed.length} of ${unique.length} application(s); first: ${first.id}: ${first.error}`, {result: {...report}})
+  const failure = new PluginError(
+    kind,
+    `could not delete ${report.failed.length} of ${unique.length} application(s); first: ${first.id}: ${first.error}`,
+    {result: {...report}},
+  )
   return {...report, failure}
 }

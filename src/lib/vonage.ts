@@ -6,7 +6,14 @@ import {createRequire} from 'node:module'
 
 import type {Credentials} from './credentials.js'
 import {PluginError, showInput, usageError} from './errors.js'
-import {errorFromNetwork, errorFromStatus, isAmbiguous, type RetryPolicy, type ServiceContext, withRetries} from './http.js'
+import {
+  errorFromNetwork,
+  errorFromStatus,
+  isAmbiguous,
+  type RetryPolicy,
+  type ServiceContext,
+  withRetries,
+} from './http.js'
 
 export const DEFAULT_API_HOST = 'https://api.nexmo.com'
 
@@ -54,7 +61,10 @@ function silenceSdkDebug(): void {
   process.env.DEBUG += ',-vonage:*'
   try {
     const require = createRequire(import.meta.url)
-    const debug = createRequire(require.resolve('@vonage/server-client'))('debug') as {disable(): string; enable(namespaces: string): void}
+    const debug = createRequire(require.resolve('@vonage/server-client'))('debug') as {
+      disable(): string
+      enable(namespaces: string): void
+    }
     debug.enable(`${debug.disable()},-vonage:*`)
   } catch {
     // no separate debug instance to adjust: the variable above is what it will read
@@ -74,7 +84,12 @@ export class VonageApplications {
     const {Applications} = await import('@vonage/applications')
     const {apiKey, apiSecret, source} = settings.credentials
     const sdk = new Applications({apiKey, apiSecret}, {apiHost: settings.apiHost, timeout: settings.timeoutMs})
-    return new VonageApplications(sdk, {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs}, source, settings.retry ?? {})
+    return new VonageApplications(
+      sdk,
+      {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs},
+      source,
+      settings.retry ?? {},
+    )
   }
 
   async createMessagesApplication(name: string, urls: WebhookUrls): Promise<CreatedApplication> {
@@ -83,15 +98,23 @@ export class VonageApplications {
         capabilities: {
           messages: {
             version: 'v1',
-            webhooks: {inboundUrl: {address: urls.inboundUrl, httpMethod: 'POST'}, statusUrl: {address: urls.statusUrl, httpMethod: 'POST'}},
+            webhooks: {
+              inboundUrl: {address: urls.inboundUrl, httpMethod: 'POST'},
+              statusUrl: {address: urls.statusUrl, httpMethod: 'POST'},
+            },
           },
         },
         name,
       } as Parameters<Applications['createApplication']>[0]),
     )
-    if (typeof created?.id !== 'string') throw new PluginError('remote', 'Vonage answered the create call without an application id')
+    if (typeof created?.id !== 'string')
+      throw new PluginError('remote', 'Vonage answered the create call without an application id')
     const privateKey = (created.keys as {privateKey?: string} | undefined)?.privateKey
-    if (!privateKey) throw new PluginError('remote', `Vonage created application ${created.id} but returned no private key; delete it with app:temp:delete ${created.id}`)
+    if (!privateKey)
+      throw new PluginError(
+        'remote',
+        `Vonage created application ${created.id} but returned no private key; delete it with app:temp:delete ${created.id}`,
+      )
     return {id: created.id!, messages: true, name: created.name, privateKey}
   }
 
@@ -103,15 +126,22 @@ export class VonageApplications {
     return this.idempotent('listing the applications', async () => {
       const all: ApplicationSummary[] = []
       for (let page = 1; ; page += 1) {
-        const answer = (await this.sdk.getApplicationPage({page, pageSize: 100} as Parameters<Applications['getApplicationPage']>[0])) as {
+        const answer = (await this.sdk.getApplicationPage({page, pageSize: 100} as Parameters<
+          Applications['getApplicationPage']
+        >[0])) as {
           _embedded?: {applications?: unknown}
           _links?: {next?: unknown}
         }
         const items = answer?._embedded?.applications
-        if (!Array.isArray(items)) throw new PluginError('remote', 'Vonage answered the list of applications with something that is not a list of applications')
+        if (!Array.isArray(items))
+          throw new PluginError(
+            'remote',
+            'Vonage answered the list of applications with something that is not a list of applications',
+          )
         all.push(...items.map((item) => summary(item)))
         if (!answer._links?.next || items.length === 0) return all
-        if (page >= 1000) throw new PluginError('remote', 'Vonage sent a list of applications whose pages never end; giving up')
+        if (page >= 1000)
+          throw new PluginError('remote', 'Vonage sent a list of applications whose pages never end; giving up')
       }
     })
   }
@@ -171,20 +201,36 @@ export class VonageApplications {
     // The SDK's VetchError carries the fetch Response (its body unread); it does not set `name`.
     if (typeof response?.status === 'number') {
       const body = (await response.text?.().catch(() => '')) ?? ''
-      const failure = errorFromStatus(response.status, body, this.context, action, response.headers?.get?.('retry-after'))
+      const failure = errorFromStatus(
+        response.status,
+        body,
+        this.context,
+        action,
+        response.headers?.get?.('retry-after'),
+      )
       if (failure.kind !== 'auth') return failure
-      return new PluginError('auth', `${failure.message}; check the API key and secret (taken from ${this.credentialsSource})`, {cause: error, status: response.status})
+      return new PluginError(
+        'auth',
+        `${failure.message}; check the API key and secret (taken from ${this.credentialsSource})`,
+        {cause: error, status: response.status},
+      )
     }
 
     const name = (error as Error)?.name
-    if (name === 'AbortError' || name === 'FetchError' || (error as {code?: string})?.code) return errorFromNetwork(error, this.context, action)
+    if (name === 'AbortError' || name === 'FetchError' || (error as {code?: string})?.code)
+      return errorFromNetwork(error, this.context, action)
     return error
   }
 }
 
 /** What matters of an application; an answer without an id or a name is a remote error, not a crash. */
 function summary(application: unknown): ApplicationSummary {
-  const {capabilities, id, name} = (application ?? {}) as {id?: unknown; name?: unknown; capabilities?: {messages?: unknown}}
-  if (typeof id !== 'string' || typeof name !== 'string') throw new PluginError('remote', 'Vonage answered with an application that has no id or no name')
+  const {capabilities, id, name} = (application ?? {}) as {
+    id?: unknown
+    name?: unknown
+    capabilities?: {messages?: unknown}
+  }
+  if (typeof id !== 'string' || typeof name !== 'string')
+    throw new PluginError('remote', 'Vonage answered with an application that has no id or no name')
   return {id, messages: Boolean(capabilities?.messages), name}
 }

@@ -83,14 +83,20 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     const run = await cli(['app:temp', '--keyfile', 'k.pem', '--timeout', '1'], {cwd: dir, env})
     expect(run.code, run.stderr).to.equal(7)
     // (the look-up itself may time out under load: then it says only what to do)
-    expect(run.stderr).to.match(/\((it is not there yet; )?if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/)
+    expect(run.stderr).to.match(
+      /\((it is not there yet; )?if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/,
+    )
     expect(run.stderr).not.to.include('not created')
   })
 
   it('refuses to overwrite a key file before creating anything, and --force replaces it', async () => {
     writeFileSync(join(dir, 'temp.key'), 'precious')
     const refused = await cli(['app:temp'], {cwd: dir, env})
-    expect(refused).to.deep.include({code: 2, stderr: 'Error: ./temp.key already exists; choose another path or use --force to replace it\n', stdout: ''})
+    expect(refused).to.deep.include({
+      code: 2,
+      stderr: 'Error: ./temp.key already exists; choose another path or use --force to replace it\n',
+      stdout: '',
+    })
     expect(readFileSync(join(dir, 'temp.key'), 'utf8')).to.equal('precious')
     expect((await sandbox.state()).requests).to.equal(0)
     const forced = await cli(['app:temp', '--force'], {cwd: dir, env})
@@ -116,14 +122,21 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     await sandbox.release(held.id)
     const {code, stderr} = await running
     expect(code).to.equal(2)
-    expect(stderr).to.match(/^Error: cannot write the private key to keys\/temp.key: folder keys does not exist; application [\da-f-]{36} was deleted again\n$/)
+    expect(stderr).to.match(
+      /^Error: cannot write the private key to keys\/temp.key: folder keys does not exist; application [\da-f-]{36} was deleted again\n$/,
+    )
     expect(await apps()).to.deep.equal([])
   })
 
   it('says the credentials were refused, with the auth exit code and where they came from', async () => {
-    const {code, stderr} = await cli(['app:temp', '--keyfile', 'k.key'], {cwd: dir, env: {...env, VONAGE_API_SECRET: 'wrong'}})
+    const {code, stderr} = await cli(['app:temp', '--keyfile', 'k.key'], {
+      cwd: dir,
+      env: {...env, VONAGE_API_SECRET: 'wrong'},
+    })
     expect(code).to.equal(3)
-    expect(stderr).to.equal('Error: Vonage refused creating the application: 401 (Unauthorized: You did not provide correct credentials.); check the API key and secret (taken from VONAGE_API_KEY/VONAGE_API_SECRET)\n')
+    expect(stderr).to.equal(
+      'Error: Vonage refused creating the application: 401 (Unauthorized: You did not provide correct credentials.); check the API key and secret (taken from VONAGE_API_KEY/VONAGE_API_SECRET)\n',
+    )
     expect(stderr).not.to.include('wrong')
   })
 
@@ -139,17 +152,46 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   // so it cannot come in time however slow the machine is; the 3 s only has to cover the sandbox
   // creating the application (an RSA key: up to ~0.5 s measured at load 6.5 on two cores).
   const faults: Array<[string, Record<string, unknown>, number, RegExp, string?]> = [
-    ['a 500 before creating', {status: 500}, 6, /^Error: Vonage failed while creating the application: 500 \(Sandbox fault: injected by the sandbox\); try again later/],
-    ['a 500 after creating', {status: 500, when: 'after'}, 6, /failed while creating the application: 500.*it had been created anyway and was deleted again/],
-    ['a connection reset after creating', {reset: true, when: 'after'}, 7, /the connection to http:\/\/127.0.0.1:\d+ was reset while creating the application.*deleted again/],
-    ['a timeout after creating', {hold: true, when: 'after'}, 7, /no answer from http:\/\/127.0.0.1:\d+ within 3 s while creating the application.*deleted again/, '3'],
-    ['an HTML error page', {body: '<html><h1>502 Bad Gateway</h1></html>', status: 502}, 6, /^Error: Vonage failed while creating the application: 502; try again later/],
+    [
+      'a 500 before creating',
+      {status: 500},
+      6,
+      /^Error: Vonage failed while creating the application: 500 \(Sandbox fault: injected by the sandbox\); try again later/,
+    ],
+    [
+      'a 500 after creating',
+      {status: 500, when: 'after'},
+      6,
+      /failed while creating the application: 500.*it had been created anyway and was deleted again/,
+    ],
+    [
+      'a connection reset after creating',
+      {reset: true, when: 'after'},
+      7,
+      /the connection to http:\/\/127.0.0.1:\d+ was reset while creating the application.*deleted again/,
+    ],
+    [
+      'a timeout after creating',
+      {hold: true, when: 'after'},
+      7,
+      /no answer from http:\/\/127.0.0.1:\d+ within 3 s while creating the application.*deleted again/,
+      '3',
+    ],
+    [
+      'an HTML error page',
+      {body: '<html><h1>502 Bad Gateway</h1></html>', status: 502},
+      6,
+      /^Error: Vonage failed while creating the application: 502; try again later/,
+    ],
   ]
   for (const [name, fault, exitCode, message, timeout = '20'] of faults) {
     it(`survives ${name}: one clear line, exit ${exitCode}, no application left, no key file`, async () => {
       await sandbox.fault({method: 'POST', path: '/v2/applications', ...fault})
       const started = Date.now()
-      const {code, stderr, stdout} = await cli(['app:temp', '--keyfile', 'k.key', '--timeout', timeout], {cwd: dir, env})
+      const {code, stderr, stdout} = await cli(['app:temp', '--keyfile', 'k.key', '--timeout', timeout], {
+        cwd: dir,
+        env,
+      })
       await sandbox.release()
       expect(code, stderr).to.equal(exitCode)
       expect(stderr).to.match(message)
@@ -164,17 +206,24 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   it('app:temp:delete --all deletes only temporary applications, and needs --yes in a script', async () => {
     await sandbox.createApp('production app')
     await sandbox.createApp('Delete Me Later')
-    const temp = await Promise.all([1, 2, 3].map(() => cli(['app:temp', '--keyfile', `k${Math.random()}.key`], {cwd: dir, env})))
+    const temp = await Promise.all(
+      [1, 2, 3].map(() => cli(['app:temp', '--keyfile', `k${Math.random()}.key`], {cwd: dir, env})),
+    )
     const tempIds = temp.map((run) => run.stdout.trim())
     const refused = await cli(['app:temp:delete', '--all'], {cwd: dir, env})
     expect(refused.code).to.equal(2)
-    expect(refused.stderr).to.match(/3 application\(s\) named "messenger-link-temp-…"[\s\S]*Error: not deleting 3 application\(s\): standard input is not a terminal, so pass --yes to confirm\n$/)
+    expect(refused.stderr).to.match(
+      /3 application\(s\) named "messenger-link-temp-…"[\s\S]*Error: not deleting 3 application\(s\): standard input is not a terminal, so pass --yes to confirm\n$/,
+    )
     expect(await apps()).to.have.length(5)
     const done = await cli(['app:temp:delete', '--all', '--yes'], {cwd: dir, env})
     expect(done.code).to.equal(0)
     expect(done.stdout.trim().split('\n').sort()).to.deep.equal([...tempIds].sort())
     expect((await apps()).map((app) => app.name).sort()).to.deep.equal(['Delete Me Later', 'production app'])
-    const manual = await cli(['app:temp:delete', '--all', '--prefix', 'Delete Me Later', '--yes', '--json'], {cwd: dir, env})
+    const manual = await cli(['app:temp:delete', '--all', '--prefix', 'Delete Me Later', '--yes', '--json'], {
+      cwd: dir,
+      env,
+    })
     expect(JSON.parse(manual.stdout).deleted).to.have.length(1)
     expect((await apps()).map((app) => app.name)).to.deep.equal(['production app'])
   })
@@ -210,7 +259,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     const refused = await cli(['app:temp:delete', production.id], {cwd: dir, env})
     expect(refused.code, refused.stderr).to.equal(2)
     expect(refused.stdout).to.equal('')
-    expect(refused.stderr).to.equal(`Error: not deleting ${production.id} ("PRODUCTION shop bot"): its name does not start with "messenger-link-temp-", so app:temp did not make it; pass --force to delete it anyway\n`)
+    expect(refused.stderr).to.equal(
+      `Error: not deleting ${production.id} ("PRODUCTION shop bot"): its name does not start with "messenger-link-temp-", so app:temp did not make it; pass --force to delete it anyway\n`,
+    )
     const piped = await sh('echo "$ID" | "$CLI" app:temp:delete', {cwd: dir, env: {...env, ID: production.id}})
     expect(piped.code).to.equal(2)
     expect(piped.stderr).to.equal('Error: give the ids of the applications to delete, or --all\n')
@@ -220,7 +271,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect((await apps()).map((app) => app.name)).to.deep.equal(['PRODUCTION shop bot'])
     const prefixed = await cli(['app:temp:delete', production.id, '--prefix', 'PROD'], {cwd: dir, env})
     expect(prefixed.code, '#11.hostile.5 --prefix does not open the door for ids').to.equal(2)
-    expect(prefixed.stderr).to.equal('Error: --prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force\n')
+    expect(prefixed.stderr).to.equal(
+      'Error: --prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force\n',
+    )
     const forced = await cli(['app:temp:delete', production.id, '--force', '--yes'], {cwd: dir, env})
     expect(forced).to.deep.include({code: 0, stdout: `${production.id}\n`})
     expect(await apps()).to.deep.equal([])
@@ -233,7 +286,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   })
 
   it('#11.2 app:temp:delete --all survives a 500 on the list and a 503 on a DELETE, and reads back a DELETE answered 500 after it worked', async () => {
-    const ids = await Promise.all(['one', 'two', 'three'].map(async (name) => (await sandbox.createApp(`messenger-link-temp-${name}`)).id))
+    const ids = await Promise.all(
+      ['one', 'two', 'three'].map(async (name) => (await sandbox.createApp(`messenger-link-temp-${name}`)).id),
+    )
     await sandbox.fault({method: 'GET', path: '/v2/applications', status: 500})
     await sandbox.fault({method: 'DELETE', path: `/v2/applications/${ids[0]}`, status: 503})
     await sandbox.fault({method: 'DELETE', path: `/v2/applications/${ids[1]}`, status: 500, when: 'after'})
@@ -247,7 +302,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
   })
 
   it('#11.hostile.13 Ctrl-C during app:temp:delete --all starts no further deletion, prints those done and names the rest', async () => {
-    const ids = await Promise.all([1, 2, 3, 4, 5].map(async (n) => (await sandbox.createApp(`messenger-link-temp-${n}`)).id))
+    const ids = await Promise.all(
+      [1, 2, 3, 4, 5].map(async (n) => (await sandbox.createApp(`messenger-link-temp-${n}`)).id),
+    )
     await sandbox.hold({method: 'DELETE', path: '/v2/applications/', times: 4})
     const running = runCli(['app:temp:delete', '--all', '--yes'], env)
     await heldDuring(sandbox, running)
@@ -262,7 +319,9 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(deleted).to.have.length(4)
     const left = ids.filter((id) => !deleted.includes(id))
     expect(left).to.have.length(1)
-    expect(run.stderr).to.match(new RegExp(`^Error: SIGINT: stopped after deleting 4 of 5 application\\(s\\); not deleted: ${left[0]}$`, 'm'))
+    expect(run.stderr).to.match(
+      new RegExp(`^Error: SIGINT: stopped after deleting 4 of 5 application\\(s\\); not deleted: ${left[0]}$`, 'm'),
+    )
     expect((await apps()).map((app) => app.id)).to.deep.equal(left)
     await sandbox.verify()
   })

@@ -23,10 +23,40 @@ describe('e2e: the jwt:generate fast path agrees with the oclif path', function 
   /** name, arguments, environment, standard input, and what both paths must do (besides agreeing). */
   const cases: Array<[string, string[], Record<string, string>?, string?, {code: number; stderr: RegExp}?]> = [
     ['the manual flow', [keys.privateFile, `application_id=${APP}`]],
-    ['every claim flag', [keys.privateFile, '--app-id', APP, '--sub', 'alice', '--acl', '{"paths":{}}', '--ttl', '60', '--jti', 'j-1', '--nbf', '1800000000']],
+    [
+      'every claim flag',
+      [
+        keys.privateFile,
+        '--app-id',
+        APP,
+        '--sub',
+        'alice',
+        '--acl',
+        '{"paths":{}}',
+        '--ttl',
+        '60',
+        '--jti',
+        'j-1',
+        '--nbf',
+        '1800000000',
+      ],
+    ],
     ['--force past 24 h', [keys.privateFile, `application_id=${APP}`, '--ttl', '90000', '--force']],
-    ['--exp as a flag (with iat pinned, so the lifetime cannot differ)', [keys.privateFile, `application_id=${APP}`, `iat=${Math.floor(Date.now() / 1000)}`, '--exp', String(Math.floor(Date.now() / 1000) + 120)]],
-    ['the key from VONAGE_PRIVATE_KEY', [`application_id=${APP}`], {VONAGE_PRIVATE_KEY: keys.privatePem.replaceAll('\n', '\\n')}],
+    [
+      '--exp as a flag (with iat pinned, so the lifetime cannot differ)',
+      [
+        keys.privateFile,
+        `application_id=${APP}`,
+        `iat=${Math.floor(Date.now() / 1000)}`,
+        '--exp',
+        String(Math.floor(Date.now() / 1000) + 120),
+      ],
+    ],
+    [
+      'the key from VONAGE_PRIVATE_KEY',
+      [`application_id=${APP}`],
+      {VONAGE_PRIVATE_KEY: keys.privatePem.replaceAll('\n', '\\n')},
+    ],
     ['a missing key file', ['/no/such.key', `application_id=${APP}`]],
     ['a public key', [keys.publicFile, `application_id=${APP}`]],
     ['an EC key', [keys.files.ec, `application_id=${APP}`]],
@@ -41,30 +71,69 @@ describe('e2e: the jwt:generate fast path agrees with the oclif path', function 
     ['an unknown flag', [keys.privateFile, `application_id=${APP}`, '--bogus']],
     ['a flag without its value', [keys.privateFile, `application_id=${APP}`, '--sub']],
     // Standard input is read only for "-": never as missing arguments (oclif's default), on either path.
-    ['#11.10 stdin lines are not read as arguments (key in VONAGE_PRIVATE_KEY)', ['--app-id', APP], {VONAGE_PRIVATE_KEY: keys.privatePem}, 'A1\nA2\n', {code: 0, stderr: /^$/}],
-    ['#11.10 a piped key without "-" is not read', ['--app-id', APP], {}, keys.privatePem, {code: 2, stderr: /^Error: no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY\n$/}],
-    ['#11.10 a piped claim is not read', [keys.privateFile], {}, `application_id=${APP}\n`, {code: 2, stderr: /^Error: application_id is required/}],
+    [
+      '#11.10 stdin lines are not read as arguments (key in VONAGE_PRIVATE_KEY)',
+      ['--app-id', APP],
+      {VONAGE_PRIVATE_KEY: keys.privatePem},
+      'A1\nA2\n',
+      {code: 0, stderr: /^$/},
+    ],
+    [
+      '#11.10 a piped key without "-" is not read',
+      ['--app-id', APP],
+      {},
+      keys.privatePem,
+      {
+        code: 2,
+        stderr:
+          /^Error: no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY\n$/,
+      },
+    ],
+    [
+      '#11.10 a piped claim is not read',
+      [keys.privateFile],
+      {},
+      `application_id=${APP}\n`,
+      {code: 2, stderr: /^Error: application_id is required/},
+    ],
     ['#11.10 "-" reads the piped key', ['-', '--app-id', APP], {}, keys.privatePem, {code: 0, stderr: /^$/}],
     [
       '#11.4 key text without its PEM lines, in VONAGE_PRIVATE_KEY',
       ['--app-id', APP],
-      {VONAGE_PRIVATE_KEY: keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')},
+      {
+        VONAGE_PRIVATE_KEY: keys.privatePem
+          .split('\n')
+          .filter((line) => !line.startsWith('-----'))
+          .join(''),
+      },
       undefined,
-      {code: 2, stderr: /^Error: VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file \(it looks like private key text without its "-----BEGIN" and "-----END" lines\)\n$/},
+      {
+        code: 2,
+        stderr:
+          /^Error: VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file \(it looks like private key text without its "-----BEGIN" and "-----END" lines\)\n$/,
+      },
     ],
     [
       '#11.4 key text as the first argument, without -- (read as a flag): not repeated, and says what to do',
       [keys.privatePem, `application_id=${APP}`],
       {},
       undefined,
-      {code: 2, stderr: /\nError: key text given as an argument starts with dashes, so it was read as a flag: put -- before it, or better give a key file, "-" or VONAGE_PRIVATE_KEY\n$/},
+      {
+        code: 2,
+        stderr:
+          /\nError: key text given as an argument starts with dashes, so it was read as a flag: put -- before it, or better give a key file, "-" or VONAGE_PRIVATE_KEY\n$/,
+      },
     ],
     [
       '#11.5 the key as text on the command line (after --, as it starts with dashes) gets the hint',
       ['--', keys.privatePem, `application_id=${APP}`],
       {},
       undefined,
-      {code: 0, stderr: /^Hint: the private key text on the command line is kept in shell history and shows in ps and DEBUG output; prefer a key file, "-" or VONAGE_PRIVATE_KEY\n$/},
+      {
+        code: 0,
+        stderr:
+          /^Hint: the private key text on the command line is kept in shell history and shows in ps and DEBUG output; prefer a key file, "-" or VONAGE_PRIVATE_KEY\n$/,
+      },
     ],
   ]
 

@@ -59,12 +59,16 @@ describe('e2e: jwt commands from the built binary', function () {
     expect(code).to.equal(0)
     const [good, bad] = stdout.split(/exit=\d+\n/)
     expect(good).to.match(/signature\s+valid/)
-    expect(stdout).to.match(/exit=0\n[\s\S]*signature\s+INVALID[\s\S]*Error: invalid token: the signature does not match the key\nexit=9\n$/)
+    expect(stdout).to.match(
+      /exit=0\n[\s\S]*signature\s+INVALID[\s\S]*Error: invalid token: the signature does not match the key\nexit=9\n$/,
+    )
     expect(bad).to.match(/application_id\s+someone-else/)
   })
 
   it('pipes a token from jwt:generate into jwt:decode - --json', async () => {
-    const {code, stdout} = await sh(`"$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} | "$CLI" jwt:decode - --private-key "${keys.privateFile}" --json`)
+    const {code, stdout} = await sh(
+      `"$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} | "$CLI" jwt:decode - --private-key "${keys.privateFile}" --json`,
+    )
     expect(code).to.equal(0)
     expect(JSON.parse(stdout)).to.include({signature: 'valid', status: 'valid', valid: true})
   })
@@ -81,10 +85,16 @@ describe('e2e: jwt commands from the built binary', function () {
 
   it('refuses an empty stdin and a missing key in one line, without a stack trace', async () => {
     const empty = await sh(`"$CLI" jwt:generate - application_id=${APP} < /dev/null`)
-    expect(empty).to.deep.include({code: 2, stderr: 'Error: standard input was empty; expected the private key\n', stdout: ''})
+    expect(empty).to.deep.include({
+      code: 2,
+      stderr: 'Error: standard input was empty; expected the private key\n',
+      stdout: '',
+    })
     const none = await cli(['jwt:generate', '--app-id', APP])
     expect(none.code).to.equal(2)
-    expect(none.stderr).to.equal('Error: no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY\n')
+    expect(none.stderr).to.equal(
+      'Error: no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY\n',
+    )
   })
 
   it('shows the stack trace only when DEBUG is set', async () => {
@@ -98,7 +108,9 @@ describe('e2e: jwt commands from the built binary', function () {
 
   it('writes nothing into HOME and never echoes the key', async () => {
     const home = keys.dir + '/home-' + Date.now()
-    const {code, stderr, stdout} = await sh(`mkdir -p ${home} && HOME=${home} "$CLI" jwt:generate "${keys.files.ec}" application_id=${APP}; echo "exit=$?"`)
+    const {code, stderr, stdout} = await sh(
+      `mkdir -p ${home} && HOME=${home} "$CLI" jwt:generate "${keys.files.ec}" application_id=${APP}; echo "exit=$?"`,
+    )
     expect(stdout).to.equal('exit=2\n')
     expect(stderr).not.to.include('PRIVATE KEY')
     expect(code).to.equal(0)
@@ -120,13 +132,19 @@ describe('e2e: jwt commands from the built binary', function () {
     ]
     for (const [name, flags, env] of paths) {
       it(`#11.14 stdout closed early (| head -c 0), ${name}: exit 0, no stack trace`, async () => {
-        const run = await sh(`set -o pipefail; "$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} ${flags} | head -c 0; echo "exit=$?"`, {env: {...env, HOME: home}})
+        const run = await sh(
+          `set -o pipefail; "$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} ${flags} | head -c 0; echo "exit=$?"`,
+          {env: {...env, HOME: home}},
+        )
         expect(run.stderr).to.equal('')
         expect(run.stdout).to.equal('exit=0\n')
       })
 
       it(`#11.14 stderr closed early, ${name}: the error's own exit code (2), not a crash (1)`, async () => {
-        const run = await sh(`"$CLI" jwt:generate /no/such.key application_id=${APP} ${flags} 2>&1 >/dev/null | head -c 0; echo "exit=\${PIPESTATUS[0]}"`, {env: {...env, HOME: home}})
+        const run = await sh(
+          `"$CLI" jwt:generate /no/such.key application_id=${APP} ${flags} 2>&1 >/dev/null | head -c 0; echo "exit=\${PIPESTATUS[0]}"`,
+          {env: {...env, HOME: home}},
+        )
         expect(run.stdout).to.equal('exit=2\n')
       })
     }
@@ -138,7 +156,11 @@ describe('e2e: jwt commands from the built binary', function () {
       const env = {HOME: home}
       const token = await cli(['jwt:generate', keys.privateFile, `application_id=${APP}`], {env})
       const missing = await cli(['jwt:decode'], {env, input: token.stdout})
-      expect(missing).to.deep.include({code: 2, stderr: 'Error: no JWT given: pass the token, or "-" to read it from standard input\n', stdout: ''})
+      expect(missing).to.deep.include({
+        code: 2,
+        stderr: 'Error: no JWT given: pass the token, or "-" to read it from standard input\n',
+        stdout: '',
+      })
       const dash = await cli(['jwt:decode', '-'], {env, input: token.stdout})
       expect(dash.code, dash.stderr).to.equal(0)
     } finally {

@@ -8,13 +8,21 @@ import {cli, ROOT} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
 import {tempDir} from '../helpers/temp.js'
 
-const HEAVY = [/node_modules\/@vonage\//, /node_modules\/node-fetch\//, /node_modules\/@inquirer\//, /node_modules\/undici\//]
+const HEAVY = [
+  /node_modules\/@vonage\//,
+  /node_modules\/node-fetch\//,
+  /node_modules\/@inquirer\//,
+  /node_modules\/undici\//,
+]
 
 async function modulesLoadedBy(args: string[], expectedCode = 0): Promise<string[]> {
   const folder = tempDir('modules')
   const record = join(folder, 'modules.txt')
   const hook = join(ROOT, 'test', 'helpers', 'record-modules.mjs')
-  const {code, stderr} = await cli(args, {cwd: folder, env: {NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: record}})
+  const {code, stderr} = await cli(args, {
+    cwd: folder,
+    env: {NODE_OPTIONS: `--import=${hook}`, RECORD_MODULES_TO: record},
+  })
   expect(code, stderr).to.equal(expectedCode)
   return readFileSync(record, 'utf8').split('\n')
 }
@@ -26,7 +34,10 @@ describe('e2e: module graph of the JWT commands', function () {
   const keys = testKeys()
 
   it('the recorder does see the SDK when a command loads it (so the checks below can fail)', async () => {
-    const loaded = await modulesLoadedBy(['app:temp', '--api-host', 'http://127.0.0.1:1', '--api-key', 'k', '--api-secret', 's'], 7)
+    const loaded = await modulesLoadedBy(
+      ['app:temp', '--api-host', 'http://127.0.0.1:1', '--api-key', 'k', '--api-secret', 's'],
+      7,
+    )
     expect(heavy(loaded).some((file) => file.includes('@vonage/applications'))).to.equal(true)
   })
 

@@ -15,10 +15,16 @@ describe('e2e: safety (#11)', function () {
   })
   afterEach(() => sandbox.close())
 
-  const accounts = async () => (await sandbox.client.state()).accounts as Array<{external_id: string; access_token: string; applications: string[]}>
+  const accounts = async () =>
+    (await sandbox.client.state()).accounts as Array<{
+      external_id: string
+      access_token: string
+      applications: string[]
+    }>
   /** The sandbox's request log after the first `count` entries (the setup's). */
   const requestsSince = async (count: number) => ((await sandbox.client.state()).log as unknown[]).slice(count)
-  const appNames = async () => ((await sandbox.client.state()).applications as Array<{name: string}>).map((app) => app.name)
+  const appNames = async () =>
+    ((await sandbox.client.state()).applications as Array<{name: string}>).map((app) => app.name)
 
   it('#11.11 relink --all with a user token that manages none of the linked Pages is an error, not "0 of 0"', async () => {
     await sandbox.client.seedUser({pages: [{id: '555', name: 'Someone else'}], user_token: 'OTHER'})
@@ -26,7 +32,9 @@ describe('e2e: safety (#11)', function () {
     expect(run.code, run.stderr).to.equal(4)
     expect(run.stdout).to.equal('')
     expect(run.stderr).to.match(/^Warning: 101 is linked but not among the Pages this user token manages; left alone$/m)
-    expect(run.stderr).to.match(/^Error: none of the 1 linked Page\(s\) is among the Pages this user token manages, so nothing was re-linked and their links will lapse/m)
+    expect(run.stderr).to.match(
+      /^Error: none of the 1 linked Page\(s\) is among the Pages this user token manages, so nothing was re-linked and their links will lapse/m,
+    )
   })
 
   it('#11.11 relink --all with nothing linked at all is still a success', async () => {
@@ -43,7 +51,9 @@ describe('e2e: safety (#11)', function () {
     expect(run.code, run.stderr).to.equal(6)
     const report = JSON.parse(run.stdout)
     expect(report.results[0]).to.include({page: '101', previousLinkKept: false, status: 'failed'})
-    expect(report.error.message).to.equal('1 of 1 Page(s) could not be re-linked; 101 lost its link: finish by hand as each line says')
+    expect(report.error.message).to.equal(
+      '1 of 1 Page(s) could not be re-linked; 101 lost its link: finish by hand as each line says',
+    )
     expect(await accounts()).to.deep.equal([])
     await sandbox.client.verify()
   })
@@ -53,7 +63,12 @@ describe('e2e: safety (#11)', function () {
     for (const application of ['3f1c2b4a-0000-4000-8000-000000000000', voice.id]) {
       const run = await runCli(['messenger:link', '--page', '102', '--application', application], sandbox.env)
       expect(run.code, run.stderr).to.equal(4)
-      expect(run.stderr).to.match(new RegExp(`^Error: Vonage refused application ${application}: it does not exist in this account or is not a Messages application`, 'm'))
+      expect(run.stderr).to.match(
+        new RegExp(
+          `^Error: Vonage refused application ${application}: it does not exist in this account or is not a Messages application`,
+          'm',
+        ),
+      )
     }
 
     expect((await accounts()).map((account) => account.external_id)).to.deep.equal(['101'])
@@ -64,8 +79,13 @@ describe('e2e: safety (#11)', function () {
     const start = await requestsSince(0).then((log) => log.length)
     const host = await runCli(['messenger:list', '--api-host', 'http://user:S3CR3T@127.0.0.1:9'], sandbox.env)
     expect(host.code).to.equal(2)
-    expect(host.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)\n')
-    const json = await runCli(['messenger:list', '--json'], {...sandbox.env, VONAGE_API_HOST: 'http://user:S3CR3T@127.0.0.1:9'})
+    expect(host.stderr).to.equal(
+      'Error: --api-host (VONAGE_API_HOST) must not carry a user name or password; give the credentials with --api-key and --api-secret (or the environment)\n',
+    )
+    const json = await runCli(['messenger:list', '--json'], {
+      ...sandbox.env,
+      VONAGE_API_HOST: 'http://user:S3CR3T@127.0.0.1:9',
+    })
     expect(json.code).to.equal(2)
     expect(`${json.stdout}${json.stderr}`).not.to.include('S3CR3T')
     const timeout = await runCli(['messenger:list', '--timeout', '2147484'], sandbox.env)
@@ -77,7 +97,10 @@ describe('e2e: safety (#11)', function () {
 
   it('#11.16 a warning reaches stderr and the --json output', async () => {
     const soon = Math.floor(Date.now() / 1000) + 2 * 86_400
-    const {body} = await sandbox.client.seedUser({pages: [{expires_at: soon, id: '102', name: 'Bikes'}], user_token: 'USER'})
+    const {body} = await sandbox.client.seedUser({
+      pages: [{expires_at: soon, id: '102', name: 'Bikes'}],
+      user_token: 'USER',
+    })
     const run = await runCli(['messenger:link', '--page', '102', '--json'], sandbox.env)
     expect(run.code, run.stderr).to.equal(0)
     const result = JSON.parse(run.stdout)
@@ -91,7 +114,9 @@ describe('e2e: safety (#11)', function () {
     const start = await requestsSince(0).then((log) => log.length)
     const api = await runCli(['messenger:list'], {...sandbox.env, VONAGE_API_HOST: ''})
     expect(api.code).to.equal(2)
-    expect(api.stderr).to.equal('Error: --api-host (VONAGE_API_HOST) is empty; give a URL such as https://api.nexmo.com, or unset it to use the default\n')
+    expect(api.stderr).to.equal(
+      'Error: --api-host (VONAGE_API_HOST) is empty; give a URL such as https://api.nexmo.com, or unset it to use the default\n',
+    )
     const graph = await runCli(['messenger:link', '--page', '102'], {...sandbox.env, FACEBOOK_GRAPH_HOST: ' '})
     expect(graph.code).to.equal(2)
     expect(graph.stderr).to.match(/^Error: --graph-host \(FACEBOOK_GRAPH_HOST\) is empty/)
@@ -114,23 +139,40 @@ describe('e2e: safety (#11)', function () {
     const again = await runCli(['messenger:link', '--page', '102', '--application', second.id], sandbox.env)
     expect(again.code, again.stderr).to.equal(0)
     expect((await accounts()).find((account) => account.external_id === '102')?.applications).to.deep.equal([second.id])
-    const notThere = await runCli(['messenger:unlink', '--page-id', '102', '--application', first.id, '--yes'], sandbox.env)
+    const notThere = await runCli(
+      ['messenger:unlink', '--page-id', '102', '--application', first.id, '--yes'],
+      sandbox.env,
+    )
     expect(notThere.code).to.equal(4)
-    expect(notThere.stderr).to.equal(`Error: application ${first.id} is not linked to Page 102 (it has ${second.id}); nothing changed\n`)
+    expect(notThere.stderr).to.equal(
+      `Error: application ${first.id} is not linked to Page 102 (it has ${second.id}); nothing changed\n`,
+    )
     expect((await sandbox.client.state()).violations).to.deep.equal([])
   })
 
   it('#11.low answering no at a terminal changes nothing and is not an error (exit 0)', async () => {
-    const unlink = await inTerminal(['messenger:unlink', '--page-id', '101'], [['Unlink Pizza (101) from Vonage?', 'n\r']], sandbox.env)
+    const unlink = await inTerminal(
+      ['messenger:unlink', '--page-id', '101'],
+      [['Unlink Pizza (101) from Vonage?', 'n\r']],
+      sandbox.env,
+    )
     expect(unlink.code, unlink.out).to.equal(0)
     expect(unlink.out).to.include('Nothing was unlinked.')
     expect(unlink.out).not.to.include('Error:')
     expect((await accounts()).map((account) => account.external_id)).to.deep.equal(['101'])
     const production = await sandbox.client.createApp('PRODUCTION shop bot')
-    const keep = await inTerminal(['app:temp:delete', production.id, '--force'], [['did not make?', 'n\r']], sandbox.env)
+    const keep = await inTerminal(
+      ['app:temp:delete', production.id, '--force'],
+      [['did not make?', 'n\r']],
+      sandbox.env,
+    )
     expect(keep.code, keep.out).to.equal(0)
     expect(keep.out).to.include('Nothing was deleted.')
-    const confirmed = await inTerminal(['app:temp:delete', production.id, '--force'], [['did not make?', 'y\r']], sandbox.env)
+    const confirmed = await inTerminal(
+      ['app:temp:delete', production.id, '--force'],
+      [['did not make?', 'y\r']],
+      sandbox.env,
+    )
     expect(confirmed.code, confirmed.out).to.equal(0)
     expect(await appNames()).to.deep.equal(['mine'])
   })
@@ -176,7 +218,9 @@ describe('e2e: safety (#11)', function () {
       const run = await running
       await sandbox.client.release(held.id)
       expect(run.code).to.equal(130)
-      const temporary = ((await sandbox.client.state()).applications as Array<{id: string; name: string}>).find((app) => app.name.startsWith('messenger-link-temp-'))
+      const temporary = ((await sandbox.client.state()).applications as Array<{id: string; name: string}>).find((app) =>
+        app.name.startsWith('messenger-link-temp-'),
+      )
       expect(temporary, 'the second signal leaves the temporary application').to.not.equal(undefined)
       expect(run.stderr).to.include(
         `SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application ${temporary!.id} (run: app:temp:delete ${temporary!.id})`,
@@ -210,11 +254,15 @@ describe('e2e: safety (#11)', function () {
       const held = await heldDuring(sandbox.client, first)
       const second = await runCli(['messenger:relink', '--page', '101'], sandbox.env)
       expect(second.code, second.stderr).to.equal(4)
-      expect(second.stderr).to.match(/^Error: Page 101 is not linked, so there is nothing to re-link; .*if another re-link of it is running, it is unlinked only until that one finishes/m)
+      expect(second.stderr).to.match(
+        /^Error: Page 101 is not linked, so there is nothing to re-link; .*if another re-link of it is running, it is unlinked only until that one finishes/m,
+      )
       await sandbox.client.release(held.id)
       const done = await first
       expect(done.code, done.stderr).to.equal(0)
-      expect((await accounts()).find((candidate) => candidate.external_id === '101')?.access_token).to.equal(sandbox.pageTokens['101'])
+      expect((await accounts()).find((candidate) => candidate.external_id === '101')?.access_token).to.equal(
+        sandbox.pageTokens['101'],
+      )
       expect(await appNames()).to.deep.equal(['mine'])
     })
   })

@@ -35,7 +35,11 @@ const LINK_STEPS: Record<string, Step> = {
   'deleting the temporary application': {method: 'DELETE', path: '/v2/applications/', ...TEMP_APP},
   'linking the Page with --temp-app': {method: 'POST', path: '/beta/chatapp-accounts/messenger', ...TEMP_APP},
   'linking the Page': {method: 'POST', path: '/beta/chatapp-accounts/messenger'},
-  'linking the Page, held after it took effect': {method: 'POST', path: '/beta/chatapp-accounts/messenger', when: 'after'},
+  'linking the Page, held after it took effect': {
+    method: 'POST',
+    path: '/beta/chatapp-accounts/messenger',
+    when: 'after',
+  },
 }
 
 const RELINK_STEPS: Record<string, Step> = {
@@ -43,11 +47,25 @@ const RELINK_STEPS: Record<string, Step> = {
   'deleting the temporary application': {committed: true, method: 'DELETE', path: '/v2/applications/', ...TEMP_APP},
   // once the PATCH is sent, the relink is done; the Page is linked throughout
   'updating the token (PATCH)': {committed: true, method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'},
-  'updating the token (PATCH), held after it took effect': {committed: true, method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', when: 'after'},
-  'without PATCH, reading the current link': {method: 'GET', noPatch: true, path: '/beta/chatapp-accounts/messenger/101'},
+  'updating the token (PATCH), held after it took effect': {
+    committed: true,
+    method: 'PATCH',
+    path: '/beta/chatapp-accounts/messenger/101',
+    when: 'after',
+  },
+  'without PATCH, reading the current link': {
+    method: 'GET',
+    noPatch: true,
+    path: '/beta/chatapp-accounts/messenger/101',
+  },
   'without PATCH, unlinking': {method: 'DELETE', noPatch: true, path: '/beta/chatapp-accounts/messenger/101'},
   // the answer to the POST confirms the new link: once it is sent, the relink is done
-  'without PATCH, linking with the new token': {committed: true, method: 'POST', noPatch: true, path: '/beta/chatapp-accounts/messenger'},
+  'without PATCH, linking with the new token': {
+    committed: true,
+    method: 'POST',
+    noPatch: true,
+    path: '/beta/chatapp-accounts/messenger',
+  },
 }
 
 /** #11.3: app:temp, its create held before and after it takes effect (the ambiguous case). */
@@ -60,8 +78,12 @@ const APP_TEMP_STEPS: Record<string, Step> = {
 const UNLINK_STEPS: Record<string, Step> = {
   'creating the temporary application': {method: 'POST', path: '/v2/applications', ...TEMP_APP},
   'reading the link': {method: 'GET', path: '/beta/chatapp-accounts/messenger/101'},
-  'unlinking': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'},
-  'unlinking, held after it took effect': {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'},
+  unlinking: {method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101'},
+  'unlinking, held after it took effect': {
+    method: 'DELETE',
+    path: '/beta/chatapp-accounts/messenger/101',
+    when: 'after',
+  },
 }
 
 const SIGNALS: Array<[NodeJS.Signals, number]> = [
@@ -103,13 +125,21 @@ async function interrupt(command: Command, step: Step, signal: NodeJS.Signals, c
     checkInvariants(sandbox, before, after, run, {mayUnlink: command === 'unlink' ? ['101'] : []})
     // The message says what is true: the work was done (its result on stdout), or it was stopped and undone.
     const finished = run.stderr.includes(`Error: ${signal} arrived after the work was done, so nothing was undone`)
-    if (!finished) expect(run.stderr, 'an interruption says what it undid').to.match(/^Error: (interrupted|terminated)(;| before anything was changed)/m)
+    if (!finished)
+      expect(run.stderr, 'an interruption says what it undid').to.match(
+        /^Error: (interrupted|terminated)(;| before anything was changed)/m,
+      )
     const account = after.accounts.find((candidate: {external_id: string}) => candidate.external_id === '101')
     const linked102 = after.accounts.find((candidate: {external_id: string}) => candidate.external_id === '102')
     if (command === 'app:temp') {
-      expect(after.applications.map((app: {name: string}) => app.name), 'the temporary application').to.have.length(finished ? 2 : 1)
+      expect(
+        after.applications.map((app: {name: string}) => app.name),
+        'the temporary application',
+      ).to.have.length(finished ? 2 : 1)
       expect(existsSync(keyfile), 'a key file exactly when the application is kept').to.equal(finished)
-      expect(run.stdout, 'the id on stdout exactly when the application is kept').to.equal(finished ? `${after.applications[1].id}\n` : '')
+      expect(run.stdout, 'the id on stdout exactly when the application is kept').to.equal(
+        finished ? `${after.applications[1].id}\n` : '',
+      )
     } else if (command === 'relink') {
       expect(account, 'Page 101 lost its link').to.not.equal(undefined)
       expect(account.name).to.equal('Pizza')
@@ -140,7 +170,12 @@ describe('faults: SIGINT and SIGTERM at every step', function () {
   ]
   for (const [command, steps, items] of matrices) {
     it(`${items} ${command}, with the API key and with --temp-app: ${Object.keys(steps).length} steps × 2 signals, every invariant after each`, async () => {
-      const cases = Object.entries(steps).flatMap(([name, step]) => SIGNALS.map(([signal, code]): [string, () => Promise<void>] => [`${signal} while ${name}`, () => interrupt(command, step, signal, code)]))
+      const cases = Object.entries(steps).flatMap(([name, step]) =>
+        SIGNALS.map(([signal, code]): [string, () => Promise<void>] => [
+          `${signal} while ${name}`,
+          () => interrupt(command, step, signal, code),
+        ]),
+      )
       const failures = await runCases(cases, 4, (run) => run())
       expect(failures, failures.join('\n')).to.deep.equal([])
     })

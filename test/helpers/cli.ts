@@ -63,7 +63,12 @@ export function start(file: string, args: string[], options: RunOptions = {}): C
         resolve()
       }
 
-      const gone = () => reject(new Error(`the process exited (${child.exitCode ?? child.signalCode}) before its stderr matched ${pattern}: ${stderr}`))
+      const gone = () =>
+        reject(
+          new Error(
+            `the process exited (${child.exitCode ?? child.signalCode}) before its stderr matched ${pattern}: ${stderr}`,
+          ),
+        )
       // Registered after the collector above, so `stderr` already holds the chunk when this runs.
       child.stderr.on('data', check)
       child.once('close', gone)
@@ -92,9 +97,17 @@ export function runCli(args: string[], env: Record<string, string>): CliRun {
  * Runs the binary in a pseudo-terminal (test/helpers/pty-drive.py) and answers its prompts:
  * `steps` are [text to wait for, keys to send]. `out` is everything the terminal showed.
  */
-export async function inTerminal(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}): Promise<{code: number | null; out: string}> {
+export async function inTerminal(
+  args: string[],
+  steps: Array<[string, string]>,
+  env: Record<string, string> = {},
+): Promise<{code: number | null; out: string}> {
   const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
   const script = `cd ${ROOT} && ${process.execPath} ${BIN} ${quoted}`
-  const {code, stdout} = await start('python3', [join(ROOT, 'test', 'helpers', 'pty-drive.py'), JSON.stringify(steps), '--', 'bash', '-c', script], {env})
+  const {code, stdout} = await start(
+    'python3',
+    [join(ROOT, 'test', 'helpers', 'pty-drive.py'), JSON.stringify(steps), '--', 'bash', '-c', script],
+    {env},
+  )
   return {code, out: stdout}
 }

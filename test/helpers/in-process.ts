@@ -21,7 +21,9 @@ export async function run(args: string[]) {
   const [id, ...argv] = args
   const base = join(ROOT, 'src', 'commands', ...id.split(':'))
   const file = existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts')
-  const {default: command} = (await import(pathToFileURL(file).href)) as {default: {run(argv: string[], root: string): Promise<unknown>}}
+  const {default: command} = (await import(pathToFileURL(file).href)) as {
+    default: {run(argv: string[], root: string): Promise<unknown>}
+  }
   return captureOutput(() => command.run(argv, ROOT))
 }
 
@@ -109,8 +111,16 @@ export function useCommandSandbox(): CommandSandbox {
   beforeEach(async () => {
     clearPluginEnv()
     Object.assign(process.env, sandboxEnv(sandbox.url), {FACEBOOK_USER_TOKEN: 'USER', HOME: tempDir('unit-home')})
-    const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
-    context.tokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
+    const {body} = await sandbox.seedUser({
+      pages: [
+        {id: '101', name: 'Pizza'},
+        {id: '102', name: 'Bikes'},
+      ],
+      user_token: 'USER',
+    })
+    context.tokens = Object.fromEntries(
+      body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
+    )
   })
   afterEach(() => sandbox.verify())
   after(() => restoreEnv())

@@ -22,17 +22,31 @@ interface State {
  * - stdout, stderr and --json hold no secret: Page and user tokens, the JWT, the API secret, a key;
  * - no contract violation; at most one error line, and no stack trace.
  */
-export function checkInvariants(sandbox: Linked, before: State, after: State, run: RunResult, {mayUnlink = []}: {mayUnlink?: string[]} = {}): void {
-  const names = (state: State, wanted: (name: string) => boolean) => state.applications.filter((app) => wanted(app.name))
+export function checkInvariants(
+  sandbox: Linked,
+  before: State,
+  after: State,
+  run: RunResult,
+  {mayUnlink = []}: {mayUnlink?: string[]} = {},
+): void {
+  const names = (state: State, wanted: (name: string) => boolean) =>
+    state.applications.filter((app) => wanted(app.name))
   const kept = names(after, () => true).map((app) => app.id)
   const lost = names(before, (name) => !name.startsWith(TEMP_PREFIX)).filter((app) => !kept.includes(app.id))
   expect(lost, 'applications the test did not create were deleted').to.deep.equal([])
   const earlier = new Set(before.applications.map((app) => app.id))
   const told = (id: string) => run.stdout.includes(id) || run.stderr.includes(`app:temp:delete ${id}`)
-  const leftover = names(after, (name) => name.startsWith(TEMP_PREFIX)).filter((app) => !earlier.has(app.id) && !told(app.id))
-  expect(leftover, 'temporary application left behind, neither its id on stdout nor the command that deletes it').to.deep.equal([])
+  const leftover = names(after, (name) => name.startsWith(TEMP_PREFIX)).filter(
+    (app) => !earlier.has(app.id) && !told(app.id),
+  )
+  expect(
+    leftover,
+    'temporary application left behind, neither its id on stdout nor the command that deletes it',
+  ).to.deep.equal([])
   const linked = new Set(after.accounts.map((account) => account.external_id))
-  const lostLinks = before.accounts.map((account) => account.external_id).filter((id) => !linked.has(id) && !mayUnlink.includes(id))
+  const lostLinks = before.accounts
+    .map((account) => account.external_id)
+    .filter((id) => !linked.has(id) && !mayUnlink.includes(id))
   expect(lostLinks, 'Pages that lost their link').to.deep.equal([])
   expect(after.violations, 'contract violations').to.deep.equal([])
   const printed = `${run.stdout}\n${run.stderr}`
@@ -43,7 +57,8 @@ export function checkInvariants(sandbox: Linked, before: State, after: State, ru
     sandbox.env.VONAGE_API_SECRET,
     'PRIVATE KEY',
   ]
-  for (const secret of secrets) expect(printed.includes(secret), `a secret was printed: ${secret.slice(0, 12)}…`).to.equal(false)
+  for (const secret of secrets)
+    expect(printed.includes(secret), `a secret was printed: ${secret.slice(0, 12)}…`).to.equal(false)
   expect(run.stderr.split('\n').filter((line) => line.startsWith('Error: ')).length, run.stderr).to.be.at.most(1)
   expect(run.stderr, 'a stack trace').not.to.match(/\n\s+at /)
 }

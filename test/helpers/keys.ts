@@ -52,7 +52,10 @@ export function testKeys(): TestKeys {
       ec: write('ec.key', ec.privateKey.export({format: 'pem', type: 'sec1'}).toString()),
       ed25519: write('ed25519.key', ed.privateKey.export({format: 'pem', type: 'pkcs8'}).toString()),
       empty: write('empty.key', ''),
-      encrypted: write('encrypted.key', rsa.privateKey.export({cipher: 'aes-256-cbc', format: 'pem', passphrase: 'secret', type: 'pkcs8'}).toString()),
+      encrypted: write(
+        'encrypted.key',
+        rsa.privateKey.export({cipher: 'aes-256-cbc', format: 'pem', passphrase: 'secret', type: 'pkcs8'}).toString(),
+      ),
       garbage: write('garbage.key', 'this is not a key at all\n'),
       oneLine: write('one-line.key', privatePem.trim().replaceAll('\n', '\\n')),
       pkcs1: write('pkcs1.key', rsa.privateKey.export({format: 'pem', type: 'pkcs1'}).toString()),

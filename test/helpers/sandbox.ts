@@ -13,7 +13,8 @@ export const sandboxEnv = (url: string): Record<string, string> => ({
   VONAGE_API_SECRET: CREDENTIALS.apiSecret,
 })
 
-export const basic = (key = CREDENTIALS.apiKey, secret = CREDENTIALS.apiSecret) => `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`
+export const basic = (key = CREDENTIALS.apiKey, secret = CREDENTIALS.apiSecret) =>
+  `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`
 
 // Test replies are read field by field with chai; typing every sandbox answer would add nothing.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,12 +32,21 @@ export class SandboxClient {
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see Reply
-  async request<T = any>(method: string, path: string, options: {body?: unknown; auth?: string; headers?: Record<string, string>; signal?: AbortSignal} = {}): Promise<Reply<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: {body?: unknown; auth?: string; headers?: Record<string, string>; signal?: AbortSignal} = {},
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = {...options.headers}
     if (options.auth) headers.authorization = options.auth
     if (options.body !== undefined) headers['content-type'] ??= 'application/json'
     const response = await fetch(`${this.url}${path}`, {
-      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
       headers,
       method,
       signal: options.signal,
@@ -80,7 +90,9 @@ export class SandboxClient {
   /** Every held request, as soon as at least `count` are held. */
   async waitForHeldCount(count: number, options: {signal?: AbortSignal} = {}): Promise<HeldRequest[]> {
     for (;;) {
-      const reply = await this.request<{held: HeldRequest[]}>('GET', `/_sandbox/held?wait_ms=10000&count=${count}`, {signal: options.signal})
+      const reply = await this.request<{held: HeldRequest[]}>('GET', `/_sandbox/held?wait_ms=10000&count=${count}`, {
+        signal: options.signal,
+      })
       if (reply.status !== 200) throw new Error(`GET /_sandbox/held: ${reply.status} ${JSON.stringify(reply.body)}`)
       if (reply.body.held.length >= count) return reply.body.held
     }
@@ -88,7 +100,10 @@ export class SandboxClient {
 
   /** Lets one held request go on (its reply is a 404 for an id that is not held), or all of them. */
   release(id?: string) {
-    return this.request('POST', id === undefined ? '/_sandbox/release' : `/_sandbox/held/${encodeURIComponent(id)}/release`)
+    return this.request(
+      'POST',
+      id === undefined ? '/_sandbox/release' : `/_sandbox/held/${encodeURIComponent(id)}/release`,
+    )
   }
 
   /**
@@ -119,7 +134,10 @@ export class SandboxClient {
   }
 
   /** A Messages application made through the API, with its private key. */
-  async createApp(name = 'Delete Me Later', capabilities: Record<string, unknown> = {messages: {webhooks: {}}}): Promise<{id: string; privateKey: string}> {
+  async createApp(
+    name = 'Delete Me Later',
+    capabilities: Record<string, unknown> = {messages: {webhooks: {}}},
+  ): Promise<{id: string; privateKey: string}> {
     const reply = await this.request('POST', '/v2/applications', {auth: basic(), body: {capabilities, name}})
     if (reply.status !== 201) throw new Error(`createApp: ${reply.status} ${JSON.stringify(reply.body)}`)
     return {id: reply.body.id, privateKey: reply.body.keys.private_key}
@@ -130,7 +148,10 @@ export class SandboxClient {
  * The request the sandbox holds while `run` (a CLI run) is under way. Fails, with the CLI's
  * stderr, if the run ends before any request was held, instead of waiting for the test timeout.
  */
-export async function heldDuring(client: SandboxClient, run: Promise<{code: number | null; stderr: string}>): Promise<HeldRequest> {
+export async function heldDuring(
+  client: SandboxClient,
+  run: Promise<{code: number | null; stderr: string}>,
+): Promise<HeldRequest> {
   const stop = new AbortController()
   const ended = run.then(({code, stderr}) => {
     throw new Error(`the CLI exited (${code}) before the sandbox held a request: ${stderr}`)
@@ -154,7 +175,11 @@ export function useSandbox(options: SandboxOptions = {}): SandboxClient {
 }
 
 /** An RS256 JWT signed with node:crypto alone (independent of the plugin's signer). */
-export function signToken(privateKey: string | KeyObject, claims: Record<string, unknown>, header: Record<string, unknown> = {alg: 'RS256', typ: 'JWT'}): string {
+export function signToken(
+  privateKey: string | KeyObject,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = {alg: 'RS256', typ: 'JWT'},
+): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
   const signed = `${encode(header)}.${encode(claims)}`
   return `${signed}.${createSign('RSA-SHA256').update(signed).sign(privateKey).toString('base64url')}`

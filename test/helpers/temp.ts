@@ -20,7 +20,8 @@ export function tempDir(name: string): string {
 /** Removes every folder tempDir made so far (a folder already gone is fine). */
 export function removeTempDirs(): void {
   if (process.env.KEEP_TEST_DIRS) {
-    if (made.size > 0) process.stderr.write(`KEEP_TEST_DIRS: kept ${made.size} folder(s) in ${tmpdir()}, e.g. ${[...made][0]}\n`)
+    if (made.size > 0)
+      process.stderr.write(`KEEP_TEST_DIRS: kept ${made.size} folder(s) in ${tmpdir()}, e.g. ${[...made][0]}\n`)
     made.clear()
     return
   }
@@ -40,7 +41,8 @@ export function checkNothingLeft(): void {
   removeTempDirs()
   if (process.env.KEEP_TEST_DIRS) return
   const left = readdirSync(tmpdir()).filter((name) => name.startsWith(PREFIX))
-  if (left.length > 0) throw new Error(`the run left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 5).join(', ')}`)
+  if (left.length > 0)
+    throw new Error(`the run left ${left.length} folder(s) in ${tmpdir()}: ${left.slice(0, 5).join(', ')}`)
 }
 
 // Anything made after the last check (a script, a run cut short by an error) goes at exit.

@@ -14,7 +14,11 @@ const scratch = tempDir('hosts')
 
 /** The plugin as users get it: `npm pack` (which builds and ships the manifest). */
 function packPlugin(): string {
-  const output = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+  const output = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return join(scratch, output.trim().split('\n').pop()!)
 }
 
@@ -30,7 +34,10 @@ const HOSTS: Host[] = [
     bin: join(ROOT, 'test', 'hosts', 'nexmo', 'bin', 'run.js'),
     name: 'nexmo (test host: oclif core 4, plugin-plugins 5)',
     prepare() {
-      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--silent'], {cwd: join(ROOT, 'test', 'hosts', 'nexmo'), stdio: 'inherit'})
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--silent'], {
+        cwd: join(ROOT, 'test', 'hosts', 'nexmo'),
+        stdio: 'inherit',
+      })
     },
     version: 'nexmo-test-host',
   },
@@ -39,7 +46,9 @@ const HOSTS: Host[] = [
     name: '@vonage/cli 1.2.4 (oclif core 1, plugin-plugins 2)',
     prepare() {
       const folder = join(scratch, 'vonage')
-      execFileSync('npm', ['install', '--prefix', folder, '--no-audit', '--no-fund', '--silent', '@vonage/cli@1.2.4'], {stdio: 'inherit'})
+      execFileSync('npm', ['install', '--prefix', folder, '--no-audit', '--no-fund', '--silent', '@vonage/cli@1.2.4'], {
+        stdio: 'inherit',
+      })
     },
     version: '@vonage/cli/1.2.4',
   },
@@ -65,7 +74,14 @@ describe('host CLIs install and run the packed plugin', function () {
       })
 
       beforeEach(async () => {
-        env = {FACEBOOK_GRAPH_HOST: sandbox.url, HOME: home, HOST: host.bin, VONAGE_API_HOST: sandbox.url, VONAGE_API_KEY: 'sandbox-key', VONAGE_API_SECRET: 'sandbox-secret'}
+        env = {
+          FACEBOOK_GRAPH_HOST: sandbox.url,
+          HOME: home,
+          HOST: host.bin,
+          VONAGE_API_HOST: sandbox.url,
+          VONAGE_API_KEY: 'sandbox-key',
+          VONAGE_API_SECRET: 'sandbox-secret',
+        }
       })
 
       it('is the host it claims to be', async () => {
@@ -106,7 +122,11 @@ describe('host CLIs install and run the packed plugin', function () {
 
       it("passes the plugin's exit codes and one-line errors through the host", async () => {
         const usage = await run('"$HOST" jwt:generate ./missing.key application_id=x')
-        expect(usage).to.deep.include({code: 2, stderr: 'Error: private key file not found: ./missing.key\n', stdout: ''})
+        expect(usage).to.deep.include({
+          code: 2,
+          stderr: 'Error: private key file not found: ./missing.key\n',
+          stdout: '',
+        })
         const notFound = await run('"$HOST" messenger:unlink --page-id 555 --yes')
         expect(notFound.code).to.equal(4)
         expect(notFound.stderr).to.match(/Error: Page 555 is not linked/)
@@ -142,6 +162,7 @@ describe('host CLIs install and run the packed plugin', function () {
 
   after(() => {
     // The folder goes at the end of the run (helpers/temp.ts) unless KEEP_TEST_DIRS=1.
-    if (process.env.DEBUG || process.env.KEEP_TEST_DIRS) process.stderr.write(`${scratch}: ${readdirSync(scratch).join(', ')}\n`)
+    if (process.env.DEBUG || process.env.KEEP_TEST_DIRS)
+      process.stderr.write(`${scratch}: ${readdirSync(scratch).join(', ')}\n`)
   })
 })

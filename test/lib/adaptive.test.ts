@@ -3,7 +3,8 @@ import {expect} from 'chai'
 import {AdaptiveGate} from '../../src/lib/adaptive.js'
 
 type Answer = 'ok' | {status: 429; waitMs: number} | {status: 500}
-const rateLimited = (error: unknown) => ((error as {status?: number}).status === 429 ? (error as {waitMs: number}).waitMs : undefined)
+const rateLimited = (error: unknown) =>
+  (error as {status?: number}).status === 429 ? (error as {waitMs: number}).waitMs : undefined
 
 /** Requests that answer only when the test says so: the test is the service and its clock. */
 function service(gate: AdaptiveGate, count: number) {

@@ -54,13 +54,17 @@ describe('cleanup', () => {
     })() as PluginError
     expect(error).to.include({kind: 'partial'})
     expect(error.result).to.deep.equal({ok: true})
-    expect(error.message).to.equal('Page 102 is linked; but could not delete temporary application X: 503; run: app:temp:delete X')
+    expect(error.message).to.equal(
+      'Page 102 is linked; but could not delete temporary application X: 503; run: app:temp:delete X',
+    )
   })
 
   it('#11.6 a signal after the last step started: the work comes back, and settle says it was done, not undone', async () => {
     const order: string[] = []
     const finished = await withCleanup(async (cleanup) => {
-      cleanup.add('delete temporary application X', async () => order.push('deleted'), {done: 'temporary application X deleted'})
+      cleanup.add('delete temporary application X', async () => order.push('deleted'), {
+        done: 'temporary application X deleted',
+      })
       process.emit('SIGTERM', 'SIGTERM')
       return {linked: '102'}
     })
@@ -74,7 +78,9 @@ describe('cleanup', () => {
     }
 
     expect(error).to.include({exitCode: 143, kind: 'terminated'})
-    expect(error!.message).to.equal('SIGTERM arrived after the work was done, so nothing was undone: Page 102 is linked')
+    expect(error!.message).to.equal(
+      'SIGTERM arrived after the work was done, so nothing was undone: Page 102 is linked',
+    )
     expect(error!.result).to.deep.equal({linked: '102'})
   })
 
@@ -117,7 +123,10 @@ describe('cleanup', () => {
       process.emit('SIGINT', 'SIGINT')
       cleanup.checkpoint()
     }).catch((error_) => error_)
-    expect(seen).to.deep.equal([['restore the link', 'delete the application (run: app:temp:delete X)'], ['delete the application (run: app:temp:delete X)']])
+    expect(seen).to.deep.equal([
+      ['restore the link', 'delete the application (run: app:temp:delete X)'],
+      ['delete the application (run: app:temp:delete X)'],
+    ])
     expect(cleanupRef!.pending()).to.deep.equal([])
     expect(error.message).to.equal('interrupted; done: restore the link; done: delete the application')
   })
@@ -157,15 +166,21 @@ describe('cleanup', () => {
     }
 
     expect(exitCode).to.equal(130)
-    expect(writes.at(-1)).to.equal('SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application X (run: app:temp:delete X)\n')
+    expect(writes.at(-1)).to.equal(
+      'SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: delete temporary application X (run: app:temp:delete X)\n',
+    )
   })
 
   it('a failure whose undo fails too keeps its kind, status and result and adds what could not be undone; anything else is internal', async () => {
     const original = new PluginError('remote', 'boom', {result: {page: '101'}, status: 502})
     const error = await withCleanup(async (cleanup) => {
-      cleanup.add('delete temporary application X', async () => {
-        throw new Error('503')
-      }, {manual: 'app:temp:delete X'})
+      cleanup.add(
+        'delete temporary application X',
+        async () => {
+          throw new Error('503')
+        },
+        {manual: 'app:temp:delete X'},
+      )
       cleanup.add('restore the link', async () => {
         throw new Error('504')
       })
@@ -174,7 +189,9 @@ describe('cleanup', () => {
     expect(error).to.include({kind: 'remote', status: 502})
     expect(error.result).to.deep.equal({page: '101'})
     expect(error.cause).to.equal(original)
-    expect(error.message).to.equal('boom; could not restore the link: 504; could not delete temporary application X: 503; run: app:temp:delete X')
+    expect(error.message).to.equal(
+      'boom; could not restore the link: 504; could not delete temporary application X: 503; run: app:temp:delete X',
+    )
     const plain = await withCleanup(async (cleanup) => {
       cleanup.add('tidy up', async () => {
         throw new Error('503')
@@ -185,7 +202,7 @@ describe('cleanup', () => {
     expect(plain.cause.cause).to.be.instanceOf(TypeError)
   })
 
-  it('an interruption before any undo action says nothing was changed, and keeps the work\'s error as its cause', async () => {
+  it("an interruption before any undo action says nothing was changed, and keeps the work's error as its cause", async () => {
     const writes: string[] = []
     const write = process.stderr.write
     process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
@@ -199,7 +216,9 @@ describe('cleanup', () => {
       process.stderr.write = write
     }
 
-    expect(writes).to.deep.equal(['SIGINT: finishing the request under way, then undoing what was started (send it again to quit at once)\n'])
+    expect(writes).to.deep.equal([
+      'SIGINT: finishing the request under way, then undoing what was started (send it again to quit at once)\n',
+    ])
     expect(error).to.include({kind: 'interrupted', message: 'interrupted before anything was changed'})
     expect(error.cause).to.include({kind: 'interrupted', message: 'SIGINT received'})
     const failed = await withCleanup(async (cleanup) => {
@@ -242,7 +261,9 @@ describe('cleanup', () => {
     }
 
     expect(writes[1]).to.equal('SIGTERM again: quitting at once; the request under way may or may not take effect\n')
-    expect(writes[3]).to.equal('SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: b (run: run b); a\n')
+    expect(writes[3]).to.equal(
+      'SIGINT again: quitting at once; the request under way may or may not take effect; left to undo by hand: b (run: run b); a\n',
+    )
   })
 
   it('a task that withdraws itself while it runs leaves the others in pending()', async () => {

@@ -23,7 +23,9 @@ describe('errors', () => {
   it('keeps our errors, maps oclif parse errors to usage and the rest to internal', () => {
     const ours = new PluginError('auth', 'nope')
     expect(toPluginError(ours)).to.equal(ours)
-    const parse = toPluginError(new Errors.CLIError('Missing required flag app-id\nSee more help with --help', {exit: 2}))
+    const parse = toPluginError(
+      new Errors.CLIError('Missing required flag app-id\nSee more help with --help', {exit: 2}),
+    )
     expect(parse.kind).to.equal('usage')
     expect(parse.message).to.equal('Missing required flag app-id (see --help)')
     const bug = toPluginError(new TypeError('x is not a function'))

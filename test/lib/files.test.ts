@@ -39,7 +39,9 @@ describe('files', () => {
       try {
         const outcome = await Promise.race([failure(readTextFile(path, 'private key', {orStdin: true})), timeout])
         expect(outcome).to.be.instanceOf(PluginError)
-        expect((outcome as PluginError).message).to.equal(`${path} is a FIFO (named pipe), not a regular file; give the path of the private key file, or "-" to read it from standard input`)
+        expect((outcome as PluginError).message).to.equal(
+          `${path} is a FIFO (named pipe), not a regular file; give the path of the private key file, or "-" to read it from standard input`,
+        )
       } finally {
         // Should a reader still be waiting in open(), a writer that comes and goes releases it.
         const writer = await open(path, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined)
@@ -48,7 +50,9 @@ describe('files', () => {
     })
 
     it('#11.8 refuses a device (/dev/null) as not a regular file', async () => {
-      expect((await failure(readTextFile('/dev/null', 'settings'))).message).to.equal('/dev/null is a character device, not a regular file; give the path of the settings file')
+      expect((await failure(readTextFile('/dev/null', 'settings'))).message).to.equal(
+        '/dev/null is a character device, not a regular file; give the path of the settings file',
+      )
     })
 
     it('#11.8 refuses a file over the limit from its size, without reading it', async () => {
@@ -56,12 +60,18 @@ describe('files', () => {
       writeFileSync(path, '')
       truncateSync(path, 3 * 1024 ** 3) // sparse: 3 GB that take no space
       const error = await failure(readTextFile(path, 'private key', {maxBytes: 64 * 1024}))
-      expect(error.message).to.equal(`private key file ${path} is ${3 * 1024 ** 3} bytes; that is too large for a private key (at most 65536)`)
+      expect(error.message).to.equal(
+        `private key file ${path} is ${3 * 1024 ** 3} bytes; that is too large for a private key (at most 65536)`,
+      )
     })
 
     it('refuses a folder, and says which file is missing', async () => {
-      expect((await failure(readTextFile(dir, 'private key'))).message).to.equal(`${dir} is a directory; give the path of the private key file`)
-      expect((await failure(readTextFile(join(dir, 'nope.key'), 'private key'))).message).to.equal(`private key file not found: ${join(dir, 'nope.key')}`)
+      expect((await failure(readTextFile(dir, 'private key'))).message).to.equal(
+        `${dir} is a directory; give the path of the private key file`,
+      )
+      expect((await failure(readTextFile(join(dir, 'nope.key'), 'private key'))).message).to.equal(
+        `private key file not found: ${join(dir, 'nope.key')}`,
+      )
     })
 
     it('#11.4 never repeats a path that looks like a key, not even in the cause DEBUG shows', async () => {
@@ -82,8 +92,12 @@ describe('files', () => {
     const what = 'private key'
 
     it('#11.9 refuses "-" (a key file never goes to standard output) and an empty path', async () => {
-      expect((await failure(checkCanWrite('-', {force: true, what}))).message).to.equal('a private key cannot be written to standard output ("-"); give a file path')
-      expect((await failure(checkCanWrite('', {force: true, what}))).message).to.equal('the path for the private key is empty; give a file path')
+      expect((await failure(checkCanWrite('-', {force: true, what}))).message).to.equal(
+        'a private key cannot be written to standard output ("-"); give a file path',
+      )
+      expect((await failure(checkCanWrite('', {force: true, what}))).message).to.equal(
+        'the path for the private key is empty; give a file path',
+      )
     })
 
     it('#11.9 refuses to replace a symbolic link, even with --force, and leaves its target alone', async () => {
@@ -113,7 +127,9 @@ describe('files', () => {
       await writeSecretFile(path, 'new', {force: true, what})
       expect(readFileSync(path, 'utf8')).to.equal('new')
       expect(statSync(path).mode & 0o777).to.equal(0o600)
-      expect((await failure(checkCanWrite(path, {what}))).message).to.match(/already exists; choose another path or use --force/)
+      expect((await failure(checkCanWrite(path, {what}))).message).to.match(
+        /already exists; choose another path or use --force/,
+      )
     })
   })
 
@@ -122,13 +138,19 @@ describe('files', () => {
 
     it('names what went wrong for a path through a file (ENOTDIR) and a socket; an optional file that is a folder is still an error', async () => {
       writeFileSync(join(dir, 'file'), 'x')
-      expect((await failure(readTextFile(join(dir, 'file', 'k.pem'), what))).message).to.equal(`cannot read private key file ${join(dir, 'file', 'k.pem')}: ENOTDIR`)
-      expect((await failure(readOptionalTextFile(dir, what))).message).to.equal(`${dir} is a directory; give the path of the private key file`)
+      expect((await failure(readTextFile(join(dir, 'file', 'k.pem'), what))).message).to.equal(
+        `cannot read private key file ${join(dir, 'file', 'k.pem')}: ENOTDIR`,
+      )
+      expect((await failure(readOptionalTextFile(dir, what))).message).to.equal(
+        `${dir} is a directory; give the path of the private key file`,
+      )
       const socket = join(dir, 'socket')
       const server = createServer()
       await new Promise<void>((resolve) => server.listen(socket, resolve))
       try {
-        expect((await failure(readTextFile(socket, what))).message).to.equal(`${socket} is not a regular file (a socket or a device with nothing behind it); give the path of the private key file`)
+        expect((await failure(readTextFile(socket, what))).message).to.equal(
+          `${socket} is not a regular file (a socket or a device with nothing behind it); give the path of the private key file`,
+        )
       } finally {
         await new Promise((resolve) => server.close(resolve))
       }
@@ -136,30 +158,43 @@ describe('files', () => {
 
     it('a key file goes only into a folder that exists, checked before and while writing', async () => {
       const path = join(dir, 'missing', 'k.key')
-      expect((await failure(checkCanWrite(path, {what}))).message).to.equal(`folder ${join(dir, 'missing')} does not exist; create it first`)
-      expect((await failure(writeSecretFile(path, 'key', {what}))).message).to.equal(`cannot write the private key to ${path}: folder ${join(dir, 'missing')} does not exist`)
+      expect((await failure(checkCanWrite(path, {what}))).message).to.equal(
+        `folder ${join(dir, 'missing')} does not exist; create it first`,
+      )
+      expect((await failure(writeSecretFile(path, 'key', {what}))).message).to.equal(
+        `cannot write the private key to ${path}: folder ${join(dir, 'missing')} does not exist`,
+      )
     })
 
     it('a file made after the check (by someone else) is never overwritten without --force', async () => {
       const path = join(dir, 'k.key')
       await checkCanWrite(path, {what})
       writeFileSync(path, 'theirs')
-      expect((await failure(writeSecretFile(path, 'ours', {what}))).message).to.equal(`${path} already exists; choose another path or use --force to replace it`)
+      expect((await failure(writeSecretFile(path, 'ours', {what}))).message).to.equal(
+        `${path} already exists; choose another path or use --force to replace it`,
+      )
       expect(readFileSync(path, 'utf8')).to.equal('theirs')
     })
   })
 
   describe('standard input', () => {
-    const input = (chunks: string[], isTTY = false) => Object.assign(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), {isTTY})
+    const input = (chunks: string[], isTTY = false) =>
+      Object.assign(Readable.from(chunks.map((chunk) => Buffer.from(chunk))), {isTTY})
 
     it('reads all of it, in chunks', async () => {
       expect(await readStdin('JWT', 100, input(['ab', 'c\n']))).to.equal('abc\n')
     })
 
     it('refuses a terminal (it would wait for a paste a script never sends), an empty input and one over the limit', async () => {
-      expect((await failure(readStdin('JWT', 100, input(['x'], true)))).message).to.equal('expected the JWT on standard input, but standard input is a terminal; pipe it in or give a file')
-      expect((await failure(readStdin('JWT', 100, input([' \n'])))).message).to.equal('standard input was empty; expected the JWT')
-      expect((await failure(readStdin('JWT', 4, input(['abc', 'de'])))).message).to.equal('standard input is larger than 4 bytes; that is too large for a JWT')
+      expect((await failure(readStdin('JWT', 100, input(['x'], true)))).message).to.equal(
+        'expected the JWT on standard input, but standard input is a terminal; pipe it in or give a file',
+      )
+      expect((await failure(readStdin('JWT', 100, input([' \n'])))).message).to.equal(
+        'standard input was empty; expected the JWT',
+      )
+      expect((await failure(readStdin('JWT', 4, input(['abc', 'de'])))).message).to.equal(
+        'standard input is larger than 4 bytes; that is too large for a JWT',
+      )
     })
   })
 })

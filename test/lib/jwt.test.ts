@@ -12,18 +12,24 @@ const NOW = Math.floor(Date.now() / 1000)
 /** An independent check of an RS256 JWT with node:crypto, not with the code under test. */
 function verifiedByNodeCrypto(token: string, publicPem: string): boolean {
   const [header, payload, signature] = token.split('.')
-  return createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(createPublicKey(publicPem), Buffer.from(signature, 'base64url'))
+  return createVerify('RSA-SHA256')
+    .update(`${header}.${payload}`)
+    .verify(createPublicKey(publicPem), Buffer.from(signature, 'base64url'))
 }
 
 describe('jwt', () => {
   const keys = testKeys()
-  const sign = async (claims: Record<string, unknown>) => signJwt(parsePrivateKey({origin: 'test', text: keys.privatePem}), claims)
+  const sign = async (claims: Record<string, unknown>) =>
+    signJwt(parsePrivateKey({origin: 'test', text: keys.privatePem}), claims)
   const publicKey = () => parsePublicKey({origin: 'test', text: keys.publicPem})
 
   it('signs RS256 with header {alg:RS256, typ:JWT} that node:crypto verifies', async () => {
     const claims = buildClaims({appId: 'app-1', now: NOW})
     const token = await sign(claims)
-    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()))
     expect(header).to.deep.equal({alg: 'RS256', typ: 'JWT'})
     expect(payload).to.deep.equal(claims)
     expect(verifiedByNodeCrypto(token, keys.publicPem)).to.equal(true)
@@ -31,11 +37,18 @@ describe('jwt', () => {
 
   it('decodes header and claims', async () => {
     const token = await sign({application_id: 'x', exp: NOW + 60, iat: NOW})
-    expect(await decodeJwt(` ${token}\n`)).to.deep.equal({claims: {application_id: 'x', exp: NOW + 60, iat: NOW}, header: {alg: 'RS256', typ: 'JWT'}})
+    expect(await decodeJwt(` ${token}\n`)).to.deep.equal({
+      claims: {application_id: 'x', exp: NOW + 60, iat: NOW},
+      header: {alg: 'RS256', typ: 'JWT'},
+    })
   })
 
   it('refuses what is not a JWT', async () => {
-    for (const [input, message] of [['abc', /not a JWT/], ['a.b.c', /not a valid JWT/], ['', /not a JWT/]] as const) {
+    for (const [input, message] of [
+      ['abc', /not a JWT/],
+      ['a.b.c', /not a valid JWT/],
+      ['', /not a JWT/],
+    ] as const) {
       try {
         await decodeJwt(input)
         expect.fail('should have thrown')

@@ -8,7 +8,6 @@ import {testKeys} from '../helpers/keys.js'
 import {failure, thrown} from '../helpers/failure.js'
 import {tempDir} from '../helpers/temp.js'
 
-
 const load = async (path: string) => parsePrivateKey(await readKeyText(path, {what: 'private key'}))
 
 describe('keys', () => {
@@ -30,9 +29,17 @@ describe('keys', () => {
   })
 
   it('reads an environment variable holding a path or the PEM', async () => {
-    const fromPath = await readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: keys.privateFile}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    const fromPath = await readKeyText(undefined, {
+      env: {VONAGE_PRIVATE_KEY: keys.privateFile},
+      envName: 'VONAGE_PRIVATE_KEY',
+      what: 'private key',
+    })
     expect(fromPath.origin).to.equal(`VONAGE_PRIVATE_KEY (${keys.privateFile})`)
-    const fromPem = await readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: keys.privatePem.replaceAll('\n', '\\n')}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})
+    const fromPem = await readKeyText(undefined, {
+      env: {VONAGE_PRIVATE_KEY: keys.privatePem.replaceAll('\n', '\\n')},
+      envName: 'VONAGE_PRIVATE_KEY',
+      what: 'private key',
+    })
     expect(fromPem.origin).to.equal('VONAGE_PRIVATE_KEY')
     expect(parsePrivateKey(fromPem).asymmetricKeyType).to.equal('rsa')
   })
@@ -56,7 +63,14 @@ describe('keys', () => {
   ]
   for (const [name, which, message] of wrong) {
     it(`refuses ${name} with a clear message`, async () => {
-      const path = which === 'public' ? keys.publicFile : which === 'missing' ? `${keys.dir}/nope.key` : which === 'dir' ? keys.dir : keys.files[which]
+      const path =
+        which === 'public'
+          ? keys.publicFile
+          : which === 'missing'
+            ? `${keys.dir}/nope.key`
+            : which === 'dir'
+              ? keys.dir
+              : keys.files[which]
       const error = await failure(load(path))
       expect(error.kind).to.equal('usage')
       expect(error.message).to.match(message)
@@ -75,12 +89,22 @@ describe('keys', () => {
     const fromPrivate = parsePublicKey(await readKeyText(keys.privateFile, {what: 'private key'}))
     const fromPublic = parsePublicKey(await readKeyText(keys.publicFile, {what: 'public key'}))
     expect(fromPrivate.export({format: 'pem', type: 'spki'})).to.equal(fromPublic.export({format: 'pem', type: 'spki'}))
-    expect((await failure(Promise.resolve().then(() => parsePublicKey({origin: 'x', text: 'nope'})))).message).to.match(/x is not a PEM public key/)
+    expect((await failure(Promise.resolve().then(() => parsePublicKey({origin: 'x', text: 'nope'})))).message).to.match(
+      /x is not a PEM public key/,
+    )
   })
 
   describe('#11.4 key text where a path was expected is never repeated', () => {
-    const body = () => keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')
-    const slices = (text: string) => [text.slice(0, 16), text.slice(text.length / 2, text.length / 2 + 16), text.slice(-16)]
+    const body = () =>
+      keys.privatePem
+        .split('\n')
+        .filter((line) => !line.startsWith('-----'))
+        .join('')
+    const slices = (text: string) => [
+      text.slice(0, 16),
+      text.slice(text.length / 2, text.length / 2 + 16),
+      text.slice(-16),
+    ]
     const expectNoEcho = (error: PluginError, text: string) => {
       for (const slice of slices(text)) {
         expect(error.message).not.to.include(slice)
@@ -89,16 +113,28 @@ describe('keys', () => {
     }
 
     it('#11.4 never echoes key text from VONAGE_PRIVATE_KEY', async () => {
-      for (const text of [body(), keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('\\n')]) {
-        const error = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: text}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
-        expect(error.message).to.equal('VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file (it looks like private key text without its "-----BEGIN" and "-----END" lines)')
+      for (const text of [
+        body(),
+        keys.privatePem
+          .split('\n')
+          .filter((line) => !line.startsWith('-----'))
+          .join('\\n'),
+      ]) {
+        const error = await failure(
+          readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: text}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}),
+        )
+        expect(error.message).to.equal(
+          'VONAGE_PRIVATE_KEY is neither PEM private key text nor the path of a readable file (it looks like private key text without its "-----BEGIN" and "-----END" lines)',
+        )
         expectNoEcho(error, text)
       }
     })
 
     it('#11.4 never echoes key text given as the argument or as --private-key', async () => {
       const argument = await failure(readKeyText(body(), {source: 'the PRIVATE_KEY argument', what: 'private key'}))
-      expect(argument.message).to.match(/^the PRIVATE_KEY argument is neither PEM private key text nor the path of a readable file/)
+      expect(argument.message).to.match(
+        /^the PRIVATE_KEY argument is neither PEM private key text nor the path of a readable file/,
+      )
       expectNoEcho(argument, body())
       const token = 'EAAGm0PX4ZCpsBAKZC0123456789abcdefEAAGm0PX4ZCpsBAKZC0123456789abcdef'
       const flag = await failure(readKeyText(token, {source: '--private-key', what: 'private key'}))
@@ -112,8 +148,12 @@ describe('keys', () => {
       try {
         const path = `${dir}/aB3dE5fG7hJ9kL1mN0pQ.key`
         writeFileSync(path, readFileSync(keys.files.ec))
-        const error = await failure(readKeyText(path, {source: '--private-key', what: 'private key'}).then(parsePrivateKey))
-        expect(error.message).to.equal('the file named by --private-key is an EC key; Vonage JWTs are RS256 and need an RSA key')
+        const error = await failure(
+          readKeyText(path, {source: '--private-key', what: 'private key'}).then(parsePrivateKey),
+        )
+        expect(error.message).to.equal(
+          'the file named by --private-key is an EC key; Vonage JWTs are RS256 and need an RSA key',
+        )
       } finally {
         rmSync(dir, {force: true, recursive: true})
       }
@@ -122,9 +162,17 @@ describe('keys', () => {
 
   it('an empty value or one of spaces in the environment counts as not given', async () => {
     const pem = keys.privatePem
-    expect((await readKeyText('', {env: {VONAGE_PRIVATE_KEY: pem}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'})).origin).to.equal('VONAGE_PRIVATE_KEY')
-    const blank = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: '  '}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}), 'usage')
-    expect(blank.message).to.equal('no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY')
+    expect(
+      (await readKeyText('', {env: {VONAGE_PRIVATE_KEY: pem}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}))
+        .origin,
+    ).to.equal('VONAGE_PRIVATE_KEY')
+    const blank = await failure(
+      readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: '  '}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}),
+      'usage',
+    )
+    expect(blank.message).to.equal(
+      'no private key given: pass a file path, "-" to read it from standard input, or set VONAGE_PRIVATE_KEY',
+    )
     const none = await failure(readKeyText(undefined, {what: 'public key'}), 'usage')
     expect(none.message).to.equal('no public key given: pass a file path, "-" to read it from standard input')
   })
@@ -133,41 +181,88 @@ describe('keys', () => {
     expect((await readKeyText(keys.privateFile, {what: 'private key'})).origin).to.equal(keys.privateFile)
     expect((await readKeyText(keys.privatePem, {what: 'private key'})).origin).to.equal('the private key text given')
     const token = 'EAAGm0PX4ZCpsBAKZC0123456789abcdef'
-    expect((await failure(readKeyText(token, {what: 'private key'}), 'usage')).message).to.equal('the private key given is neither PEM private key text nor the path of a readable file')
+    expect((await failure(readKeyText(token, {what: 'private key'}), 'usage')).message).to.equal(
+      'the private key given is neither PEM private key text nor the path of a readable file',
+    )
   })
 
   it('offers "-" for a device given as an argument, not for one named by the environment', async () => {
     const argument = await failure(readKeyText('/dev/null', {what: 'private key'}), 'usage')
-    expect(argument.message).to.match(/not a regular file; give the path of the private key file, or "-" to read it from standard input$/)
-    const fromEnv = await failure(readKeyText(undefined, {env: {VONAGE_PRIVATE_KEY: '/dev/null'}, envName: 'VONAGE_PRIVATE_KEY', what: 'private key'}), 'usage')
+    expect(argument.message).to.match(
+      /not a regular file; give the path of the private key file, or "-" to read it from standard input$/,
+    )
+    const fromEnv = await failure(
+      readKeyText(undefined, {
+        env: {VONAGE_PRIVATE_KEY: '/dev/null'},
+        envName: 'VONAGE_PRIVATE_KEY',
+        what: 'private key',
+      }),
+      'usage',
+    )
     expect(fromEnv.message).to.match(/not a regular file; give the path of the private key file$/)
   })
 
   it('#11.4 a token-like name that is no usable path (too long, under a file) is "neither text nor path"; a real problem with the file stays as it is', async () => {
-    const neither = /^--private-key is neither PEM private key text nor the path of a readable file( \(it looks like private key text without .*\))?$/
-    expect((await failure(readKeyText(`aB3${'dE5fG7hJ9kL1mN0pQ'.repeat(20)}`, {source: '--private-key', what: 'private key'}))).message).to.match(neither)
-    expect((await failure(readKeyText(`${keys.privateFile}/aB3dE5fG7hJ9kL1mN0pQ`, {source: '--private-key', what: 'private key'}))).message).to.match(neither)
+    const neither =
+      /^--private-key is neither PEM private key text nor the path of a readable file( \(it looks like private key text without .*\))?$/
+    expect(
+      (
+        await failure(
+          readKeyText(`aB3${'dE5fG7hJ9kL1mN0pQ'.repeat(20)}`, {source: '--private-key', what: 'private key'}),
+        )
+      ).message,
+    ).to.match(neither)
+    expect(
+      (
+        await failure(
+          readKeyText(`${keys.privateFile}/aB3dE5fG7hJ9kL1mN0pQ`, {source: '--private-key', what: 'private key'}),
+        )
+      ).message,
+    ).to.match(neither)
     const dir = join(tempDir('keyname'), 'aB3dE5fG7hJ9kL1mN0pQ')
     mkdirSync(dir)
     const directory = await failure(readKeyText(dir, {source: '--private-key', what: 'private key'}))
-    expect(directory.message).to.equal('the file named by --private-key is a directory; give the path of the private key file')
+    expect(directory.message).to.equal(
+      'the file named by --private-key is a directory; give the path of the private key file',
+    )
   })
 
   it('#11.4 the "without its -----BEGIN lines" hint is only for text of base64 characters', async () => {
-    const body = keys.privatePem.split('\n').filter((line) => !line.startsWith('-----')).join('')
-    for (const text of [`${body.slice(0, 150)}.${body.slice(150, 300)}`, `${body.slice(0, 300)}.key`, `x.${body.slice(0, 300)}`, `${body.slice(0, 150)}_${body.slice(150, 300)}`]) {
+    const body = keys.privatePem
+      .split('\n')
+      .filter((line) => !line.startsWith('-----'))
+      .join('')
+    for (const text of [
+      `${body.slice(0, 150)}.${body.slice(150, 300)}`,
+      `${body.slice(0, 300)}.key`,
+      `x.${body.slice(0, 300)}`,
+      `${body.slice(0, 150)}_${body.slice(150, 300)}`,
+    ]) {
       const error = await failure(readKeyText(text, {source: '--private-key', what: 'private key'}), 'usage')
-      expect(error.message, text).to.equal('--private-key is neither PEM private key text nor the path of a readable file')
+      expect(error.message, text).to.equal(
+        '--private-key is neither PEM private key text nor the path of a readable file',
+      )
     }
   })
 
   it('refuses a certificate, an OpenSSH key and a truncated PEM key, each with its own message', () => {
-    const pem = (label: string) => `-----BEGIN ${label}-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END ${label}-----\n`
-    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal('k is a certificate, not a key')
-    expect(thrown(() => parsePublicKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal('k is a certificate, not a key')
-    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('OPENSSH PRIVATE KEY')})).message).to.equal('k is an OpenSSH key; Vonage needs an RSA key in PEM ("-----BEGIN PRIVATE KEY-----")')
-    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('PRIVATE KEY')})).message).to.equal('k looks like a PEM private key but cannot be parsed; is it complete?')
-    expect(thrown(() => parsePublicKey({origin: 'k', text: pem('PUBLIC KEY').replace('MIIB', 'AAAA')})).message).to.equal('k looks like a PEM public key but cannot be parsed; is it complete?')
+    const pem = (label: string) =>
+      `-----BEGIN ${label}-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END ${label}-----\n`
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal(
+      'k is a certificate, not a key',
+    )
+    expect(thrown(() => parsePublicKey({origin: 'k', text: pem('CERTIFICATE')})).message).to.equal(
+      'k is a certificate, not a key',
+    )
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('OPENSSH PRIVATE KEY')})).message).to.equal(
+      'k is an OpenSSH key; Vonage needs an RSA key in PEM ("-----BEGIN PRIVATE KEY-----")',
+    )
+    expect(thrown(() => parsePrivateKey({origin: 'k', text: pem('PRIVATE KEY')})).message).to.equal(
+      'k looks like a PEM private key but cannot be parsed; is it complete?',
+    )
+    expect(
+      thrown(() => parsePublicKey({origin: 'k', text: pem('PUBLIC KEY').replace('MIIB', 'AAAA')})).message,
+    ).to.equal('k looks like a PEM public key but cannot be parsed; is it complete?')
   })
 
   it('normalizePem leaves a proper PEM as it is', () => {

@@ -17,7 +17,9 @@ describe('link-auth', () => {
 
   it('refuses an expired JWT, one about to expire, and one without application_id', async () => {
     const failure = (claims: Record<string, unknown>) => checkUsableJwt(token(claims), NOW).catch((error) => error)
-    expect((await failure({application_id: 'a', exp: NOW - 300})).message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) expired 5 min ago; sign a new one/)
+    expect((await failure({application_id: 'a', exp: NOW - 300})).message).to.match(
+      /^the JWT given \(--jwt or VONAGE_JWT\) expired 5 min ago; sign a new one/,
+    )
     expect((await failure({application_id: 'a', exp: NOW + 30})).message).to.match(/expires in 30 s; sign a new one/)
     expect((await failure({exp: NOW + 600})).message).to.match(/has no application_id claim/)
     expect((await failure({application_id: 'a', exp: NOW - 1})).kind).to.equal('auth')
@@ -25,9 +27,13 @@ describe('link-auth', () => {
   })
 
   it('#11.15 refuses a JWT whose exp is not a number, as Vonage would', async () => {
-    const error = await checkUsableJwt(token({application_id: 'a', exp: String(NOW + 600)}), NOW).catch((error_) => error_)
+    const error = await checkUsableJwt(token({application_id: 'a', exp: String(NOW + 600)}), NOW).catch(
+      (error_) => error_,
+    )
     expect(error.kind).to.equal('usage')
-    expect(error.message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) is not usable: its exp claim is "1800000600", not a number of seconds since 1970; sign a new one/)
+    expect(error.message).to.match(
+      /^the JWT given \(--jwt or VONAGE_JWT\) is not usable: its exp claim is "1800000600", not a number of seconds since 1970; sign a new one/,
+    )
   })
 
   it('the finish command quotes for the shell and never contains a token', () => {

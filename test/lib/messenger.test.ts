@@ -8,7 +8,15 @@ import {Cleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import {Graph} from '../../src/lib/facebook.js'
-import {findLinkedPage, finishCommand, linkPage, listAccounts, relinkAll, relinkPage, unlinkApplication} from '../../src/lib/messenger.js'
+import {
+  findLinkedPage,
+  finishCommand,
+  linkPage,
+  listAccounts,
+  relinkAll,
+  relinkPage,
+  unlinkApplication,
+} from '../../src/lib/messenger.js'
 import {failure} from '../helpers/failure.js'
 import {basic, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 
@@ -28,12 +36,24 @@ describe('messenger (library, against the sandbox)', () => {
   /** The Page tokens Facebook hands out now, by Page id. */
   let tokens: Record<string, string>
 
-  const seed = async (pages: Array<{id: string; name: string; expires_at?: number}> = [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user = 'USER', extra: Record<string, unknown> = {}) => {
+  const seed = async (
+    pages: Array<{id: string; name: string; expires_at?: number}> = [
+      {id: '101', name: 'Pizza'},
+      {id: '102', name: 'Bikes'},
+    ],
+    user = 'USER',
+    extra: Record<string, unknown> = {},
+  ) => {
     const {body} = await sandbox.seedUser({pages, user_token: user, ...extra})
-    return Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token])) as Record<string, string>
+    return Object.fromEntries(
+      body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
+    ) as Record<string, string>
   }
 
-  const stored = async () => ((await sandbox.state()).accounts as Array<StoredAccount & Record<string, unknown>>).map(({access_token, applications, external_id, name}) => ({access_token, applications, external_id, name}))
+  const stored = async () =>
+    ((await sandbox.state()).accounts as Array<StoredAccount & Record<string, unknown>>).map(
+      ({access_token, applications, external_id, name}) => ({access_token, applications, external_id, name}),
+    )
   /** The External Accounts requests the sandbox answered, oldest first, as "METHOD path status". */
   const calls = async () =>
     ((await sandbox.state()).log as Array<{method: string; path: string; status: number}>)
@@ -42,7 +62,13 @@ describe('messenger (library, against the sandbox)', () => {
   const callsSince = async (from: number) => (await calls()).slice(from)
 
   beforeEach(async () => {
-    accounts = new ExternalAccounts({backoffMs: 1, headers: {authorization: basic()}, host: sandbox.url, sleep: async () => {}, timeoutMs: 5000})
+    accounts = new ExternalAccounts({
+      backoffMs: 1,
+      headers: {authorization: basic()},
+      host: sandbox.url,
+      sleep: async () => {},
+      timeoutMs: 5000,
+    })
     tokens = await seed()
   })
   afterEach(() => sandbox.verify())
@@ -50,10 +76,15 @@ describe('messenger (library, against the sandbox)', () => {
   /** A Messages application; given a public key, so that the sandbox generates no key pair each time. */
   let publicKey: string
   before(() => {
-    publicKey = generateKeyPairSync('rsa', {modulusLength: 2048}).publicKey.export({format: 'pem', type: 'spki'}).toString()
+    publicKey = generateKeyPairSync('rsa', {modulusLength: 2048})
+      .publicKey.export({format: 'pem', type: 'spki'})
+      .toString()
   })
   const createApp = async (name: string): Promise<string> => {
-    const reply = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {capabilities: {messages: {webhooks: {}}}, keys: {public_key: publicKey}, name}})
+    const reply = await sandbox.request('POST', '/v2/applications', {
+      auth: basic(),
+      body: {capabilities: {messages: {webhooks: {}}}, keys: {public_key: publicKey}, name},
+    })
     expect(reply.status, JSON.stringify(reply.body)).to.equal(201)
     return reply.body.id
   }
@@ -77,16 +108,28 @@ describe('messenger (library, against the sandbox)', () => {
       setup = (await calls()).length
     })
 
-    const relink = (cleanup = new Cleanup(), options: {name?: string} = {}) => relinkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup, support: {available: false}, ...options})
-    const finish = () => `FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101 --name 'Pizza HQ' --application ${app}`
+    const relink = (cleanup = new Cleanup(), options: {name?: string} = {}) =>
+      relinkPage(
+        accounts,
+        {id: '101', name: 'Pizza', token: tokens['101']},
+        {bin: 'nexmo', cleanup, support: {available: false}, ...options},
+      )
+    const finish = () =>
+      `FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101 --name 'Pizza HQ' --application ${app}`
 
     it('replaces the token, keeps the name and the application, and withdraws its undo action', async () => {
       const cleanup = new Cleanup()
       const result = await relink(cleanup)
       expect(result).to.deep.equal({applications: [app], name: 'Pizza HQ', page: '101', status: 'relinked'})
-      expect(await stored()).to.deep.equal([{access_token: tokens['101'], applications: [app], external_id: '101', name: 'Pizza HQ'}])
+      expect(await stored()).to.deep.equal([
+        {access_token: tokens['101'], applications: [app], external_id: '101', name: 'Pizza HQ'},
+      ])
       expect(cleanup.pending(), 'nothing left to undo').to.deep.equal([])
-      expect(await callsSince(setup)).to.deep.equal(['GET /messenger/101 200', 'DELETE /messenger/101 204', 'POST /messenger 201'])
+      expect(await callsSince(setup)).to.deep.equal([
+        'GET /messenger/101 200',
+        'DELETE /messenger/101 204',
+        'POST /messenger 201',
+      ])
     })
 
     it('takes --name over the current name, and the Page name when the link has none', async () => {
@@ -100,8 +143,17 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('refuses a Page that is not linked (not-found) and changes nothing', async () => {
       const cleanup = new Cleanup()
-      const error = await failure(relinkPage(accounts, {id: '102', name: 'Bikes', token: tokens['102']}, {bin: 'nexmo', cleanup, support: {available: false}}), 'not-found')
-      expect(error.message).to.equal('Page 102 is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)')
+      const error = await failure(
+        relinkPage(
+          accounts,
+          {id: '102', name: 'Bikes', token: tokens['102']},
+          {bin: 'nexmo', cleanup, support: {available: false}},
+        ),
+        'not-found',
+      )
+      expect(error.message).to.equal(
+        'Page 102 is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)',
+      )
       expect(cleanup.pending()).to.deep.equal([])
       expect(await callsSince(setup)).to.deep.equal(['GET /messenger/102 404'])
     })
@@ -125,9 +177,17 @@ describe('messenger (library, against the sandbox)', () => {
       await failure(running, 'terminated')
       expect(await stored(), 'unlinked, not yet restored').to.deep.equal([])
       expect(cleanup.pending()).to.deep.equal([`restore the previous link of Page 101 (run: ${finish()})`])
-      expect(await cleanup.runAll()).to.deep.equal({failures: [], undone: ['the previous link of Page 101 was restored']})
+      expect(await cleanup.runAll()).to.deep.equal({
+        failures: [],
+        undone: ['the previous link of Page 101 was restored'],
+      })
       expect(await stored()).to.deep.equal(before)
-      expect(await callsSince(setup)).to.deep.equal(['GET /messenger/101 200', 'DELETE /messenger/101 204', 'GET /messenger/101 404', 'POST /messenger 201'])
+      expect(await callsSince(setup)).to.deep.equal([
+        'GET /messenger/101 200',
+        'DELETE /messenger/101 204',
+        'GET /messenger/101 404',
+        'POST /messenger 201',
+      ])
     })
 
     it('a signal during the new link comes too late: the Page is relinked and nothing is left to undo', async () => {
@@ -146,7 +206,9 @@ describe('messenger (library, against the sandbox)', () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
       const cleanup = new Cleanup()
       const error = await failure(relink(cleanup), 'remote')
-      expect(error.message).to.match(/^re-linking Page 101 failed: Vonage failed while linking Page 101: 500 \(.*\); try again later; the previous link was restored$/)
+      expect(error.message).to.match(
+        /^re-linking Page 101 failed: Vonage failed while linking Page 101: 500 \(.*\); try again later; the previous link was restored$/,
+      )
       expect(error.result).to.deep.equal({previousLinkKept: true})
       expect(error.cause).to.be.instanceOf(PluginError)
       expect((error.cause as PluginError).status).to.equal(500)
@@ -165,7 +227,9 @@ describe('messenger (library, against the sandbox)', () => {
     it('when the restore fails too: previousLinkKept false and the error gives the command that finishes by hand', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
       const error = await failure(relink(), 'remote')
-      expect(error.message).to.match(/^re-linking Page 101 failed: Vonage failed while linking Page 101: 500 .*; restoring the previous link failed too \(Vonage failed while linking Page 101: 500 .*\); finish by hand with: (.*)$/)
+      expect(error.message).to.match(
+        /^re-linking Page 101 failed: Vonage failed while linking Page 101: 500 .*; restoring the previous link failed too \(Vonage failed while linking Page 101: 500 .*\); finish by hand with: (.*)$/,
+      )
       expect(error.message.endsWith(`; finish by hand with: ${finish()}`)).to.equal(true)
       expect(error.message).not.to.include(tokens['101']).and.not.to.include(oldToken)
       expect(error.result).to.deep.equal({previousLinkKept: false})
@@ -175,37 +239,67 @@ describe('messenger (library, against the sandbox)', () => {
     it('a new link that took effect although its answer failed (500 after the write) is relinked, not undone', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, when: 'after'})
       expect((await relink()).status).to.equal('relinked')
-      expect(await stored()).to.deep.equal([{access_token: tokens['101'], applications: [app], external_id: '101', name: 'Pizza HQ'}])
+      expect(await stored()).to.deep.equal([
+        {access_token: tokens['101'], applications: [app], external_id: '101', name: 'Pizza HQ'},
+      ])
       expect((await callsSince(setup)).slice(2)).to.deep.equal(['POST /messenger 500', 'GET /messenger/101 200'])
     })
 
     it('an answer that shows another Page is not trusted: the previous link is restored', async () => {
-      await sandbox.fault({body: {access_token: tokens['101'], applications: [app], external_id: '102'}, method: 'POST', path: MESSENGER, status: 201})
+      await sandbox.fault({
+        body: {access_token: tokens['101'], applications: [app], external_id: '102'},
+        method: 'POST',
+        path: MESSENGER,
+        status: 201,
+      })
       const error = await failure(relink(), 'remote')
-      expect(error.message).to.equal('re-linking Page 101 failed: Vonage answered the link of Page 101 with the account of Page 102; the previous link was restored')
+      expect(error.message).to.equal(
+        're-linking Page 101 failed: Vonage answered the link of Page 101 with the account of Page 102; the previous link was restored',
+      )
       expect(await stored()).to.deep.equal(before)
     })
 
     it('an answer with another token is not trusted: the previous link is restored', async () => {
-      await sandbox.fault({body: {access_token: 'EAAother', applications: [app], external_id: '101'}, method: 'POST', path: MESSENGER, status: 201})
+      await sandbox.fault({
+        body: {access_token: 'EAAother', applications: [app], external_id: '101'},
+        method: 'POST',
+        path: MESSENGER,
+        status: 201,
+      })
       const error = await failure(relink(), 'remote')
-      expect(error.message).to.equal('re-linking Page 101 failed: Vonage shows Page 101 linked with a token other than the one just sent; the previous link was restored')
+      expect(error.message).to.equal(
+        're-linking Page 101 failed: Vonage shows Page 101 linked with a token other than the one just sent; the previous link was restored',
+      )
       expect(await stored()).to.deep.equal(before)
     })
 
     it('a new link that lost its application is replaced by the previous link (deleted, then re-created)', async () => {
-      await sandbox.fault({body: {access_token: tokens['101'], applications: [], external_id: '101'}, method: 'POST', path: MESSENGER, status: 201, when: 'after'})
+      await sandbox.fault({
+        body: {access_token: tokens['101'], applications: [], external_id: '101'},
+        method: 'POST',
+        path: MESSENGER,
+        status: 201,
+        when: 'after',
+      })
       const error = await failure(relink(), 'remote')
-      expect(error.message).to.equal(`re-linking Page 101 failed: Vonage shows Page 101 without application ${app}; the previous link was restored`)
+      expect(error.message).to.equal(
+        `re-linking Page 101 failed: Vonage shows Page 101 without application ${app}; the previous link was restored`,
+      )
       expect(error.result).to.deep.equal({previousLinkKept: true})
       expect(await stored()).to.deep.equal(before)
-      expect((await callsSince(setup)).slice(3)).to.deep.equal(['GET /messenger/101 200', 'DELETE /messenger/101 204', 'POST /messenger 201'])
+      expect((await callsSince(setup)).slice(3)).to.deep.equal([
+        'GET /messenger/101 200',
+        'DELETE /messenger/101 204',
+        'POST /messenger 201',
+      ])
     })
 
     it('a failed unlink leaves the previous link as it was: nothing is re-created', async () => {
       await sandbox.fault({method: 'DELETE', path: `${MESSENGER}/101`, status: 500, times: 4})
       const error = await failure(relink(), 'remote')
-      expect(error.message).to.match(/^re-linking Page 101 failed: Vonage failed while unlinking Page 101: 500 .*; the previous link was restored$/)
+      expect(error.message).to.match(
+        /^re-linking Page 101 failed: Vonage failed while unlinking Page 101: 500 .*; the previous link was restored$/,
+      )
       expect(error.result).to.deep.equal({previousLinkKept: true})
       expect(await stored()).to.deep.equal(before)
       expect((await callsSince(setup)).filter((call) => call.startsWith('POST'))).to.deep.equal([])
@@ -217,8 +311,17 @@ describe('messenger (library, against the sandbox)', () => {
           throw new TypeError('boom')
         },
       })
-      const error = await failure(relinkPage(broken, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup: new Cleanup(), support: {available: false}}), 'internal')
-      expect(error.message).to.match(/^re-linking Page 101 failed: boom; restoring the previous link failed too \(boom\); finish by hand with: /)
+      const error = await failure(
+        relinkPage(
+          broken,
+          {id: '101', name: 'Pizza', token: tokens['101']},
+          {bin: 'nexmo', cleanup: new Cleanup(), support: {available: false}},
+        ),
+        'internal',
+      )
+      expect(error.message).to.match(
+        /^re-linking Page 101 failed: boom; restoring the previous link failed too \(boom\); finish by hand with: /,
+      )
       expect(error.result).to.deep.equal({previousLinkKept: false})
     })
   })
@@ -241,7 +344,11 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('relinks every linked Page the user reaches, from the list (no read of each), and names the unreachable ones', async () => {
       const from = (await calls()).length
-      const {results, unreachable} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
+      const {results, unreachable} = await relinkAll(accounts, pages(), {
+        bin: 'nexmo',
+        cleanup: new Cleanup(),
+        concurrency: 1,
+      })
       expect(results).to.deep.equal([
         {applications: [], name: 'Pizza', page: '101', status: 'relinked'},
         {applications: [], name: 'Bikes', page: '102', status: 'relinked'},
@@ -285,7 +392,10 @@ describe('messenger (library, against the sandbox)', () => {
     it('links a Page with the application asked for', async () => {
       const app = await createApp('bot')
       const result = await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: app})
-      expect(result).to.deep.equal({account: {applications: [app], external_id: '101', name: 'Pizza'}, status: 'linked'})
+      expect(result).to.deep.equal({
+        account: {applications: [app], external_id: '101', name: 'Pizza'},
+        status: 'linked',
+      })
       expect(await calls(), 'one write, the application in it').to.deep.equal(['POST /messenger 201'])
     })
 
@@ -293,14 +403,20 @@ describe('messenger (library, against the sandbox)', () => {
       const app = await createApp('bot')
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
       const result = await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: app})
-      expect(result).to.deep.equal({account: {applications: [app], external_id: '101', name: 'Pizza'}, status: 'already linked'})
+      expect(result).to.deep.equal({
+        account: {applications: [app], external_id: '101', name: 'Pizza'},
+        status: 'already linked',
+      })
       expect((await stored())[0].applications).to.deep.equal([app])
     })
 
     it('a Page linked to another application is a conflict that says how to detach it', async () => {
       const [first, second] = [await createApp('one'), await createApp('two')]
       await accounts.create({applications: [first], name: 'Pizza', pageId: '101', token: tokens['101']})
-      const error = await failure(linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: second}), 'conflict')
+      const error = await failure(
+        linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: second}),
+        'conflict',
+      )
       expect(error.message).to.equal(
         `Page 101 is linked, but to application ${first} (a Page takes one); detach it with messenger:unlink --page-id 101 --application ${first}, then link again`,
       )
@@ -308,10 +424,17 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('a 409 or a lost connection on the write is read back: the same token is linked', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 409, when: 'after'})
-      expect((await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {})).status).to.equal('already linked')
+      expect((await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {})).status).to.equal(
+        'already linked',
+      )
       await sandbox.fault({method: 'POST', path: MESSENGER, reset: true, when: 'after'})
       expect((await linkPage(accounts, {id: '102', name: 'Bikes', token: tokens['102']}, {})).status).to.equal('linked')
-      expect(await calls()).to.deep.equal(['POST /messenger 409', 'GET /messenger/101 200', 'POST /messenger 0', 'GET /messenger/102 200'])
+      expect(await calls()).to.deep.equal([
+        'POST /messenger 409',
+        'GET /messenger/101 200',
+        'POST /messenger 0',
+        'GET /messenger/102 200',
+      ])
     })
 
     it('a link whose answer failed after the write is "linked", not "already linked"', async () => {
@@ -327,7 +450,10 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('a 500 with nothing written keeps its error after the read-back', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
-      const error = await failure(linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {name: 'HQ'}), 'remote')
+      const error = await failure(
+        linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {name: 'HQ'}),
+        'remote',
+      )
       expect(error.status).to.equal(500)
       expect(await calls()).to.deep.equal(['POST /messenger 500', 'GET /messenger/101 404'])
     })
@@ -336,17 +462,34 @@ describe('messenger (library, against the sandbox)', () => {
   describe('listAccounts', () => {
     it('without a user token: every linked account, without its token', async () => {
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
-      expect(await listAccounts(accounts, undefined)).to.deep.equal([{applications: [], external_id: '101', name: 'Pizza'}])
+      expect(await listAccounts(accounts, undefined)).to.deep.equal([
+        {applications: [], external_id: '101', name: 'Pizza'},
+      ])
     })
 
     it('with a user token: the days left until the earlier of the token and data access expiries', async () => {
       const now = nowSeconds()
-      tokens = await seed([{expires_at: now + 10 * DAY + 100, id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], 'USER', {data_access_expires_at: now + 30 * DAY + 100})
+      tokens = await seed(
+        [
+          {expires_at: now + 10 * DAY + 100, id: '101', name: 'Pizza'},
+          {id: '102', name: 'Bikes'},
+        ],
+        'USER',
+        {data_access_expires_at: now + 30 * DAY + 100},
+      )
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
       await accounts.create({name: 'Bikes', pageId: '102', token: tokens['102']})
-      const graph = new Graph({backoffMs: 1, host: sandbox.url, sleep: async () => {}, timeoutMs: 5000, version: 'v25.0'})
+      const graph = new Graph({
+        backoffMs: 1,
+        host: sandbox.url,
+        sleep: async () => {},
+        timeoutMs: 5000,
+        version: 'v25.0',
+      })
       const listed = await listAccounts(accounts, {graph, now, userToken: 'USER'})
-      expect(listed.map(({days_left, external_id, token_valid}) => ({days_left, external_id, token_valid}))).to.deep.equal([
+      expect(
+        listed.map(({days_left, external_id, token_valid}) => ({days_left, external_id, token_valid})),
+      ).to.deep.equal([
         {days_left: 10, external_id: '101', token_valid: true},
         {days_left: 30, external_id: '102', token_valid: true},
       ])
@@ -355,49 +498,80 @@ describe('messenger (library, against the sandbox)', () => {
 
     it('a user token Facebook refuses fails the listing (auth); another debug_token failure just leaves the expiry out', async () => {
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
-      const graph = new Graph({backoffMs: 1, host: sandbox.url, sleep: async () => {}, timeoutMs: 5000, version: 'v25.0'})
-      const refused = await failure(listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'NOT-A-TOKEN'}), 'auth')
+      const graph = new Graph({
+        backoffMs: 1,
+        host: sandbox.url,
+        sleep: async () => {},
+        timeoutMs: 5000,
+        version: 'v25.0',
+      })
+      const refused = await failure(
+        listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'NOT-A-TOKEN'}),
+        'auth',
+      )
       expect(refused.message).to.match(/^Facebook refused the user token \(code 190/)
       await sandbox.fault({method: 'GET', path: '/v25.0/debug_token', status: 500, times: 4})
-      expect(await listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'USER'})).to.deep.equal([{applications: [], external_id: '101', name: 'Pizza'}])
+      expect(await listAccounts(accounts, {graph, now: nowSeconds(), userToken: 'USER'})).to.deep.equal([
+        {applications: [], external_id: '101', name: 'Pizza'},
+      ])
     })
   })
 
   describe('unlinkApplication and findLinkedPage', () => {
     it('detaching an application the Page does not have is not-found and says what it has', async () => {
       const linked = {applications: [], external_id: '101', name: 'Pizza'}
-      expect((await failure(unlinkApplication(accounts, linked, 'app-1'), 'not-found')).message).to.equal('application app-1 is not linked to Page 101 (it has none); nothing changed')
+      expect((await failure(unlinkApplication(accounts, linked, 'app-1'), 'not-found')).message).to.equal(
+        'application app-1 is not linked to Page 101 (it has none); nothing changed',
+      )
       const withTwo = {...linked, applications: ['app-2', 'app-3']}
-      expect((await failure(unlinkApplication(accounts, withTwo, 'app-1'), 'not-found')).message).to.equal('application app-1 is not linked to Page 101 (it has app-2, app-3); nothing changed')
+      expect((await failure(unlinkApplication(accounts, withTwo, 'app-1'), 'not-found')).message).to.equal(
+        'application app-1 is not linked to Page 101 (it has app-2, app-3); nothing changed',
+      )
       expect(await calls()).to.deep.equal([])
     })
 
     it('detaches the application and keeps the Page linked', async () => {
       const app = await createApp('bot')
       await accounts.create({applications: [app], name: 'Pizza', pageId: '101', token: tokens['101']})
-      expect(await unlinkApplication(accounts, {applications: [app], external_id: '101', name: 'Pizza'}, app)).to.deep.equal({applications: [], external_id: '101', name: 'Pizza'})
-      expect(await stored()).to.deep.equal([{access_token: tokens['101'], applications: [], external_id: '101', name: 'Pizza'}])
+      expect(
+        await unlinkApplication(accounts, {applications: [app], external_id: '101', name: 'Pizza'}, app),
+      ).to.deep.equal({applications: [], external_id: '101', name: 'Pizza'})
+      expect(await stored()).to.deep.equal([
+        {access_token: tokens['101'], applications: [], external_id: '101', name: 'Pizza'},
+      ])
     })
 
-    it('a 409 is a refusal while the application is still linked, and the first attempt\'s success once it is gone', async () => {
+    it("a 409 is a refusal while the application is still linked, and the first attempt's success once it is gone", async () => {
       const app = await createApp('bot')
       await accounts.create({applications: [app], name: 'Pizza', pageId: '101', token: tokens['101']})
       const linked = {applications: [app], external_id: '101', name: 'Pizza'}
       await sandbox.fault({method: 'DELETE', path: `${MESSENGER}/101/applications`, status: 409})
-      expect((await failure(unlinkApplication(accounts, linked, app), 'conflict')).message).to.equal(`Vonage refused to unlink application ${app} from Page 101`)
+      expect((await failure(unlinkApplication(accounts, linked, app), 'conflict')).message).to.equal(
+        `Vonage refused to unlink application ${app} from Page 101`,
+      )
       await sandbox.fault({method: 'DELETE', path: `${MESSENGER}/101/applications`, status: 409, when: 'after'})
-      expect(await unlinkApplication(accounts, linked, app)).to.deep.equal({applications: [], external_id: '101', name: 'Pizza'})
+      expect(await unlinkApplication(accounts, linked, app)).to.deep.equal({
+        applications: [],
+        external_id: '101',
+        name: 'Pizza',
+      })
     })
 
     it('finishCommand: no --name or --application when the link has none', () => {
-      expect(finishCommand('nexmo', {pageId: '101', token: 'secret'})).to.equal('FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101')
-      expect(finishCommand('vonage', {applications: [], name: "Joe's", pageId: '101', token: 'secret'})).to.equal("FACEBOOK_PAGE_TOKEN=<the new Page token> vonage messenger:link --page-id 101 --name 'Joe'\\''s'")
+      expect(finishCommand('nexmo', {pageId: '101', token: 'secret'})).to.equal(
+        'FACEBOOK_PAGE_TOKEN=<the new Page token> nexmo messenger:link --page-id 101',
+      )
+      expect(finishCommand('vonage', {applications: [], name: "Joe's", pageId: '101', token: 'secret'})).to.equal(
+        "FACEBOOK_PAGE_TOKEN=<the new Page token> vonage messenger:link --page-id 101 --name 'Joe'\\''s'",
+      )
     })
 
     it('findLinkedPage: the account without its token, or not-found pointing to messenger:list', async () => {
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
       expect(await findLinkedPage(accounts, '101')).to.deep.equal({applications: [], external_id: '101', name: 'Pizza'})
-      expect((await failure(findLinkedPage(accounts, '102'), 'not-found')).message).to.equal('Page 102 is not linked; messenger:list shows the linked Pages')
+      expect((await failure(findLinkedPage(accounts, '102'), 'not-found')).message).to.equal(
+        'Page 102 is not linked; messenger:list shows the linked Pages',
+      )
     })
   })
 })

@@ -22,8 +22,14 @@ describe('pages', () => {
   })
 
   it('refuses an ambiguous name and an unknown Page, listing the choices', () => {
-    expect(() => findPage(PAGES, 'TWINS')).to.throw(PluginError, '2 Pages are named "TWINS": 102 (Twins), 103 (twins); choose one by its id, e.g. --page id:102')
-    expect(() => findPage(PAGES, 'Bakery')).to.throw(PluginError, 'no Page "Bakery" among the 3 Page(s) this user token manages: 101 (Pizza Place), 102 (Twins), 103 (twins)')
+    expect(() => findPage(PAGES, 'TWINS')).to.throw(
+      PluginError,
+      '2 Pages are named "TWINS": 102 (Twins), 103 (twins); choose one by its id, e.g. --page id:102',
+    )
+    expect(() => findPage(PAGES, 'Bakery')).to.throw(
+      PluginError,
+      'no Page "Bakery" among the 3 Page(s) this user token manages: 101 (Pizza Place), 102 (Twins), 103 (twins)',
+    )
   })
 
   it('#11.low --page: NFC and NFD spellings of a name match', () => {
@@ -47,11 +53,13 @@ describe('pages', () => {
     expect(findPage(pages, ' 202 ').id).to.equal('202')
   })
 
-  it('#11.low --page: a value that is one Page\'s id and another\'s name is refused; id: and name: choose', () => {
+  it("#11.low --page: a value that is one Page's id and another's name is refused; id: and name: choose", () => {
     const pages = [page('201', 'Alpha'), page('305', '201'), page('306', '306')]
     const both = failure(() => findPage(pages, '201'))
     expect(both.kind).to.equal('usage')
-    expect(both.message).to.equal('"201" is the id of Alpha (201) and the name of 305 (201); say --page id:201 or --page name:201')
+    expect(both.message).to.equal(
+      '"201" is the id of Alpha (201) and the name of 305 (201); say --page id:201 or --page name:201',
+    )
     expect(findPage(pages, 'id:201').id).to.equal('201')
     expect(findPage(pages, 'name:201').id).to.equal('305')
     expect(findPage(pages, '305').id).to.equal('305')
@@ -64,9 +72,13 @@ describe('pages', () => {
     const many = Array.from({length: 500}, (_, index) => page(String(10_000 + index), `Shop number ${index}`))
     const error = failure(() => findPage(many, 'Nowhere'))
     expect(error.kind).to.equal('not-found')
-    expect(error.message).to.match(/^no Page "Nowhere" among the 500 Page\(s\) this user token manages: 10000 \(Shop number 0\), .* and 490 more$/)
+    expect(error.message).to.match(
+      /^no Page "Nowhere" among the 500 Page\(s\) this user token manages: 10000 \(Shop number 0\), .* and 490 more$/,
+    )
     expect(error.message.length).to.be.below(400)
-    const named = failure(() => findPage([...many, ...many.map((one) => ({...one, id: `2${one.id}`}))], 'shop number 1'))
+    const named = failure(() =>
+      findPage([...many, ...many.map((one) => ({...one, id: `2${one.id}`}))], 'shop number 1'),
+    )
     expect(named.message).to.match(/^2 Pages are named/)
   })
 
@@ -98,13 +110,21 @@ describe('pages', () => {
       throw new Error('Graph must not be called')
     }).catch((error_) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
-    expect(error.message).to.match(/^--page-id needs the Page token: .*; or, with the user token you gave, choose the Page with --page 101 instead of --page-id$/)
+    expect(error.message).to.match(
+      /^--page-id needs the Page token: .*; or, with the user token you gave, choose the Page with --page 101 instead of --page-id$/,
+    )
   })
 
   it('warns about a token or data access ending within 14 days, not later, not never', () => {
     const now = 1_800_000_000
-    expect(expiryWarnings({data_access_expires_at: now + 20 * 86_400, expires_at: 0, is_valid: true}, 'the Page token', now)).to.deep.equal([])
-    const warnings = expiryWarnings({data_access_expires_at: now + 3 * 86_400, expires_at: now + 13 * 86_400, is_valid: true}, 'the Page token', now)
+    expect(
+      expiryWarnings({data_access_expires_at: now + 20 * 86_400, expires_at: 0, is_valid: true}, 'the Page token', now),
+    ).to.deep.equal([])
+    const warnings = expiryWarnings(
+      {data_access_expires_at: now + 3 * 86_400, expires_at: now + 13 * 86_400, is_valid: true},
+      'the Page token',
+      now,
+    )
     expect(warnings).to.have.length(2)
     expect(warnings[0]).to.match(/^Warning: the Page token expires in 13 d \(/)
     expect(warnings[1]).to.match(/^Warning: Facebook data access behind the Page token ends in 3 d \(/)
@@ -112,7 +132,11 @@ describe('pages', () => {
 
   it('#11.low an expiry 2 d 23 h away says "2 d 23 h", not "2 days"', () => {
     const now = 1_800_000_000
-    const [warning] = expiryWarnings({data_access_expires_at: 0, expires_at: now + 2 * 86_400 + 23 * 3600 + 59, is_valid: true}, 'the Page token', now)
+    const [warning] = expiryWarnings(
+      {data_access_expires_at: 0, expires_at: now + 2 * 86_400 + 23 * 3600 + 59, is_valid: true},
+      'the Page token',
+      now,
+    )
     expect(warning).to.match(/^Warning: the Page token expires in 2 d 23 h \(/)
   })
 
@@ -122,8 +146,16 @@ describe('pages', () => {
     let graph: Graph
 
     beforeEach(async () => {
-      const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza Place'}, {id: '102', name: 'Bike Shop'}], user_token: 'USER-T'})
-      tokens = Object.fromEntries(body.pages.map((one: {id: string; access_token: string}) => [one.id, one.access_token]))
+      const {body} = await sandbox.seedUser({
+        pages: [
+          {id: '101', name: 'Pizza Place'},
+          {id: '102', name: 'Bike Shop'},
+        ],
+        user_token: 'USER-T',
+      })
+      tokens = Object.fromEntries(
+        body.pages.map((one: {id: string; access_token: string}) => [one.id, one.access_token]),
+      )
       graph = new Graph({host: sandbox.url, timeoutMs: 5000, version: 'v25.0'})
     })
 
@@ -134,14 +166,29 @@ describe('pages', () => {
       )
 
     it('#11.low a Page chosen by --page-id is named, with its own Page token; advisory when that fails', async () => {
-      expect(await choosePage({'page-id': '101', 'page-token': ` ${tokens['101']} `}, () => graph)).to.deep.equal({id: '101', name: 'Pizza Place', token: tokens['101']})
-      const log = ((await sandbox.state()).log as Array<{method: string; path: string}>).map((entry) => `${entry.method} ${entry.path}`)
+      expect(await choosePage({'page-id': '101', 'page-token': ` ${tokens['101']} `}, () => graph)).to.deep.equal({
+        id: '101',
+        name: 'Pizza Place',
+        token: tokens['101'],
+      })
+      const log = ((await sandbox.state()).log as Array<{method: string; path: string}>).map(
+        (entry) => `${entry.method} ${entry.path}`,
+      )
       expect(log).to.deep.equal(['GET /v25.0/101'])
-      expect(await choosePage({'page-id': '101', 'page-token': tokens['102']}, () => graph)).to.deep.equal({id: '101', token: tokens['102']})
-      expect(await choosePage({'page-id': '101', 'page-token': 'made-up'}, () => graph)).to.deep.equal({id: '101', token: 'made-up'})
+      expect(await choosePage({'page-id': '101', 'page-token': tokens['102']}, () => graph)).to.deep.equal({
+        id: '101',
+        token: tokens['102'],
+      })
+      expect(await choosePage({'page-id': '101', 'page-token': 'made-up'}, () => graph)).to.deep.equal({
+        id: '101',
+        token: 'made-up',
+      })
       await sandbox.fault({method: 'GET', path: '/v25.0/101', status: 503, times: 4})
       const quick = new Graph({backoffMs: 1, host: sandbox.url, timeoutMs: 5000, version: 'v25.0'})
-      expect(await choosePage({'page-id': '101', 'page-token': tokens['101']}, () => quick)).to.deep.equal({id: '101', token: tokens['101']})
+      expect(await choosePage({'page-id': '101', 'page-token': tokens['101']}, () => quick)).to.deep.equal({
+        id: '101',
+        token: tokens['101'],
+      })
       expect((await sandbox.state()).faults, 'every attempt met the fault').to.deep.equal([])
     })
 
@@ -153,16 +200,18 @@ describe('pages', () => {
       )
     })
 
-    it('#12 another Page\'s token is refused, asked by itself or by the user token, naming no token', async () => {
+    it("#12 another Page's token is refused, asked by itself or by the user token, naming no token", async () => {
       for (const inspector of [undefined, 'USER-T']) {
         const error = await check('101', tokens['102'], inspector)
         expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
-        expect(error!.message).to.match(/^Facebook says the token given as the Page token of Pizza Place \(101\) belongs to another Page \(102\); give that Page's own token/)
+        expect(error!.message).to.match(
+          /^Facebook says the token given as the Page token of Pizza Place \(101\) belongs to another Page \(102\); give that Page's own token/,
+        )
         expect(error!.message).not.to.include(tokens['102']).and.not.to.include('USER-T')
       }
     })
 
-    it('#12 the Page\'s own token passes; with debug_token out of reach nothing is said', async () => {
+    it("#12 the Page's own token passes; with debug_token out of reach nothing is said", async () => {
       expect(await checkPageToken(graph, {id: '101', token: tokens['101']}, undefined, nowSeconds())).to.deep.equal([])
       await sandbox.fault({method: 'GET', path: '/v25.0/debug_token', status: 500, times: 20})
       const once = new Graph({backoffMs: 1, host: sandbox.url, timeoutMs: 5000, version: 'v25.0'})

@@ -7,7 +7,13 @@ import {join} from 'node:path'
 
 import {Cleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
-import {createTempApplication, createTempApplicationWithKey, DEFAULT_WEBHOOKS, deleteApplications, tempApplicationName} from '../../src/lib/temp-app.js'
+import {
+  createTempApplication,
+  createTempApplicationWithKey,
+  DEFAULT_WEBHOOKS,
+  deleteApplications,
+  tempApplicationName,
+} from '../../src/lib/temp-app.js'
 import {VonageApplications} from '../../src/lib/vonage.js'
 import {failure} from '../helpers/failure.js'
 import {CREDENTIALS, useSandbox} from '../helpers/sandbox.js'
@@ -26,9 +32,15 @@ describe('temp-app', () => {
     })
 
     it('puts a label after the prefix, trimmed, without doubling the prefix', () => {
-      expect(tempApplicationName('  shop bot ', at)).to.match(/^messenger-link-temp-shop bot-20261129-131242-[\da-f]{6}$/)
-      expect(tempApplicationName('messenger-link-temp-shop', at)).to.match(/^messenger-link-temp-shop-20261129-131242-[\da-f]{6}$/)
-      expect(tempApplicationName('my messenger-link-temp-', at)).to.match(/^messenger-link-temp-my messenger-link-temp--20261129/)
+      expect(tempApplicationName('  shop bot ', at)).to.match(
+        /^messenger-link-temp-shop bot-20261129-131242-[\da-f]{6}$/,
+      )
+      expect(tempApplicationName('messenger-link-temp-shop', at)).to.match(
+        /^messenger-link-temp-shop-20261129-131242-[\da-f]{6}$/,
+      )
+      expect(tempApplicationName('my messenger-link-temp-', at)).to.match(
+        /^messenger-link-temp-my messenger-link-temp--20261129/,
+      )
     })
 
     it('is unique for the same label and second', () => {
@@ -39,7 +51,8 @@ describe('temp-app', () => {
   describe('against the sandbox', () => {
     const sandbox = useSandbox()
     let client: VonageApplications
-    const apps = async () => ((await sandbox.state()).applications as Array<{id: string; name: string}>).map((app) => app.name)
+    const apps = async () =>
+      ((await sandbox.state()).applications as Array<{id: string; name: string}>).map((app) => app.name)
     const calls = async () =>
       ((await sandbox.state()).log as Array<{method: string; path: string; status: number}>)
         .filter((entry) => entry.path.startsWith(APPLICATIONS))
@@ -61,8 +74,13 @@ describe('temp-app', () => {
         const {application} = await createTempApplication(client, 'messenger-link-temp-a', DEFAULT_WEBHOOKS, cleanup)
         expect(application).to.include({messages: true, name: 'messenger-link-temp-a'})
         expect(application.privateKey).to.match(/^-----BEGIN PRIVATE KEY-----/)
-        expect(cleanup.pending()).to.deep.equal([`delete temporary application ${application.id} (run: app:temp:delete ${application.id})`])
-        expect(await cleanup.runAll()).to.deep.equal({failures: [], undone: [`temporary application ${application.id} deleted`]})
+        expect(cleanup.pending()).to.deep.equal([
+          `delete temporary application ${application.id} (run: app:temp:delete ${application.id})`,
+        ])
+        expect(await cleanup.runAll()).to.deep.equal({
+          failures: [],
+          undone: [`temporary application ${application.id} deleted`],
+        })
         expect(await apps()).to.deep.equal([])
         const kept = await createTempApplication(client, 'messenger-link-temp-b', DEFAULT_WEBHOOKS, cleanup)
         kept.keep()
@@ -74,7 +92,9 @@ describe('temp-app', () => {
         const cleanup = new Cleanup()
         const running = createTempApplication(client, 'messenger-link-temp-held', DEFAULT_WEBHOOKS, cleanup)
         const held = await sandbox.waitForHeld()
-        expect(cleanup.pending()).to.deep.equal(['delete the application named messenger-link-temp-held, if it was created (run: app:temp:delete --all)'])
+        expect(cleanup.pending()).to.deep.equal([
+          'delete the application named messenger-link-temp-held, if it was created (run: app:temp:delete --all)',
+        ])
         await sandbox.release(held.id)
         await running
         const pending = cleanup.pending()
@@ -82,29 +102,42 @@ describe('temp-app', () => {
         expect(pending[0]).to.match(/^delete temporary application [\da-f-]{36} \(run: app:temp:delete [\da-f-]{36}\)$/)
       })
 
-      it('the clean-up\'s look-up by name says whether the application had been created', async () => {
+      it("the clean-up's look-up by name says whether the application had been created", async () => {
         await sandbox.hold({method: 'POST', path: APPLICATIONS})
         const during = new Cleanup()
         const running = createTempApplication(client, 'messenger-link-temp-d', DEFAULT_WEBHOOKS, during)
         const held = await sandbox.waitForHeld()
-        expect(await during.runAll()).to.deep.equal({failures: [], undone: ['no application messenger-link-temp-d was created']})
+        expect(await during.runAll()).to.deep.equal({
+          failures: [],
+          undone: ['no application messenger-link-temp-d was created'],
+        })
         await sandbox.release(held.id)
         ;(await running).keep()
         await sandbox.hold({method: 'POST', path: APPLICATIONS, when: 'after'})
         const after = new Cleanup()
         const made = createTempApplication(client, 'messenger-link-temp-e', DEFAULT_WEBHOOKS, after)
         const heldAfter = await sandbox.waitForHeld()
-        expect(await after.runAll()).to.deep.equal({failures: [], undone: ['application messenger-link-temp-e had been created; it was deleted again']})
+        expect(await after.runAll()).to.deep.equal({
+          failures: [],
+          undone: ['application messenger-link-temp-e had been created; it was deleted again'],
+        })
         await sandbox.release(heldAfter.id)
         ;(await made).keep()
-        expect(await apps(), 'the one created after its look-up stays: the command would go on with it').to.deep.equal(['messenger-link-temp-d'])
+        expect(await apps(), 'the one created after its look-up stays: the command would go on with it').to.deep.equal([
+          'messenger-link-temp-d',
+        ])
       })
 
       it('a 500 that hid a successful create: found by name and deleted; the error keeps its kind and status', async () => {
         await sandbox.fault({method: 'POST', path: APPLICATIONS, status: 500, when: 'after'})
         const cleanup = new Cleanup()
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-d', DEFAULT_WEBHOOKS, cleanup), 'remote')
-        expect(error.message).to.match(/^Vonage failed while creating the application: 500 .* \(it had been created anyway and was deleted again\)$/)
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-d', DEFAULT_WEBHOOKS, cleanup),
+          'remote',
+        )
+        expect(error.message).to.match(
+          /^Vonage failed while creating the application: 500 .* \(it had been created anyway and was deleted again\)$/,
+        )
         expect(error.status).to.equal(500)
         expect(error.cause).to.be.instanceOf(PluginError)
         expect(await apps()).to.deep.equal([])
@@ -113,14 +146,20 @@ describe('temp-app', () => {
 
       it('a 500 before anything was created: "it was not created"', async () => {
         await sandbox.fault({method: 'POST', path: APPLICATIONS, status: 500})
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-e', DEFAULT_WEBHOOKS, new Cleanup()), 'remote')
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-e', DEFAULT_WEBHOOKS, new Cleanup()),
+          'remote',
+        )
         expect(error.message).to.match(/ \(it was not created\)$/)
         expect(await calls()).to.deep.equal(['POST /v2/applications 500', 'GET /v2/applications 200'])
       })
 
       it('no answer at all: not finding it yet proves nothing, and the message says how to remove it later', async () => {
         await sandbox.fault({method: 'POST', path: APPLICATIONS, reset: true})
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-f', DEFAULT_WEBHOOKS, new Cleanup()), 'network')
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-f', DEFAULT_WEBHOOKS, new Cleanup()),
+          'network',
+        )
         expect(error.message).to.match(
           / \(it is not there yet; if an application named messenger-link-temp-f shows up later, app:temp:delete --all removes it\)$/,
         )
@@ -129,22 +168,38 @@ describe('temp-app', () => {
       it('when the look-up fails too, the message says how to remove it later', async () => {
         await sandbox.fault({method: 'POST', path: APPLICATIONS, status: 502})
         await sandbox.fault({method: 'GET', path: APPLICATIONS, status: 500, times: 4})
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-g', DEFAULT_WEBHOOKS, new Cleanup()), 'remote')
-        expect(error.message).to.match(/ \(if an application named messenger-link-temp-g shows up later, app:temp:delete --all removes it\)$/)
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-g', DEFAULT_WEBHOOKS, new Cleanup()),
+          'remote',
+        )
+        expect(error.message).to.match(
+          / \(if an application named messenger-link-temp-g shows up later, app:temp:delete --all removes it\)$/,
+        )
       })
 
       it('a refusal that proves nothing was created is thrown as it is, without a look-up', async () => {
         await sandbox.fault({method: 'POST', path: APPLICATIONS, status: 400})
         const cleanup = new Cleanup()
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-h', DEFAULT_WEBHOOKS, cleanup), 'remote')
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-h', DEFAULT_WEBHOOKS, cleanup),
+          'remote',
+        )
         expect(error.message).not.to.include('(it')
         expect(await calls()).to.deep.equal(['POST /v2/applications 400'])
         expect(cleanup.pending()).to.deep.equal([])
       })
 
       it('an unusable 201 answer (no private key) may hide a create: it is looked up and deleted', async () => {
-        await sandbox.fault({body: {id: MISSING_ID, name: 'messenger-link-temp-i'}, method: 'POST', path: APPLICATIONS, status: 201})
-        const error = await failure(createTempApplication(client, 'messenger-link-temp-i', DEFAULT_WEBHOOKS, new Cleanup()), 'remote')
+        await sandbox.fault({
+          body: {id: MISSING_ID, name: 'messenger-link-temp-i'},
+          method: 'POST',
+          path: APPLICATIONS,
+          status: 201,
+        })
+        const error = await failure(
+          createTempApplication(client, 'messenger-link-temp-i', DEFAULT_WEBHOOKS, new Cleanup()),
+          'remote',
+        )
         expect(error.message).to.match(/returned no private key.* \(it was not created\)$/)
       })
     })
@@ -153,7 +208,11 @@ describe('temp-app', () => {
       it('writes the key and keeps the application', async () => {
         const keyfile = join(tempDir('temp-app'), 'temp.key')
         const cleanup = new Cleanup()
-        const application = await createTempApplicationWithKey(client, {keyfile, name: 'messenger-link-temp-k'}, cleanup)
+        const application = await createTempApplicationWithKey(
+          client,
+          {keyfile, name: 'messenger-link-temp-k'},
+          cleanup,
+        )
         expect(existsSync(keyfile)).to.equal(true)
         expect(cleanup.pending()).to.deep.equal([])
         expect(await apps()).to.deep.equal([application.name])
@@ -181,7 +240,11 @@ describe('temp-app', () => {
         await sandbox.release(held.id)
         const error = await failure(running, 'usage')
         const [id] = ((await sandbox.state()).applications as Array<{id: string}>).map((app) => app.id)
-        expect(error.message).to.match(new RegExp(`; application ${id} could not be deleted either \\(Vonage refused deleting application ${id}: 403.*\\): run app:temp:delete ${id}$`))
+        expect(error.message).to.match(
+          new RegExp(
+            `; application ${id} could not be deleted either \\(Vonage refused deleting application ${id}: 403.*\\): run app:temp:delete ${id}$`,
+          ),
+        )
       })
     })
 
@@ -199,11 +262,15 @@ describe('temp-app', () => {
         expect(await calls()).to.deep.equal([])
       })
 
-      it('failures only: the first failure\'s kind; with some done: partial; the message counts them', async () => {
+      it("failures only: the first failure's kind; with some done: partial; the message counts them", async () => {
         await sandbox.fault({method: 'DELETE', path: `${APPLICATIONS}/`, status: 403})
         const only = await deleteApplications(client, [MISSING_ID])
         expect(only.failure?.kind).to.equal('auth')
-        expect(only.failure?.message).to.match(new RegExp(`^could not delete 1 of 1 application\\(s\\); first: ${MISSING_ID}: Vonage refused deleting application ${MISSING_ID}: 403`))
+        expect(only.failure?.message).to.match(
+          new RegExp(
+            `^could not delete 1 of 1 application\\(s\\); first: ${MISSING_ID}: Vonage refused deleting application ${MISSING_ID}: 403`,
+          ),
+        )
         expect(only.failure?.result).to.deep.include({deleted: [], missing: []})
         await sandbox.fault({method: 'DELETE', path: `${APPLICATIONS}/${MISSING_ID}`, status: 403})
         const other = '11111111-1111-4111-8111-111111111111'

@@ -18,7 +18,12 @@ describe('test hygiene', () => {
   it('#12.5 no test makes a temporary folder except through tempDir (test/helpers/temp.ts)', () => {
     const offenders = sources(join(ROOT, 'test'))
       .map((path) => relative(ROOT, path))
-      .filter((path) => path !== join('test', 'helpers', 'temp.ts') && path !== join('test', 'lib', 'test-hygiene.test.ts') && !path.startsWith(join('test', 'hosts')))
+      .filter(
+        (path) =>
+          path !== join('test', 'helpers', 'temp.ts') &&
+          path !== join('test', 'lib', 'test-hygiene.test.ts') &&
+          !path.startsWith(join('test', 'hosts')),
+      )
       .filter((path) => /mkdtemp/.test(readFileSync(join(ROOT, path), 'utf8')))
     expect(offenders).to.deep.equal([])
   })

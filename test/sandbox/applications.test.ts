@@ -8,13 +8,26 @@ describe('sandbox: Vonage Applications API v2', () => {
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') return
     const {violations} = await sandbox.state()
-    expect(violations.filter((violation: {kind: string}) => violation.kind === 'response'), 'the sandbox answered outside its contract').to.deep.equal([])
+    expect(
+      violations.filter((violation: {kind: string}) => violation.kind === 'response'),
+      'the sandbox answered outside its contract',
+    ).to.deep.equal([])
   })
 
-  const messages = {messages: {webhooks: {inbound_url: {address: 'https://example.com/in', http_method: 'POST'}, status_url: {address: 'https://example.com/status', http_method: 'POST'}}}}
+  const messages = {
+    messages: {
+      webhooks: {
+        inbound_url: {address: 'https://example.com/in', http_method: 'POST'},
+        status_url: {address: 'https://example.com/status', http_method: 'POST'},
+      },
+    },
+  }
 
   it('creates an application with a real key pair and returns the private key once', async () => {
-    const created = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {capabilities: messages, name: 'Delete Me Later'}})
+    const created = await sandbox.request('POST', '/v2/applications', {
+      auth: basic(),
+      body: {capabilities: messages, name: 'Delete Me Later'},
+    })
     expect(created.status).to.equal(201)
     expect(created.body).to.include({name: 'Delete Me Later'})
     const {private_key: privateKey, public_key: publicKey} = created.body.keys
@@ -29,11 +42,19 @@ describe('sandbox: Vonage Applications API v2', () => {
   })
 
   it('keeps a public key it is given and returns no private key', async () => {
-    const publicKey = generateKeyPairSync('rsa', {modulusLength: 2048}).publicKey.export({format: 'pem', type: 'spki'}).toString()
-    const created = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {keys: {public_key: publicKey}, name: 'mine'}})
+    const publicKey = generateKeyPairSync('rsa', {modulusLength: 2048})
+      .publicKey.export({format: 'pem', type: 'spki'})
+      .toString()
+    const created = await sandbox.request('POST', '/v2/applications', {
+      auth: basic(),
+      body: {keys: {public_key: publicKey}, name: 'mine'},
+    })
     expect(created.status).to.equal(201)
     expect(created.body.keys).to.deep.equal({public_key: publicKey})
-    const bad = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {keys: {public_key: 'nope'}, name: 'x'}})
+    const bad = await sandbox.request('POST', '/v2/applications', {
+      auth: basic(),
+      body: {keys: {public_key: 'nope'}, name: 'x'},
+    })
     expect(bad.status).to.equal(400)
     expect(bad.body.invalid_parameters).to.deep.equal([{name: 'keys.public_key', reason: 'is not a valid public key'}])
   })
@@ -44,7 +65,11 @@ describe('sandbox: Vonage Applications API v2', () => {
     expect(first.body).to.include({page: 1, page_size: 2, total_items: 3, total_pages: 2})
     expect(first.body._embedded.applications.map((app: {name: string}) => app.name)).to.deep.equal(['a', 'b'])
     expect(first.body._links.next.href).to.equal(`${sandbox.url}/v2/applications?page_size=2&page=2`)
-    const second = await sandbox.request('GET', new URL(first.body._links.next.href).pathname + new URL(first.body._links.next.href).search, {auth: basic()})
+    const second = await sandbox.request(
+      'GET',
+      new URL(first.body._links.next.href).pathname + new URL(first.body._links.next.href).search,
+      {auth: basic()},
+    )
     expect(second.body._embedded.applications.map((app: {name: string}) => app.name)).to.deep.equal(['c'])
     expect(second.body._links).not.to.have.property('next')
     expect(second.body._embedded.applications[0].keys).not.to.have.property('private_key')
@@ -74,19 +99,37 @@ describe('sandbox: Vonage Applications API v2', () => {
   })
 
   it('answers the spec 400 to a request that breaks the contract, and records it', async () => {
-    const reply = await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {capabilities: {messages: {webhooks: {inbound_url: {http_method: 'GET'}}}}}})
+    const reply = await sandbox.request('POST', '/v2/applications', {
+      auth: basic(),
+      body: {capabilities: {messages: {webhooks: {inbound_url: {http_method: 'GET'}}}}},
+    })
     expect(reply.status).to.equal(400)
     expect(reply.body.title).to.equal('Bad Request')
     expect(reply.body.invalid_parameters.map((param: {name: string}) => param.name)).to.include('name')
     const {violations} = await sandbox.state()
     expect(violations).to.have.length(1)
-    expect(violations[0]).to.include({api: 'applications', kind: 'request', method: 'POST', operation: 'createApplication'})
-    expect(violations[0].errors.join(' ')).to.match(/name/).and.to.match(/http_method/)
+    expect(violations[0]).to.include({
+      api: 'applications',
+      kind: 'request',
+      method: 'POST',
+      operation: 'createApplication',
+    })
+    expect(violations[0].errors.join(' '))
+      .to.match(/name/)
+      .and.to.match(/http_method/)
   })
 
   it('records a wrong query type, a wrong content type and an unknown method as violations', async () => {
     expect((await sandbox.request('GET', '/v2/applications?page_size=lots', {auth: basic()})).status).to.equal(400)
-    expect((await sandbox.request('POST', '/v2/applications', {auth: basic(), body: 'name=x', headers: {'content-type': 'text/plain'}})).status).to.equal(415)
+    expect(
+      (
+        await sandbox.request('POST', '/v2/applications', {
+          auth: basic(),
+          body: 'name=x',
+          headers: {'content-type': 'text/plain'},
+        })
+      ).status,
+    ).to.equal(415)
     expect((await sandbox.request('PATCH', '/v2/applications/x', {auth: basic(), body: {}})).status).to.equal(405)
     expect((await sandbox.request('POST', '/v2/applications', {auth: basic(), body: '{broken'})).status).to.equal(400)
     expect((await sandbox.state()).violations).to.have.length(4)

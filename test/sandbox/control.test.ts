@@ -31,7 +31,9 @@ describe('sandbox: faults, clock, reset, latency', () => {
   it('matches by method and by /regex/', async () => {
     await sandbox.fault({method: 'DELETE', path: '/^\\/beta\\/chatapp-accounts\\/messenger\\/\\d+$/', status: 500})
     expect((await sandbox.request('GET', '/beta/chatapp-accounts/messenger/1', {auth: basic()})).status).to.equal(404)
-    expect((await sandbox.request('DELETE', '/beta/chatapp-accounts/messenger/1', {auth: basic()})).status).to.equal(500)
+    expect((await sandbox.request('DELETE', '/beta/chatapp-accounts/messenger/1', {auth: basic()})).status).to.equal(
+      500,
+    )
     expect((await sandbox.state()).faults).to.deep.equal([])
   })
 
@@ -56,7 +58,8 @@ describe('sandbox: faults, clock, reset, latency', () => {
   it('skips the first N matching requests when asked', async () => {
     await sandbox.fault({method: 'GET', path: '/v2/applications', skip: 2, status: 500})
     const statuses = []
-    for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status)
+    for (let attempt = 0; attempt < 4; attempt += 1)
+      statuses.push((await sandbox.request('GET', '/v2/applications', {auth: basic()})).status)
     expect(statuses).to.deep.equal([200, 200, 500, 200])
   })
 
@@ -64,8 +67,13 @@ describe('sandbox: faults, clock, reset, latency', () => {
     const reply = await sandbox.fault({path: 'no-slash', status: 42, times: 0})
     expect(reply.status).to.equal(400)
     expect(reply.body.errors).to.have.length(3)
-    expect((await sandbox.fault({path: '/x'})).body.errors).to.deep.equal(['a fault needs status, reset, delay_ms or hold'])
-    expect((await sandbox.fault({hold: 'yes', path: '/x'})).body.errors).to.deep.equal(['hold must be true or false', 'a fault needs status, reset, delay_ms or hold'])
+    expect((await sandbox.fault({path: '/x'})).body.errors).to.deep.equal([
+      'a fault needs status, reset, delay_ms or hold',
+    ])
+    expect((await sandbox.fault({hold: 'yes', path: '/x'})).body.errors).to.deep.equal([
+      'hold must be true or false',
+      'a fault needs status, reset, delay_ms or hold',
+    ])
   })
 
   it('counts and logs API requests (not control calls), without query strings', async () => {
@@ -73,7 +81,10 @@ describe('sandbox: faults, clock, reset, latency', () => {
     await sandbox.request('GET', '/v2/applications', {auth: basic()})
     const state = await sandbox.state()
     expect(state.requests).to.equal(2)
-    expect(state.log).to.deep.equal([{method: 'GET', path: '/v24.0/me/accounts', status: 400}, {method: 'GET', path: '/v2/applications', status: 200}])
+    expect(state.log).to.deep.equal([
+      {method: 'GET', path: '/v24.0/me/accounts', status: 400},
+      {method: 'GET', path: '/v2/applications', status: 200},
+    ])
   })
 
   it('reset empties everything; the clock moves and comes back', async () => {
@@ -102,7 +113,10 @@ describe('sandbox: held requests', () => {
   const createApp = (name: string) => sandbox.request('POST', '/v2/applications', {auth: basic(), body: {name}})
 
   it('holds a request before it takes effect until it is released, then answers it normally', async () => {
-    expect((await sandbox.hold({method: 'POST', path: '/v2/applications'})).body.fault).to.include({hold: true, when: 'before'})
+    expect((await sandbox.hold({method: 'POST', path: '/v2/applications'})).body.fault).to.include({
+      hold: true,
+      when: 'before',
+    })
     const answer = createApp('held')
     const held = await sandbox.waitForHeld()
     expect(held).to.include({method: 'POST', path: '/v2/applications'})
@@ -198,7 +212,9 @@ describe('sandbox: held requests', () => {
   it('verify() fails on an unused fault or a contract violation, and passes otherwise', async () => {
     await sandbox.verify()
     await sandbox.hold({path: '/never'})
-    expect(await sandbox.verify().catch((error: Error) => error.message)).to.match(/fault never used: .*"path":"\/never"/)
+    expect(await sandbox.verify().catch((error: Error) => error.message)).to.match(
+      /fault never used: .*"path":"\/never"/,
+    )
     await sandbox.request('DELETE', '/_sandbox/faults')
     await sandbox.request('POST', '/v2/applications', {auth: basic(), body: {}})
     expect(await sandbox.verify().catch((error: Error) => error.message)).to.match(/contract violation: /)
@@ -212,7 +228,9 @@ describe('sandbox: held requests', () => {
     const poll = own.request('GET', '/_sandbox/held?wait_ms=60000').catch((error: Error) => error)
     await own.sandbox.close()
     expect(await answer).to.be.instanceOf(Error)
-    expect(await poll).to.satisfy((reply: unknown) => reply instanceof Error || (reply as {body: unknown}).body !== undefined)
+    expect(await poll).to.satisfy(
+      (reply: unknown) => reply instanceof Error || (reply as {body: unknown}).body !== undefined,
+    )
   })
 })
 
@@ -232,7 +250,11 @@ describe('sandbox: --latency', () => {
 describe('sandbox: standalone (npm run sandbox)', function () {
   this.timeout(20_000)
   it('prints one line with its URL, serves (--no-patch: PATCH answers 405), and closes on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--api-key', 'k', '--api-secret', 's', '--no-patch'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0', '--api-key', 'k', '--api-secret', 's', '--no-patch'],
+      {cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe']},
+    )
     const line = await new Promise<string>((resolve, reject) => {
       child.stdout.once('data', (chunk) => resolve(String(chunk)))
       child.once('exit', (code) => reject(new Error(`exited ${code}`)))
@@ -241,7 +263,11 @@ describe('sandbox: standalone (npm run sandbox)', function () {
     const url = line.trim().split(' ').pop()!
     const reply = await fetch(`${url}/v2/applications`, {headers: {authorization: basic('k', 's')}})
     expect(reply.status).to.equal(200)
-    const patch = await fetch(`${url}/beta/chatapp-accounts/messenger/101`, {body: '{"name":"x"}', headers: {authorization: basic('k', 's'), 'content-type': 'application/json'}, method: 'PATCH'})
+    const patch = await fetch(`${url}/beta/chatapp-accounts/messenger/101`, {
+      body: '{"name":"x"}',
+      headers: {authorization: basic('k', 's'), 'content-type': 'application/json'},
+      method: 'PATCH',
+    })
     expect(patch.status).to.equal(405)
     const exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})))
     child.kill('SIGTERM')

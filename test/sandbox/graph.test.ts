@@ -20,7 +20,13 @@ describe('sandbox: Facebook Graph API slice', () => {
     let path: string | undefined = '/v24.0/me/accounts?fields=id,name,access_token,tasks&limit=2&access_token=USER-T'
     let calls = 0
     while (path) {
-      const reply: {status: number; body: {data: Array<{id: string; access_token: string; tasks: string[]; category?: string}>; paging?: {cursors: {after: string; before: string}; next?: string}}} = await sandbox.request('GET', path)
+      const reply: {
+        status: number
+        body: {
+          data: Array<{id: string; access_token: string; tasks: string[]; category?: string}>
+          paging?: {cursors: {after: string; before: string}; next?: string}
+        }
+      } = await sandbox.request('GET', path)
       expect(reply.status).to.equal(200)
       for (const page of reply.body.data) {
         expect(page).to.have.keys('id', 'name', 'access_token', 'tasks')
@@ -28,7 +34,8 @@ describe('sandbox: Facebook Graph API slice', () => {
       }
 
       expect(reply.body.paging?.cursors).to.have.keys('after', 'before')
-      path = reply.body.paging?.next && new URL(reply.body.paging.next).pathname + new URL(reply.body.paging.next).search
+      path =
+        reply.body.paging?.next && new URL(reply.body.paging.next).pathname + new URL(reply.body.paging.next).search
       calls += 1
     }
 
@@ -58,7 +65,12 @@ describe('sandbox: Facebook Graph API slice', () => {
     expect(user.expires_at).to.be.within(nowSeconds() + 60 * DAY - 5, nowSeconds() + 60 * DAY + 5)
     expect(user.data_access_expires_at).to.be.within(nowSeconds() + 90 * DAY - 5, nowSeconds() + 90 * DAY + 5)
     expect(user.scopes).to.include('pages_messaging')
-    const page = (await sandbox.request('GET', `/v24.0/debug_token?input_token=${seeded.pages[1].access_token}&access_token=app-id|app-secret`)).body.data
+    const page = (
+      await sandbox.request(
+        'GET',
+        `/v24.0/debug_token?input_token=${seeded.pages[1].access_token}&access_token=app-id|app-secret`,
+      )
+    ).body.data
     expect(page).to.include({expires_at: 0, is_valid: true, profile_id: '301', type: 'PAGE'})
     const unknown = (await sandbox.request('GET', '/v24.0/debug_token?input_token=nope&access_token=USER-T')).body.data
     expect(unknown).to.include({is_valid: false})
@@ -77,7 +89,10 @@ describe('sandbox: Facebook Graph API slice', () => {
     expect(debug.is_valid).to.equal(false)
     await sandbox.clock(0)
     await sandbox.seedUser({data_access_expires_at: nowSeconds() - 1, pages: [], user_token: 'LAPSED'})
-    expect((await sandbox.request('GET', '/v24.0/me/accounts?access_token=LAPSED')).body.error).to.include({code: 190, error_subcode: 460})
+    expect((await sandbox.request('GET', '/v24.0/me/accounts?access_token=LAPSED')).body.error).to.include({
+      code: 190,
+      error_subcode: 460,
+    })
   })
 
   it('asks for a token when there is none, and refuses a bad seed', async () => {

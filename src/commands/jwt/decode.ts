@@ -14,8 +14,15 @@ Exits with 0 when the token is usable now, and with 9 when it is expired, not ye
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> "$JWT"', description: 'Read the claims and the expiry'},
-    {command: '<%= config.bin %> <%= command.id %> "$JWT" --private-key ./temp.key', description: 'Also check the signature'},
-    {command: '<%= config.bin %> jwt:generate ./temp.key application_id=ID | <%= config.bin %> <%= command.id %> - --json', description: 'From standard input, as JSON'},
+    {
+      command: '<%= config.bin %> <%= command.id %> "$JWT" --private-key ./temp.key',
+      description: 'Also check the signature',
+    },
+    {
+      command:
+        '<%= config.bin %> jwt:generate ./temp.key application_id=ID | <%= config.bin %> <%= command.id %> - --json',
+      description: 'From standard input, as JSON',
+    },
   ]
 
   static args = {
@@ -24,25 +31,34 @@ Exits with 0 when the token is usable now, and with 9 when it is expired, not ye
   }
 
   static flags = {
-    'private-key': Flags.string({description: 'check the signature with the public half of this private key (file, "-" or PEM)', exclusive: ['public-key']}),
-    'public-key': Flags.string({description: 'check the signature with this RSA public key (file, "-" or PEM)', exclusive: ['private-key']}),
+    'private-key': Flags.string({
+      description: 'check the signature with the public half of this private key (file, "-" or PEM)',
+      exclusive: ['public-key'],
+    }),
+    'public-key': Flags.string({
+      description: 'check the signature with this RSA public key (file, "-" or PEM)',
+      exclusive: ['private-key'],
+    }),
   }
 
   async run(): Promise<JwtReport> {
     const {args, flags} = await this.parse(JwtDecode)
-    if (args.token === undefined) throw usageError('no JWT given: pass the token, or "-" to read it from standard input')
+    if (args.token === undefined)
+      throw usageError('no JWT given: pass the token, or "-" to read it from standard input')
     const keyFlag = flags['public-key'] ?? flags['private-key']
     if (keyFlag === '-' && args.token === '-') {
       throw usageError('the token and the key cannot both come from standard input; give one as a file or argument')
     }
 
     const token = args.token === '-' ? await readStdin('JWT') : args.token
-    const [what, source] = flags['public-key'] === undefined ? ['private key', '--private-key'] : ['public key', '--public-key']
+    const [what, source] =
+      flags['public-key'] === undefined ? ['private key', '--private-key'] : ['public key', '--public-key']
     const keyText = keyFlag === undefined ? undefined : await readKeyText(keyFlag, {source, what})
     const now = Math.floor(Date.now() / 1000)
     const report = await inspectJwt(token, keyText && parsePublicKey(keyText), now)
     if (!this.jsonEnabled()) this.log(formatJwtReport(report, now, keyText?.origin))
-    if (!report.valid) throw new PluginError('invalid', `invalid token: ${invalidReason(report)}`, {result: {...report}})
+    if (!report.valid)
+      throw new PluginError('invalid', `invalid token: ${invalidReason(report)}`, {result: {...report}})
 
     return report
   }

@@ -13,10 +13,22 @@ PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the P
 
   static usage = '<%= command.id %> [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]'
   static examples = [
-    {command: '<%= config.bin %> <%= command.id %> ./temp.key application_id=YOUR_APP_ID', description: 'The manual flow\'s step 2'},
-    {command: 'JWT="$(<%= config.bin %> <%= command.id %> ./temp.key --app-id "$APP" --ttl 3600)"', description: 'Keep a one-hour token in a variable'},
-    {command: `<%= config.bin %> <%= command.id %> ./private.key application_id=YOUR_APP_ID sub=alice acl='{"paths":{"/*/users/**":{}}}'`, description: 'Client SDK token for a user'},
-    {command: 'VONAGE_PRIVATE_KEY="$(cat private.key)" <%= config.bin %> <%= command.id %> --app-id YOUR_APP_ID', description: 'Key from the environment'},
+    {
+      command: '<%= config.bin %> <%= command.id %> ./temp.key application_id=YOUR_APP_ID',
+      description: "The manual flow's step 2",
+    },
+    {
+      command: 'JWT="$(<%= config.bin %> <%= command.id %> ./temp.key --app-id "$APP" --ttl 3600)"',
+      description: 'Keep a one-hour token in a variable',
+    },
+    {
+      command: `<%= config.bin %> <%= command.id %> ./private.key application_id=YOUR_APP_ID sub=alice acl='{"paths":{"/*/users/**":{}}}'`,
+      description: 'Client SDK token for a user',
+    },
+    {
+      command: 'VONAGE_PRIVATE_KEY="$(cat private.key)" <%= config.bin %> <%= command.id %> --app-id YOUR_APP_ID',
+      description: 'Key from the environment',
+    },
   ]
 
   // Claims follow the key, so the command takes any number of arguments (strict = false). oclif's
@@ -33,7 +45,9 @@ PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the P
     acl: Flags.string({description: 'acl claim, as JSON'}),
     'app-id': Flags.string({description: 'application_id claim: the Vonage application the key belongs to'}),
     exp: Flags.integer({description: 'exp claim: expiry in seconds since 1970 (instead of --ttl)'}),
-    force: Flags.boolean({description: `sign even when the lifetime is over ${MAX_TTL} s or the token would be born expired`}),
+    force: Flags.boolean({
+      description: `sign even when the lifetime is over ${MAX_TTL} s or the token would be born expired`,
+    }),
     jti: Flags.string({description: 'jti claim (default: a random UUID)'}),
     nbf: Flags.integer({description: 'nbf claim: not valid before, in seconds since 1970'}),
     sub: Flags.string({description: 'sub claim: the user the token is for'}),

@@ -15,9 +15,19 @@ export default class MessengerLink extends BaseCommand {
 Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else your API key and secret (one request, nothing to clean up); --temp-app makes a temporary application to sign with instead, and deletes it again.`
 
   static examples = [
-    {command: 'FACEBOOK_PAGE_TOKEN=... <%= config.bin %> <%= command.id %> --page-id 104857412345678', description: 'With a Page token and the API key and secret from the environment'},
-    {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place" --application "$APP"', description: 'Pick the Page from your user token, and link a Messages application to it'},
-    {command: '<%= config.bin %> <%= command.id %> --jwt "$JWT" --page-id 104857412345678 --page-token - < page-token.txt', description: 'The manual flow: a JWT and a Page token'},
+    {
+      command: 'FACEBOOK_PAGE_TOKEN=... <%= config.bin %> <%= command.id %> --page-id 104857412345678',
+      description: 'With a Page token and the API key and secret from the environment',
+    },
+    {
+      command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --page "Pizza Place" --application "$APP"',
+      description: 'Pick the Page from your user token, and link a Messages application to it',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --jwt "$JWT" --page-id 104857412345678 --page-token - < page-token.txt',
+      description: 'The manual flow: a JWT and a Page token',
+    },
   ]
 
   static flags = {
@@ -33,14 +43,21 @@ Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else 
     const plan = await planLinkAuth(flags)
     const graph = connectGraph(flags)
     const page = await this.progress('Finding the Page', () => choosePage(flags, () => graph))
-    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000))) this.warning(warning)
+    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000)))
+      this.warning(warning)
     const finished = await withCleanup(async (cleanup) => {
       const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
       cleanup.checkpoint()
-      return this.progress(`Linking ${pageLabel(page)}`, () => linkPage(accounts, page, {application: flags.application, name: flags.name}))
+      return this.progress(`Linking ${pageLabel(page)}`, () =>
+        linkPage(accounts, page, {application: flags.application, name: flags.name}),
+      )
     })
     if (!this.jsonEnabled()) this.log(page.id)
-    this.notice(finished.value.status === 'linked' ? `Linked ${pageLabel(page)}.` : `${pageLabel(page)} was already linked with this Page token; nothing changed.`)
+    this.notice(
+      finished.value.status === 'linked'
+        ? `Linked ${pageLabel(page)}.`
+        : `${pageLabel(page)} was already linked with this Page token; nothing changed.`,
+    )
     return settle(finished, `${pageLabel(page)} is linked`)
   }
 }

@@ -6,8 +6,10 @@ import {listAccounts, type ListedAccount} from '../../lib/messenger.js'
 import {formatTable} from '../../lib/output.js'
 
 export default class MessengerList extends BaseCommand {
-  static summary = 'List the linked Facebook Pages, with their application and (given a user token) how long each link has left.'
-  static description = 'Access tokens are never shown. DAYS LEFT is the earlier of the Page token\'s expiry and the end of Facebook data access, as debug_token tells them.'
+  static summary =
+    'List the linked Facebook Pages, with their application and (given a user token) how long each link has left.'
+  static description =
+    "Access tokens are never shown. DAYS LEFT is the earlier of the Page token's expiry and the end of Facebook data access, as debug_token tells them."
   static examples = [
     {command: '<%= config.bin %> <%= command.id %>', description: 'A table'},
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %> --json', description: 'JSON, with expiry'},
@@ -22,12 +24,23 @@ export default class MessengerList extends BaseCommand {
     const plan = await planLinkAuth(flags)
     const expiry = userToken ? {graph: connectGraph(flags), now, userToken} : undefined
     const finished = await withCleanup(async (cleanup) => ({
-      accounts: await this.progress('Listing the linked Pages', async () => listAccounts(await connectAccounts(flags, plan, cleanup), expiry)),
+      accounts: await this.progress('Listing the linked Pages', async () =>
+        listAccounts(await connectAccounts(flags, plan, cleanup), expiry),
+      ),
     }))
     const {accounts} = finished.value
     if (!this.jsonEnabled()) {
-      const rows = accounts.map((account) => [account.external_id, account.name ?? '', account.applications.join(',') || '-', daysLeft(account, Boolean(userToken))])
-      this.log(accounts.length === 0 ? 'No Facebook Page is linked.' : formatTable(['PAGE ID', 'NAME', 'APPLICATION', 'DAYS LEFT'], rows))
+      const rows = accounts.map((account) => [
+        account.external_id,
+        account.name ?? '',
+        account.applications.join(',') || '-',
+        daysLeft(account, Boolean(userToken)),
+      ])
+      this.log(
+        accounts.length === 0
+          ? 'No Facebook Page is linked.'
+          : formatTable(['PAGE ID', 'NAME', 'APPLICATION', 'DAYS LEFT'], rows),
+      )
     }
 
     return settle(finished, `${accounts.length} linked Page(s) listed`)

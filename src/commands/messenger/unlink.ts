@@ -25,7 +25,10 @@ With --application, only that application is unlinked from the Page, which stays
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> --page-id 104857412345678 --yes', description: 'From a script'},
-    {command: '<%= config.bin %> <%= command.id %> --page-id 104857412345678 --application "$OLD_APP" --yes', description: 'Keep the Page linked, detach its application'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --page-id 104857412345678 --application "$OLD_APP" --yes',
+      description: 'Keep the Page linked, detach its application',
+    },
   ]
   static flags = {
     ...linkAuthFlags,
@@ -44,11 +47,18 @@ With --application, only that application is unlinked from the Page, which stays
       const linked = await findLinkedPage(accounts, flags['page-id'])
       const label = pageLabel({id: linked.external_id, name: linked.name})
       const what = flags.application ? `application ${flags.application} from ${label}` : label
-      const question = flags.application ? `Unlink ${what}? Inbound messages stop reaching that application.` : `Unlink ${what} from Vonage? Messages to it stop until it is linked again.`
+      const question = flags.application
+        ? `Unlink ${what}? Inbound messages stop reaching that application.`
+        : `Unlink ${what} from Vonage? Messages to it stop until it is linked again.`
       const confirmed = await confirmOrRefuse(question, {refusal: `not unlinking ${what}`, yes: flags.yes})
       if (!confirmed) return {declined: true}
       cleanup.checkpoint()
-      if (flags.application) return {unlinkedApplication: await this.progress(`Unlinking ${what}`, () => unlinkApplication(accounts, linked, flags.application!))}
+      if (flags.application)
+        return {
+          unlinkedApplication: await this.progress(`Unlinking ${what}`, () =>
+            unlinkApplication(accounts, linked, flags.application!),
+          ),
+        }
       await this.progress(`Unlinking ${label}`, () => accounts.delete(linked.external_id))
       return {unlinked: linked}
     })
@@ -60,7 +70,9 @@ With --application, only that application is unlinked from the Page, which stays
     }
 
     if (!this.jsonEnabled()) this.log(account.external_id)
-    const done = result.unlinked ? `Unlinked ${pageLabel({id: account.external_id, name: account.name})}` : `Unlinked application ${flags.application} from ${pageLabel({id: account.external_id, name: account.name})}; the Page stays linked`
+    const done = result.unlinked
+      ? `Unlinked ${pageLabel({id: account.external_id, name: account.name})}`
+      : `Unlinked application ${flags.application} from ${pageLabel({id: account.external_id, name: account.name})}; the Page stays linked`
     this.notice(`${done}.`)
     return settle(finished, done)
   }

@@ -38,7 +38,9 @@ describe('app:temp and app:temp:delete (in process)', () => {
     const {error, stderr} = await run(['app:temp', '--keyfile', keyfile])
     expect(error?.oclif?.exit).to.equal(6)
     const [left] = await apps()
-    expect(stderr).to.include(`(application ${left.id} had been created, and deleting it failed (Vonage failed while deleting application ${left.id}: 503`)
+    expect(stderr).to.include(
+      `(application ${left.id} had been created, and deleting it failed (Vonage failed while deleting application ${left.id}: 503`,
+    )
     expect(stderr).to.match(new RegExp(`; run: app:temp:delete ${left.id}\\)\n$`))
     expect(existsSync(keyfile)).to.equal(false)
   })
@@ -57,11 +59,23 @@ describe('app:temp and app:temp:delete (in process)', () => {
     const requests = async () => (await context.sandbox.state()).requests as number
     const before = await requests()
     const cases: Array<[string, string, RegExp]> = [
-      ['--inbound-url', 'file:///etc/passwd', /^Error: Parsing --inbound-url expected an http or https URL such as https:\/\/\S+, not "file:\/\/\/etc\/passwd" \(see --help\)\n$/],
-      ['--inbound-url', 'javascript:alert(1)', /--inbound-url expected an http or https URL .*, not "javascript:alert\(1\)"/],
+      [
+        '--inbound-url',
+        'file:///etc/passwd',
+        /^Error: Parsing --inbound-url expected an http or https URL such as https:\/\/\S+, not "file:\/\/\/etc\/passwd" \(see --help\)\n$/,
+      ],
+      [
+        '--inbound-url',
+        'javascript:alert(1)',
+        /--inbound-url expected an http or https URL .*, not "javascript:alert\(1\)"/,
+      ],
       ['--status-url', 'ftp://example.com/status', /--status-url expected an http or https URL/],
       ['--status-url', 'not a url', /--status-url expected an http or https URL .*, not "not a url"/],
-      ['--inbound-url', 'http://admin:hunter2@host:99999/in', /--inbound-url expected an http or https URL .*, not that value \(not repeated: it holds "@"\)/],
+      [
+        '--inbound-url',
+        'http://admin:hunter2@host:99999/in',
+        /--inbound-url expected an http or https URL .*, not that value \(not repeated: it holds "@"\)/,
+      ],
     ]
     for (const [flag, value, message] of cases) {
       const keyfile = join(dir, 'temp.key')
@@ -73,15 +87,31 @@ describe('app:temp and app:temp:delete (in process)', () => {
 
     expect(await requests(), 'no request was sent').to.equal(before)
     expect(await apps()).to.deep.equal([])
-    const ok = await run(['app:temp', '--keyfile', join(dir, 'ok.key'), '--inbound-url', 'http://127.0.0.1:9/in', '--status-url', 'https://example.com/s'])
+    const ok = await run([
+      'app:temp',
+      '--keyfile',
+      join(dir, 'ok.key'),
+      '--inbound-url',
+      'http://127.0.0.1:9/in',
+      '--status-url',
+      'https://example.com/s',
+    ])
     expect(ok.error).to.equal(undefined)
   })
 
   it('#11.hostile.17 app:temp shows a --name holding escapes and newlines as visible text in its notice', async () => {
     const keyfile = join(tempDir('unit-key'), 'temp.key')
-    const {error, stderr} = await run(['app:temp', '--keyfile', keyfile, '--name', 'messenger-link-temp-x\u001B[2J\n\u202Eevil'])
+    const {error, stderr} = await run([
+      'app:temp',
+      '--keyfile',
+      keyfile,
+      '--name',
+      'messenger-link-temp-x\u001B[2J\n\u202Eevil',
+    ])
     expect(error).to.equal(undefined)
-    expect(stderr).to.match(/Created messenger-link-temp-x\\x1b\[2J\\n\\u202eevil-[\d-]+-[\da-f]+; its private key is in /)
+    expect(stderr).to.match(
+      /Created messenger-link-temp-x\\x1b\[2J\\n\\u202eevil-[\d-]+-[\da-f]+; its private key is in /,
+    )
     for (const line of stderr.trimEnd().split('\n')) expect(line, line).not.to.match(/[\p{Cc}\u202E]/u)
   })
 })

@@ -6,7 +6,8 @@ import {signToken} from '../../helpers/sandbox.js'
 
 describe('jwt:decode', () => {
   const keys = testKeys()
-  const generate = async (...args: string[]) => (await run(['jwt:generate', keys.privateFile, 'application_id=app-9', ...args])).stdout.trim()
+  const generate = async (...args: string[]) =>
+    (await run(['jwt:generate', keys.privateFile, 'application_id=app-9', ...args])).stdout.trim()
 
   it('shows claims with readable times and says valid; exit 0', async () => {
     const {error, stdout} = await run(['jwt:decode', await generate()])
@@ -19,7 +20,10 @@ describe('jwt:decode', () => {
 
   it('verifies the signature with --public-key or --private-key', async () => {
     const token = await generate()
-    for (const flag of [['--public-key', keys.publicFile], ['--private-key', keys.privateFile]]) {
+    for (const flag of [
+      ['--public-key', keys.publicFile],
+      ['--private-key', keys.privateFile],
+    ]) {
       const {error, stdout} = await run(['jwt:decode', token, ...flag])
       expect(error).to.equal(undefined)
       expect(stdout).to.match(/signature\s+valid \(checked with/)
@@ -42,12 +46,20 @@ describe('jwt:decode', () => {
   })
 
   it('--json gives the report, with the error when invalid', async () => {
-    const ok = JSON.parse((await run(['jwt:decode', await generate(), '--private-key', keys.privateFile, '--json'])).stdout)
+    const ok = JSON.parse(
+      (await run(['jwt:decode', await generate(), '--private-key', keys.privateFile, '--json'])).stdout,
+    )
     expect(ok).to.include({signature: 'valid', status: 'valid', valid: true})
     expect(ok.claims.application_id).to.equal('app-9')
-    const bad = JSON.parse((await run(['jwt:decode', await generate(), '--public-key', keys.otherPublicFile, '--json'])).stdout)
+    const bad = JSON.parse(
+      (await run(['jwt:decode', await generate(), '--public-key', keys.otherPublicFile, '--json'])).stdout,
+    )
     expect(bad).to.include({signature: 'invalid', valid: false})
-    expect(bad.error).to.deep.equal({exitCode: 9, kind: 'invalid', message: 'invalid token: the signature does not match the key'})
+    expect(bad.error).to.deep.equal({
+      exitCode: 9,
+      kind: 'invalid',
+      message: 'invalid token: the signature does not match the key',
+    })
   })
 
   it('#11.15 refuses a string exp: invalid token, exit 9, one clear line', async () => {
@@ -65,7 +77,11 @@ describe('jwt:decode', () => {
   it('#11.hostile.8 a token whose exp, nbf or iat is beyond what a Date can show is reported, not a crash', async () => {
     const now = Math.floor(Date.now() / 1000)
     for (const huge of [1e300, 8_640_000_000_001]) {
-      for (const claims of [{exp: huge, iat: now}, {exp: now + 600, iat: huge}, {exp: now + 600, iat: now, nbf: huge}]) {
+      for (const claims of [
+        {exp: huge, iat: now},
+        {exp: now + 600, iat: huge},
+        {exp: now + 600, iat: now, nbf: huge},
+      ]) {
         const token = signToken(keys.privatePem, {application_id: 'app-9', ...claims})
         const {error, stderr, stdout} = await run(['jwt:decode', token])
         const name = JSON.stringify(claims)
@@ -78,8 +94,19 @@ describe('jwt:decode', () => {
 
   it('#11.hostile.14 escapes and newlines in a claim name or value are shown as text: no screen clearing, no hidden lines', async () => {
     const now = Math.floor(Date.now() / 1000)
-    const claims = {application_id: 'app-9', exp: now + 600, iat: now, 'note\n\u001B[8m': 'hide', sub: '\u001B[2J\u001B[8m\u202E'}
-    const {error, stdout} = await run(['jwt:decode', signToken(keys.privatePem, claims), '--public-key', keys.publicFile])
+    const claims = {
+      application_id: 'app-9',
+      exp: now + 600,
+      iat: now,
+      'note\n\u001B[8m': 'hide',
+      sub: '\u001B[2J\u001B[8m\u202E',
+    }
+    const {error, stdout} = await run([
+      'jwt:decode',
+      signToken(keys.privatePem, claims),
+      '--public-key',
+      keys.publicFile,
+    ])
     expect(error).to.equal(undefined)
     const lines = stdout.trimEnd().split('\n')
     expect(lines, stdout).to.have.length(9)
@@ -91,7 +118,14 @@ describe('jwt:decode', () => {
 
   it('refuses a non-token and both key flags with exit 2', async () => {
     expect((await run(['jwt:decode', 'not-a-token'])).error?.oclif?.exit).to.equal(2)
-    const both = await run(['jwt:decode', await generate(), '--public-key', keys.publicFile, '--private-key', keys.privateFile])
+    const both = await run([
+      'jwt:decode',
+      await generate(),
+      '--public-key',
+      keys.publicFile,
+      '--private-key',
+      keys.privateFile,
+    ])
     expect(both.error?.oclif?.exit).to.equal(2)
     expect(both.stderr).to.match(/cannot also be provided/)
   })

@@ -20,8 +20,26 @@ describe('jwt:generate', () => {
   })
 
   it('takes every claim flag and --ttl', async () => {
-    const {stdout} = await run(['jwt:generate', keys.privateFile, '--app-id', 'a', '--sub', 'bob', '--acl', '{"paths":{}}', '--ttl', '60', '--jti', 'j1'])
-    expect(decodePart(stdout.split('.')[1])).to.deep.include({acl: {paths: {}}, application_id: 'a', jti: 'j1', sub: 'bob'})
+    const {stdout} = await run([
+      'jwt:generate',
+      keys.privateFile,
+      '--app-id',
+      'a',
+      '--sub',
+      'bob',
+      '--acl',
+      '{"paths":{}}',
+      '--ttl',
+      '60',
+      '--jti',
+      'j1',
+    ])
+    expect(decodePart(stdout.split('.')[1])).to.deep.include({
+      acl: {paths: {}},
+      application_id: 'a',
+      jti: 'j1',
+      sub: 'bob',
+    })
   })
 
   it('--json prints {token, header, claims}', async () => {
@@ -42,8 +60,16 @@ describe('jwt:generate', () => {
     ['malformed name=value', [keys.privateFile, 'application_id=a', 'sub'], /claim "sub" is not name=value/],
     ['bad JSON in acl', [keys.privateFile, 'application_id=a', 'acl={x'], /claim acl is not valid JSON/],
     ['bad JSON in --acl', [keys.privateFile, 'application_id=a', '--acl', 'nope'], /--acl is not valid JSON/],
-    ['a negative ttl', [keys.privateFile, 'application_id=a', '--ttl', '-1'], /--ttl must be a whole number of seconds above 0, not -1/],
-    ['a zero ttl', [keys.privateFile, 'application_id=a', '--ttl', '0'], /--ttl must be a whole number of seconds above 0, not 0/],
+    [
+      'a negative ttl',
+      [keys.privateFile, 'application_id=a', '--ttl', '-1'],
+      /--ttl must be a whole number of seconds above 0, not -1/,
+    ],
+    [
+      'a zero ttl',
+      [keys.privateFile, 'application_id=a', '--ttl', '0'],
+      /--ttl must be a whole number of seconds above 0, not 0/,
+    ],
     ['a non-numeric ttl', [keys.privateFile, 'application_id=a', '--ttl', 'soon'], /--ttl Expected an integer/],
     ['a lifetime over 24 h', [keys.privateFile, 'application_id=a', '--ttl', '90000'], /over Vonage's 24 h maximum/],
     ['exp in milliseconds', [keys.privateFile, 'application_id=a', `exp=${Date.now()}`], /looks like milliseconds/],
@@ -68,7 +94,14 @@ describe('jwt:generate', () => {
   })
 
   it('--force signs a lifetime over 24 h', async () => {
-    const {error, stdout} = await run(['jwt:generate', keys.privateFile, 'application_id=a', '--ttl', '90000', '--force'])
+    const {error, stdout} = await run([
+      'jwt:generate',
+      keys.privateFile,
+      'application_id=a',
+      '--ttl',
+      '90000',
+      '--force',
+    ])
     expect(error).to.equal(undefined)
     const claims = decodePart(stdout.split('.')[1])
     expect(claims.exp - claims.iat).to.equal(90_000)
@@ -76,6 +109,13 @@ describe('jwt:generate', () => {
 
   it('--json reports an error as {error: {kind, exitCode, message}}', async () => {
     const {stdout} = await run(['jwt:generate', keys.privateFile, '--json'])
-    expect(JSON.parse(stdout)).to.deep.equal({error: {exitCode: 2, kind: 'usage', message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID'}, warnings: []})
+    expect(JSON.parse(stdout)).to.deep.equal({
+      error: {
+        exitCode: 2,
+        kind: 'usage',
+        message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID',
+      },
+      warnings: [],
+    })
   })
 })

@@ -8,7 +8,9 @@ describe('messenger:link (in process)', () => {
   const state = () => context.sandbox.state()
   /** The Vonage requests the sandbox logged, application ids as ID. */
   const vonageRequests = async () =>
-    ((await state()).log as Array<{method: string; path: string}>).filter((entry) => !entry.path.startsWith('/v25.0')).map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
+    ((await state()).log as Array<{method: string; path: string}>)
+      .filter((entry) => !entry.path.startsWith('/v25.0'))
+      .map((entry) => `${entry.method} ${entry.path.replace(/[\da-f-]{36}/, 'ID')}`)
 
   it('links the Page chosen by name with the API key and secret: the id on stdout, one request to Vonage, no application made', async () => {
     const {error, stderr, stdout} = await run(['messenger:link', '--page', 'bikes'])
@@ -19,7 +21,10 @@ describe('messenger:link (in process)', () => {
     expect(after.accounts).to.have.length(1)
     expect(after.accounts[0]).to.include({access_token: context.tokens['102'], external_id: '102', name: 'Bikes'})
     expect(after.applications).to.deep.equal([])
-    expect(await vonageRequests(), '#11.hostile.11 one write, confirmed from its answer: no read-back to fail').to.deep.equal(['POST /beta/chatapp-accounts/messenger'])
+    expect(
+      await vonageRequests(),
+      '#11.hostile.11 one write, confirmed from its answer: no read-back to fail',
+    ).to.deep.equal(['POST /beta/chatapp-accounts/messenger'])
   })
 
   it('--temp-app signs with a temporary application, made and deleted again', async () => {
@@ -27,7 +32,11 @@ describe('messenger:link (in process)', () => {
     expect(error, stderr).to.equal(undefined)
     expect(stdout).to.equal('102\n')
     expect((await state()).applications).to.deep.equal([])
-    expect(await vonageRequests()).to.deep.equal(['POST /v2/applications', 'POST /beta/chatapp-accounts/messenger', 'DELETE /v2/applications/ID'])
+    expect(await vonageRequests()).to.deep.equal([
+      'POST /v2/applications',
+      'POST /beta/chatapp-accounts/messenger',
+      'DELETE /v2/applications/ID',
+    ])
   })
 
   describe('the order of the ways to authenticate', () => {
@@ -41,7 +50,10 @@ describe('messenger:link (in process)', () => {
       process.env.VONAGE_PRIVATE_KEY = app.privateKey
       const withKey = await run(['messenger:link', '--page', '102', '--app-id', app.id])
       expect(withKey.error, withKey.stderr).to.equal(undefined)
-      expect((await state()).accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101', '102'])
+      expect((await state()).accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal([
+        '101',
+        '102',
+      ])
     })
 
     it('no way at all is a usage error naming all three, before any request to Vonage', async () => {
@@ -60,10 +72,14 @@ describe('messenger:link (in process)', () => {
       const withJwt = await run(['messenger:link', '--page', '101', '--temp-app'])
       delete process.env.VONAGE_JWT
       expect(withJwt.error?.oclif?.exit).to.equal(2)
-      expect(withJwt.stderr).to.match(/^Error: give one way to authenticate the linking calls, not both a JWT \(--jwt or VONAGE_JWT\) and --temp-app\n/)
+      expect(withJwt.stderr).to.match(
+        /^Error: give one way to authenticate the linking calls, not both a JWT \(--jwt or VONAGE_JWT\) and --temp-app\n/,
+      )
       const withAppId = await run(['messenger:list', '--temp-app', '--app-id', '3f1c2b4a-0000-4000-8000-000000000000'])
       expect(withAppId.error?.oclif?.exit).to.equal(2)
-      expect(withAppId.stderr).to.equal('Error: give one way to authenticate the linking calls, not both --app-id and --temp-app\n')
+      expect(withAppId.stderr).to.equal(
+        'Error: give one way to authenticate the linking calls, not both --app-id and --temp-app\n',
+      )
       expect(await vonageRequests()).to.deep.equal([])
     })
 
@@ -73,14 +89,20 @@ describe('messenger:link (in process)', () => {
       const before = ((await context.sandbox.state()).log as unknown[]).length
       const {error, stderr} = await run(['messenger:link', '--page', '101', '--temp-app'])
       expect(error?.oclif?.exit).to.equal(2)
-      expect(stderr).to.match(/^Error: --temp-app makes an application with your API key and secret, and none was found: .*\.nexmorc/)
+      expect(stderr).to.match(
+        /^Error: --temp-app makes an application with your API key and secret, and none was found: .*\.nexmorc/,
+      )
       expect(((await context.sandbox.state()).log as unknown[]).slice(before)).to.deep.equal([])
     })
   })
 
   it('--json returns the account without its token, and warnings', async () => {
     const {stdout} = await run(['messenger:link', '--page', '101', '--json'])
-    expect(JSON.parse(stdout)).to.deep.equal({account: {applications: [], external_id: '101', name: 'Pizza'}, status: 'linked', warnings: []})
+    expect(JSON.parse(stdout)).to.deep.equal({
+      account: {applications: [], external_id: '101', name: 'Pizza'},
+      status: 'linked',
+      warnings: [],
+    })
   })
 
   it('the same Page token again is "already linked" (exit 0); another token points to relink (exit 5)', async () => {
@@ -91,7 +113,9 @@ describe('messenger:link (in process)', () => {
     await context.sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}], user_token: 'USER'})
     const other = await run(['messenger:link', '--page', '101'])
     expect(other.error?.oclif?.exit).to.equal(5)
-    expect(other.stderr).to.match(/^Error: Page 101 is already linked with another Page token; replace it with messenger:relink --page-id 101\n$/)
+    expect(other.stderr).to.match(
+      /^Error: Page 101 is already linked with another Page token; replace it with messenger:relink --page-id 101\n$/,
+    )
   })
 
   it('#11.12 a Page token that belongs to another Page is refused before anything is sent to Vonage', async () => {
@@ -100,7 +124,9 @@ describe('messenger:link (in process)', () => {
     expect(error?.oclif?.exit).to.equal(2)
     expect(stderr).to.match(/belongs to another Page \(102\)/)
     expect(stderr).not.to.include(context.tokens['102'])
-    expect(((await state()).log as Array<{path: string}>).filter((entry) => !entry.path.startsWith('/v25.0'))).to.deep.equal([])
+    expect(
+      ((await state()).log as Array<{path: string}>).filter((entry) => !entry.path.startsWith('/v25.0')),
+    ).to.deep.equal([])
   })
 
   it('#11.2 a 500 on deleting the temporary application is retried: linked, nothing left, exit 0', async () => {

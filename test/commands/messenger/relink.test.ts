@@ -5,10 +5,19 @@ import {basic, heldDuring} from '../../helpers/sandbox.js'
 
 describe('messenger:relink (in process)', () => {
   const context = useCommandSandbox()
-  const accounts = async () => (await context.sandbox.state()).accounts as Array<{external_id: string; access_token: string; name?: string}>
+  const accounts = async () =>
+    (await context.sandbox.state()).accounts as Array<{external_id: string; access_token: string; name?: string}>
   const refreshTokens = async () => {
-    const {body} = await context.sandbox.seedUser({pages: [{id: '101', name: 'Pizza'}, {id: '102', name: 'Bikes'}], user_token: 'USER'})
-    context.tokens = Object.fromEntries(body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]))
+    const {body} = await context.sandbox.seedUser({
+      pages: [
+        {id: '101', name: 'Pizza'},
+        {id: '102', name: 'Bikes'},
+      ],
+      user_token: 'USER',
+    })
+    context.tokens = Object.fromEntries(
+      body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
+    )
   }
 
   /** The Vonage requests the sandbox logs from now on ("METHOD path status"), for counting. */
@@ -31,8 +40,12 @@ describe('messenger:relink (in process)', () => {
     const {error, stderr, stdout} = await run(['messenger:relink', '--page', '101'])
     expect(error, stderr).to.equal(undefined)
     expect(stdout).to.equal('101 relinked\n')
-    expect(await requests(), 'one request to Vonage, confirmed from its answer').to.deep.equal(['PATCH /beta/chatapp-accounts/messenger/101 200'])
-    expect(await accounts()).to.deep.equal([{...(await accounts())[0], access_token: context.tokens['101'], external_id: '101', name: 'Pizza HQ'}])
+    expect(await requests(), 'one request to Vonage, confirmed from its answer').to.deep.equal([
+      'PATCH /beta/chatapp-accounts/messenger/101 200',
+    ])
+    expect(await accounts()).to.deep.equal([
+      {...(await accounts())[0], access_token: context.tokens['101'], external_id: '101', name: 'Pizza HQ'},
+    ])
   })
 
   it('--name changes the account name in the same PATCH', async () => {
@@ -56,7 +69,9 @@ describe('messenger:relink (in process)', () => {
       'PATCH /beta/chatapp-accounts/messenger/101 200',
       'PATCH /beta/chatapp-accounts/messenger/102 200',
     ])
-    expect((await accounts()).map((account) => account.access_token).sort()).to.deep.equal([context.tokens['101'], context.tokens['102']].sort())
+    expect((await accounts()).map((account) => account.access_token).sort()).to.deep.equal(
+      [context.tokens['101'], context.tokens['102']].sort(),
+    )
   })
 
   describe('#13.6 --all adapts how many requests are in flight', () => {
@@ -90,12 +105,22 @@ describe('messenger:relink (in process)', () => {
       const lines = stdout.split('\n').filter(Boolean)
       expect(lines.filter((line) => line.endsWith(' relinked'))).to.have.length(4)
       expect(lines.filter((line) => line.endsWith(' stopped: not re-linked'))).to.have.length(8)
-      expect(stderr).to.match(/^Error: SIGINT stopped the run: 4 of 12 linked Page\(s\) re-linked, 8 stopped; the Pages not re-linked keep their previous link\n$/m)
-      expect((await requests()).filter((request) => request.startsWith('PATCH')), 'no PATCH after the signal').to.have.length(4)
+      expect(stderr).to.match(
+        /^Error: SIGINT stopped the run: 4 of 12 linked Page\(s\) re-linked, 8 stopped; the Pages not re-linked keep their previous link\n$/m,
+      )
+      expect(
+        (await requests()).filter((request) => request.startsWith('PATCH')),
+        'no PATCH after the signal',
+      ).to.have.length(4)
     })
 
     it('#13.hostile.2 a Retry-After longer than a minute fails that Page at once and holds up no other', async () => {
-      await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/205', retry_after: 3600, status: 429})
+      await context.sandbox.fault({
+        method: 'PATCH',
+        path: '/beta/chatapp-accounts/messenger/205',
+        retry_after: 3600,
+        status: 429,
+      })
       const {error, stdout} = await run(['messenger:relink', '--all'])
       expect(error?.oclif?.exit).to.equal(8)
       expect(stdout).to.match(/^205 failed: .*asks to wait 1 h/m)
@@ -104,7 +129,13 @@ describe('messenger:relink (in process)', () => {
     })
 
     it('429s are waited out and sent again: every Page re-linked, exit 0', async () => {
-      await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/', retry_after: 1, status: 429, times: 6})
+      await context.sandbox.fault({
+        method: 'PATCH',
+        path: '/beta/chatapp-accounts/messenger/',
+        retry_after: 1,
+        status: 429,
+        times: 6,
+      })
       const requests = await vonageRequestsFrom()
       const {error, stderr, stdout} = await run(['messenger:relink', '--all'])
       expect(error, stderr).to.equal(undefined)
@@ -119,7 +150,10 @@ describe('messenger:relink (in process)', () => {
     const before = (await accounts())[0]
     await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'})
     const running = run(['messenger:relink', '--page', '101'])
-    const held = await heldDuring(context.sandbox, running.then(({error, stderr}) => ({code: error ? 1 : 0, stderr})))
+    const held = await heldDuring(
+      context.sandbox,
+      running.then(({error, stderr}) => ({code: error ? 1 : 0, stderr})),
+    )
     const {body, status} = await context.sandbox.request('GET', '/beta/chatapp-accounts/messenger/101', {auth: basic()})
     expect(status).to.equal(200)
     expect(body).to.include({access_token: before.access_token, external_id: '101'})
@@ -134,17 +168,27 @@ describe('messenger:relink (in process)', () => {
       await context.sandbox.hold({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101'})
       const {error, stderr} = await run(['messenger:relink', '--page', '101', '--timeout', '1'])
       expect(error?.oclif?.exit).to.equal(7)
-      expect(stderr).to.match(/Page 101 was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again\n$/)
+      expect(stderr).to.match(
+        /Page 101 was still linked with its previous token when read back, but the unanswered request may yet take effect: run messenger:relink again\n$/,
+      )
       await context.sandbox.release()
     })
 
     it('taken effect (a 500 after the change): relinked, exit 0', async () => {
-      await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', status: 500, when: 'after'})
+      await context.sandbox.fault({
+        method: 'PATCH',
+        path: '/beta/chatapp-accounts/messenger/101',
+        status: 500,
+        when: 'after',
+      })
       const requests = await vonageRequestsFrom()
       const {error, stderr, stdout} = await run(['messenger:relink', '--page', '101'])
       expect(error, stderr).to.equal(undefined)
       expect(stdout).to.equal('101 relinked\n')
-      expect(await requests()).to.deep.equal(['PATCH /beta/chatapp-accounts/messenger/101 500', 'GET /beta/chatapp-accounts/messenger/101 200'])
+      expect(await requests()).to.deep.equal([
+        'PATCH /beta/chatapp-accounts/messenger/101 500',
+        'GET /beta/chatapp-accounts/messenger/101 200',
+      ])
       expect((await accounts())[0].access_token).to.equal(context.tokens['101'])
     })
 
@@ -154,7 +198,9 @@ describe('messenger:relink (in process)', () => {
       const {error, stderr, stdout} = await run(['messenger:relink', '--page', '101'])
       expect(error?.oclif?.exit).to.equal(6)
       expect(stdout).to.equal('')
-      expect(stderr).to.match(/^Error: Vonage failed while re-linking Page 101: 503 .*; Page 101 is still linked with its previous token\n$/)
+      expect(stderr).to.match(
+        /^Error: Vonage failed while re-linking Page 101: 503 .*; Page 101 is still linked with its previous token\n$/,
+      )
       expect(await accounts()).to.deep.equal(before)
     })
 
@@ -163,7 +209,9 @@ describe('messenger:relink (in process)', () => {
       await context.sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', status: 400})
       const {error, stderr} = await run(['messenger:relink', '--page', '101'])
       expect(error?.oclif?.exit).to.equal(6)
-      expect(stderr).to.match(/^Error: Vonage rejected re-linking Page 101: 400 .*; Page 101 keeps its previous link\n$/)
+      expect(stderr).to.match(
+        /^Error: Vonage rejected re-linking Page 101: 400 .*; Page 101 keeps its previous link\n$/,
+      )
       expect(await requests()).to.deep.equal(['PATCH /beta/chatapp-accounts/messenger/101 400'])
     })
   })
@@ -175,7 +223,9 @@ describe('messenger:relink (in process)', () => {
       const {error, stderr, stdout} = await run(['messenger:relink', '--page', '101'])
       expect(error, stderr).to.equal(undefined)
       expect(stdout).to.equal('101 relinked\n')
-      expect(stderr).to.equal('Warning: Vonage turned down PATCH (405): re-linking by unlinking and linking again, the previous link restored if a step fails\n')
+      expect(stderr).to.equal(
+        'Warning: Vonage turned down PATCH (405): re-linking by unlinking and linking again, the previous link restored if a step fails\n',
+      )
       expect(await requests()).to.deep.equal([
         'PATCH /beta/chatapp-accounts/messenger/101 405',
         'GET /beta/chatapp-accounts/messenger/101 200',
@@ -194,7 +244,9 @@ describe('messenger:relink (in process)', () => {
       expect(error, stderr).to.equal(undefined)
       expect(stderr.match(/turned down PATCH/g)).to.have.length(1)
       expect((await requests()).filter((request) => request.startsWith('PATCH'))).to.have.length(1)
-      expect((await accounts()).map((account) => account.access_token).sort()).to.deep.equal([context.tokens['101'], context.tokens['102']].sort())
+      expect((await accounts()).map((account) => account.access_token).sort()).to.deep.equal(
+        [context.tokens['101'], context.tokens['102']].sort(),
+      )
     })
 
     it('404 for a Page that a GET finds linked: the route is missing, so the fallback', async () => {

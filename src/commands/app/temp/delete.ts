@@ -24,8 +24,14 @@ Ids are read from the arguments only, never from standard input.`
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> $APP', description: 'Delete the one app:temp made'},
-    {command: '<%= config.bin %> <%= command.id %> --all', description: 'Find and delete every leftover, after confirming'},
-    {command: '<%= config.bin %> <%= command.id %> --all --prefix "Delete Me Later" --yes', description: "Clean up the manual flow's leftovers from a script"},
+    {
+      command: '<%= config.bin %> <%= command.id %> --all',
+      description: 'Find and delete every leftover, after confirming',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --all --prefix "Delete Me Later" --yes',
+      description: "Clean up the manual flow's leftovers from a script",
+    },
   ]
 
   static strict = false
@@ -35,8 +41,14 @@ Ids are read from the arguments only, never from standard input.`
     ...vonageFlags,
     ...yesFlag,
     all: Flags.boolean({description: 'delete every application whose name starts with --prefix'}),
-    force: Flags.boolean({description: `also delete applications given by id whose name does not start with "${TEMP_PREFIX}" (asks first)`, exclusive: ['all']}),
-    prefix: Flags.string({default: TEMP_PREFIX, description: 'with --all: the name prefix that marks a temporary application'}),
+    force: Flags.boolean({
+      description: `also delete applications given by id whose name does not start with "${TEMP_PREFIX}" (asks first)`,
+      exclusive: ['all'],
+    }),
+    prefix: Flags.string({
+      default: TEMP_PREFIX,
+      description: 'with --all: the name prefix that marks a temporary application',
+    }),
   }
 
   async run(): Promise<DeleteReport> {
@@ -44,15 +56,22 @@ Ids are read from the arguments only, never from standard input.`
     const ids = (argv as string[]).map(checkApplicationId)
     if (ids.length === 0 && !flags.all) throw usageError('give the ids of the applications to delete, or --all')
     if (ids.length > 0 && flags.all) throw usageError('give application ids or --all, not both')
-    if (flags.prefix.trim().length < 3) throw usageError('--prefix must have at least 3 characters, so that --all cannot match every application')
+    if (flags.prefix.trim().length < 3)
+      throw usageError('--prefix must have at least 3 characters, so that --all cannot match every application')
     if (!flags.all && flags.prefix !== TEMP_PREFIX) {
-      throw usageError('--prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force')
+      throw usageError(
+        '--prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force',
+      )
     }
     const client = await connectVonage(flags)
-    const {missing, targets} = flags.all ? await this.chooseByPrefix(client, flags.prefix, flags.yes) : await this.checkMadeHere(client, ids, flags)
+    const {missing, targets} = flags.all
+      ? await this.chooseByPrefix(client, flags.prefix, flags.yes)
+      : await this.checkMadeHere(client, ids, flags)
     // A signal stops new deletions; those done are still printed, and the error says which were not.
     const finished = await withCleanup((cleanup) =>
-      this.progress(`Deleting ${targets.length} application(s)`, () => deleteApplications(client, targets, {stopped: () => cleanup.interrupted !== undefined})),
+      this.progress(`Deleting ${targets.length} application(s)`, () =>
+        deleteApplications(client, targets, {stopped: () => cleanup.interrupted !== undefined}),
+      ),
     )
     const {failure, ...report} = finished.value
     if (!this.jsonEnabled()) for (const id of report.deleted) this.log(id)
@@ -60,7 +79,11 @@ Ids are read from the arguments only, never from standard input.`
     for (const id of report.missing) this.notice(`${id} was already gone`)
     if (finished.signal) {
       const left = report.skipped?.length ? `; not deleted: ${report.skipped.join(', ')}` : ''
-      throw new PluginError(signalKind(finished.signal), `${finished.signal}: stopped after deleting ${report.deleted.length} of ${targets.length} application(s)${left}`, {result: {...report}})
+      throw new PluginError(
+        signalKind(finished.signal),
+        `${finished.signal}: stopped after deleting ${report.deleted.length} of ${targets.length} application(s)${left}`,
+        {result: {...report}},
+      )
     }
 
     if (failure) throw failure
@@ -69,14 +92,21 @@ Ids are read from the arguments only, never from standard input.`
 
   /** --all: the applications named with the prefix, after confirming. */
   private async chooseByPrefix(client: VonageApplications, prefix: string, yes: boolean): Promise<Targets> {
-    const found = (await this.progress('Listing applications', () => client.listApplications())).filter((app) => app.name.startsWith(prefix))
+    const found = (await this.progress('Listing applications', () => client.listApplications())).filter((app) =>
+      app.name.startsWith(prefix),
+    )
     if (found.length === 0) {
       this.notice(`No application's name starts with ${JSON.stringify(prefix)}; nothing to delete.`)
       return {missing: [], targets: []}
     }
 
-    this.notice(`${found.length} application(s) named ${JSON.stringify(`${prefix}…`)}:\n${found.map((app) => `  ${app.id}  ${JSON.stringify(app.name)}`).join('\n')}`)
-    const confirmed = await confirmOrRefuse(`Delete these ${found.length} application(s)?`, {refusal: `not deleting ${found.length} application(s)`, yes})
+    this.notice(
+      `${found.length} application(s) named ${JSON.stringify(`${prefix}…`)}:\n${found.map((app) => `  ${app.id}  ${JSON.stringify(app.name)}`).join('\n')}`,
+    )
+    const confirmed = await confirmOrRefuse(`Delete these ${found.length} application(s)?`, {
+      refusal: `not deleting ${found.length} application(s)`,
+      yes,
+    })
     return {missing: [], targets: confirmed ? found.map((app) => app.id) : this.declined()}
   }
 
@@ -90,17 +120,29 @@ Ids are read from the arguments only, never from standard input.`
    * a command named "temp delete" must not delete a production application by a pasted id — unless
    * --force is given, and then only after confirming. Ids already gone are left out.
    */
-  private async checkMadeHere(client: VonageApplications, ids: string[], flags: {force: boolean; yes: boolean}): Promise<Targets> {
-    const found = await this.progress('Reading the applications', () => mapLimit(ids, 4, (id) => client.getApplication(id)))
+  private async checkMadeHere(
+    client: VonageApplications,
+    ids: string[],
+    flags: {force: boolean; yes: boolean},
+  ): Promise<Targets> {
+    const found = await this.progress('Reading the applications', () =>
+      mapLimit(ids, 4, (id) => client.getApplication(id)),
+    )
     const existing = found.filter((app): app is ApplicationSummary => app !== undefined)
     const foreign = existing.filter((app) => !app.name.startsWith(TEMP_PREFIX))
     if (foreign.length > 0) {
       const named = foreign.map((app) => `${app.id} (${JSON.stringify(app.name)})`).join(', ')
       if (!flags.force) {
-        throw new PluginError('usage', `not deleting ${named}: its name does not start with ${JSON.stringify(TEMP_PREFIX)}, so app:temp did not make it; pass --force to delete it anyway`)
+        throw new PluginError(
+          'usage',
+          `not deleting ${named}: its name does not start with ${JSON.stringify(TEMP_PREFIX)}, so app:temp did not make it; pass --force to delete it anyway`,
+        )
       }
 
-      const confirmed = await confirmOrRefuse(`Delete ${named}, which app:temp did not make?`, {refusal: `not deleting ${named}`, yes: flags.yes})
+      const confirmed = await confirmOrRefuse(`Delete ${named}, which app:temp did not make?`, {
+        refusal: `not deleting ${named}`,
+        yes: flags.yes,
+      })
       if (!confirmed) return {missing: [], targets: this.declined()}
     }
 

@@ -6,7 +6,12 @@ import {settle, withCleanup} from '../../../lib/cleanup.js'
 import {showInput} from '../../../lib/errors.js'
 import {connectVonage, vonageFlags} from '../../../lib/flags.js'
 import {printable} from '../../../lib/printable.js'
-import {createTempApplicationWithKey, DEFAULT_WEBHOOKS, TEMP_PREFIX, tempApplicationName} from '../../../lib/temp-app.js'
+import {
+  createTempApplicationWithKey,
+  DEFAULT_WEBHOOKS,
+  TEMP_PREFIX,
+  tempApplicationName,
+} from '../../../lib/temp-app.js'
 
 /**
  * A webhook flag: an http or https URL, refused while parsing (before any request) otherwise.
@@ -37,17 +42,29 @@ export default class AppTemp extends BaseCommand {
 If the key cannot be written, the application is deleted again, so nothing is left behind. Its name starts with "${TEMP_PREFIX}", which app:temp:delete --all looks for.`
 
   static examples = [
-    {command: 'APP="$(<%= config.bin %> <%= command.id %> --keyfile temp.key)"', description: "The manual flow's step 1"},
+    {
+      command: 'APP="$(<%= config.bin %> <%= command.id %> --keyfile temp.key)"',
+      description: "The manual flow's step 1",
+    },
     {command: '<%= config.bin %> jwt:generate ./temp.key application_id=$APP', description: 'then step 2'},
-    {command: '<%= config.bin %> <%= command.id %> --keyfile temp.key --force --json', description: 'Replace an old key file; JSON out'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --keyfile temp.key --force --json',
+      description: 'Replace an old key file; JSON out',
+    },
   ]
 
   static flags = {
     ...vonageFlags,
     force: Flags.boolean({description: 'replace --keyfile if it exists'}),
     'inbound-url': webhookFlag('inbound message webhook', DEFAULT_WEBHOOKS.inboundUrl),
-    keyfile: Flags.string({default: './temp.key', description: 'where to save the private key: a new file (with --force, a regular file to replace); never "-", a symbolic link, a device or a FIFO'}),
-    name: Flags.string({description: `a label for the name, which is always ${TEMP_PREFIX}[NAME-]<date>-<time>-<random>: marked as temporary and unique`}),
+    keyfile: Flags.string({
+      default: './temp.key',
+      description:
+        'where to save the private key: a new file (with --force, a regular file to replace); never "-", a symbolic link, a device or a FIFO',
+    }),
+    name: Flags.string({
+      description: `a label for the name, which is always ${TEMP_PREFIX}[NAME-]<date>-<time>-<random>: marked as temporary and unique`,
+    }),
     'status-url': webhookFlag('message status webhook', DEFAULT_WEBHOOKS.statusUrl),
   }
 
@@ -57,12 +74,19 @@ If the key cannot be written, the application is deleted again, so nothing is le
     const name = tempApplicationName(flags.name)
     const urls = {inboundUrl: flags['inbound-url'].toString(), statusUrl: flags['status-url'].toString()}
     const finished = await withCleanup((cleanup) =>
-      this.progress('Creating a temporary Messages application', () => createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}, cleanup)),
+      this.progress('Creating a temporary Messages application', () =>
+        createTempApplicationWithKey(client, {force: flags.force, keyfile: flags.keyfile, name, urls}, cleanup),
+      ),
     )
     const application = finished.value
     if (!this.jsonEnabled()) this.log(application.id)
     const done = `created ${application.name} (${application.id}); its private key is in ${flags.keyfile}`
-    this.notice(`Created ${printable(application.name)}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`)
-    return settle({...finished, value: {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}}, done)
+    this.notice(
+      `Created ${printable(application.name)}; its private key is in ${flags.keyfile}. Delete it when done: ${this.config.bin} app:temp:delete ${application.id}`,
+    )
+    return settle(
+      {...finished, value: {id: application.id, keyfile: resolve(flags.keyfile), name: application.name}},
+      done,
+    )
   }
 }
