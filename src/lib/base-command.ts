@@ -92,7 +92,7 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) {
       this.logJson({
         ...failure.result,
-        error: {exitCode: failure.exitCode, kind: failure.kind, message: failure.message},
+        error: {exit_code: failure.exitCode, kind: failure.kind, message: failure.message},
         warnings: this.warnings,
       })
     }

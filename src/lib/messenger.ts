@@ -103,7 +103,7 @@ export interface RelinkResult {
   applications?: string[]
   error?: string
   /** With a failure: whether the Page still has its previous link (false: the restore failed too). */
-  previousLinkKept?: boolean
+  previous_link_kept?: boolean
 }
 
 /** Puts the previous account back: nothing to do if it is there, re-created if it is not. */
@@ -173,7 +173,7 @@ async function replaceLink(
     const kind = error instanceof PluginError ? error.kind : 'internal'
     throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${said}`, {
       cause: error,
-      result: {previousLinkKept: restored === true},
+      result: {previous_link_kept: restored === true},
     })
   }
 }
@@ -183,7 +183,7 @@ const notLinked = (pageId: string) =>
     'not-found',
     `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link (if another re-link of it is running, it is unlinked only until that one finishes)`,
     {
-      result: {previousLinkKept: false},
+      result: {previous_link_kept: false},
     },
   )
 
@@ -222,7 +222,7 @@ async function updateOrReadBack(accounts: ExternalAccounts, spec: AccountSpec): 
     const said = (what: string, kept = true) =>
       new PluginError(error instanceof PluginError ? error.kind : 'internal', `${messageOf(error)}; ${what}`, {
         cause: error,
-        result: {previousLinkKept: kept},
+        result: {previous_link_kept: kept},
       })
     if (!isAmbiguous(error)) throw said(`Page ${spec.pageId} keeps its previous link`)
     const now = await accounts.get(spec.pageId).catch((readError: unknown) => {
@@ -297,9 +297,9 @@ export async function relinkAll(
     } catch (error) {
       // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a Page it had unlinked.
       if (error === options.cleanup.abortSignal.reason)
-        return {name: page.name, page: page.id, previousLinkKept: true, status: 'stopped'}
-      const kept = (error as PluginError).result?.previousLinkKept !== false
-      return {error: messageOf(error), name: page.name, page: page.id, previousLinkKept: kept, status: 'failed'}
+        return {name: page.name, page: page.id, previous_link_kept: true, status: 'stopped'}
+      const kept = (error as PluginError).result?.previous_link_kept !== false
+      return {error: messageOf(error), name: page.name, page: page.id, previous_link_kept: kept, status: 'failed'}
     }
   })
   return {

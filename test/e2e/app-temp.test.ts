@@ -249,7 +249,7 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     const result = JSON.parse(stdout)
     expect(result.deleted).to.deep.equal([a.id])
     expect(result.failed[0].id).to.equal(b.id)
-    expect(result.error).to.include({exitCode: 8, kind: 'partial'})
+    expect(result.error).to.include({exit_code: 8, kind: 'partial'})
     expect(stderr).to.match(/^Error: could not delete 1 of 2 application\(s\)/)
     expect((await sandbox.request('GET', `/v2/applications/${b.id}`, {auth: basic()})).status).to.equal(200)
   })

@@ -50,7 +50,7 @@ describe('e2e: safety (#11)', function () {
     const run = await runCli(['messenger:relink', '--all', '--json'], sandbox.env)
     expect(run.code, run.stderr).to.equal(6)
     const report = JSON.parse(run.stdout)
-    expect(report.results[0]).to.include({page: '101', previousLinkKept: false, status: 'failed'})
+    expect(report.results[0]).to.include({page: '101', previous_link_kept: false, status: 'failed'})
     expect(report.error.message).to.equal(
       '1 of 1 Page(s) could not be re-linked; 101 lost its link: finish by hand as each line says',
     )

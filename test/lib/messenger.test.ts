@@ -202,14 +202,14 @@ describe('messenger (library, against the sandbox)', () => {
       expect((await stored())[0].access_token).to.equal(tokens['101'])
     })
 
-    it('a failed new link restores the previous one: same kind, says so, previousLinkKept true, nothing left to undo', async () => {
+    it('a failed new link restores the previous one: same kind, says so, previous_link_kept true, nothing left to undo', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
       const cleanup = new Cleanup()
       const error = await failure(relink(cleanup), 'remote')
       expect(error.message).to.match(
         /^re-linking Page 101 failed: Vonage failed while linking Page 101: 500 \(.*\); try again later; the previous link was restored$/,
       )
-      expect(error.result).to.deep.equal({previousLinkKept: true})
+      expect(error.result).to.deep.equal({previous_link_kept: true})
       expect(error.cause).to.be.instanceOf(PluginError)
       expect((error.cause as PluginError).status).to.equal(500)
       expect(await stored()).to.deep.equal(before)
@@ -224,7 +224,7 @@ describe('messenger (library, against the sandbox)', () => {
       ])
     })
 
-    it('when the restore fails too: previousLinkKept false and the error gives the command that finishes by hand', async () => {
+    it('when the restore fails too: previous_link_kept false and the error gives the command that finishes by hand', async () => {
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
       const error = await failure(relink(), 'remote')
       expect(error.message).to.match(
@@ -232,7 +232,7 @@ describe('messenger (library, against the sandbox)', () => {
       )
       expect(error.message.endsWith(`; finish by hand with: ${finish()}`)).to.equal(true)
       expect(error.message).not.to.include(tokens['101']).and.not.to.include(oldToken)
-      expect(error.result).to.deep.equal({previousLinkKept: false})
+      expect(error.result).to.deep.equal({previous_link_kept: false})
       expect(await stored()).to.deep.equal([])
     })
 
@@ -285,7 +285,7 @@ describe('messenger (library, against the sandbox)', () => {
       expect(error.message).to.equal(
         `re-linking Page 101 failed: Vonage shows Page 101 without application ${app}; the previous link was restored`,
       )
-      expect(error.result).to.deep.equal({previousLinkKept: true})
+      expect(error.result).to.deep.equal({previous_link_kept: true})
       expect(await stored()).to.deep.equal(before)
       expect((await callsSince(setup)).slice(3)).to.deep.equal([
         'GET /messenger/101 200',
@@ -300,7 +300,7 @@ describe('messenger (library, against the sandbox)', () => {
       expect(error.message).to.match(
         /^re-linking Page 101 failed: Vonage failed while unlinking Page 101: 500 .*; the previous link was restored$/,
       )
-      expect(error.result).to.deep.equal({previousLinkKept: true})
+      expect(error.result).to.deep.equal({previous_link_kept: true})
       expect(await stored()).to.deep.equal(before)
       expect((await callsSince(setup)).filter((call) => call.startsWith('POST'))).to.deep.equal([])
     })
@@ -322,7 +322,7 @@ describe('messenger (library, against the sandbox)', () => {
       expect(error.message).to.match(
         /^re-linking Page 101 failed: boom; restoring the previous link failed too \(boom\); finish by hand with: /,
       )
-      expect(error.result).to.deep.equal({previousLinkKept: false})
+      expect(error.result).to.deep.equal({previous_link_kept: false})
     })
   })
 
@@ -363,16 +363,16 @@ describe('messenger (library, against the sandbox)', () => {
       await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
       const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
-      expect(results[0]).to.include({name: 'Pizza', page: '101', previousLinkKept: false, status: 'failed'})
+      expect(results[0]).to.include({name: 'Pizza', page: '101', previous_link_kept: false, status: 'failed'})
       expect(results[0].error).to.match(/^re-linking Page 101 failed: .*; restoring the previous link failed too/)
       expect(results[1]).to.deep.equal({applications: [], name: 'Bikes', page: '102', status: 'relinked'})
     })
 
-    it('a failed Page whose previous link was restored says previousLinkKept true', async () => {
+    it('a failed Page whose previous link was restored says previous_link_kept true', async () => {
       await sandbox.settings({no_patch: true})
       await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
       const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
-      expect(results[0]).to.include({page: '101', previousLinkKept: true, status: 'failed'})
+      expect(results[0]).to.include({page: '101', previous_link_kept: true, status: 'failed'})
       expect(results[1].status).to.equal('relinked')
     })
 
@@ -381,8 +381,8 @@ describe('messenger (library, against the sandbox)', () => {
       cleanup.markInterrupted('SIGINT')
       const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup, concurrency: 2})
       expect(results).to.deep.equal([
-        {name: 'Pizza', page: '101', previousLinkKept: true, status: 'stopped'},
-        {name: 'Bikes', page: '102', previousLinkKept: true, status: 'stopped'},
+        {name: 'Pizza', page: '101', previous_link_kept: true, status: 'stopped'},
+        {name: 'Bikes', page: '102', previous_link_kept: true, status: 'stopped'},
       ])
       expect((await stored()).map((account) => account.access_token)).not.to.include(tokens['101'])
     })

@@ -110,7 +110,7 @@ Where Vonage turns PATCH down, it says so in one warning and falls back to Unsub
 
     if (failed.length > 0) {
       const kind = failed.length === report.results.length ? 'remote' : 'partial'
-      const lost = failed.filter((result) => result.previousLinkKept === false).map((result) => result.page)
+      const lost = failed.filter((result) => result.previous_link_kept === false).map((result) => result.page)
       const state =
         lost.length === 0
           ? 'each kept its previous link'

@@ -13,7 +13,7 @@ import {checkApplicationId} from '../../lib/vonage.js'
 export interface UnlinkResult {
   unlinked?: PublicAccount
   /** With --application: the account after the application was unlinked from it. */
-  unlinkedApplication?: PublicAccount
+  unlinked_application?: PublicAccount
   /** The person at the terminal said no. */
   declined?: true
 }
@@ -55,7 +55,7 @@ With --application, only that application is unlinked from the Page, which stays
       cleanup.checkpoint()
       if (flags.application)
         return {
-          unlinkedApplication: await this.progress(`Unlinking ${what}`, () =>
+          unlinked_application: await this.progress(`Unlinking ${what}`, () =>
             unlinkApplication(accounts, linked, flags.application!),
           ),
         }
@@ -63,7 +63,7 @@ With --application, only that application is unlinked from the Page, which stays
       return {unlinked: linked}
     })
     const result = finished.value
-    const account = result.unlinked ?? result.unlinkedApplication
+    const account = result.unlinked ?? result.unlinked_application
     if (!account) {
       this.notice('Nothing was unlinked.')
       return result

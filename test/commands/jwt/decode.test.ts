@@ -56,7 +56,7 @@ describe('jwt:decode', () => {
     )
     expect(bad).to.include({signature: 'invalid', valid: false})
     expect(bad.error).to.deep.equal({
-      exitCode: 9,
+      exit_code: 9,
       kind: 'invalid',
       message: 'invalid token: the signature does not match the key',
     })
@@ -71,7 +71,7 @@ describe('jwt:decode', () => {
     expect(stderr).to.match(/^Error: invalid token: its exp claim is "\d+", not a number of seconds since 1970\n$/)
     const json = JSON.parse((await run(['jwt:decode', token, '--json'])).stdout)
     expect(json).to.deep.include({status: 'malformed', valid: false})
-    expect(json.error).to.include({exitCode: 9, kind: 'invalid'})
+    expect(json.error).to.include({exit_code: 9, kind: 'invalid'})
   })
 
   it('#11.hostile.8 a token whose exp, nbf or iat is beyond what a Date can show is reported, not a crash', async () => {

@@ -107,11 +107,11 @@ describe('jwt:generate', () => {
     expect(claims.exp - claims.iat).to.equal(90_000)
   })
 
-  it('--json reports an error as {error: {kind, exitCode, message}}', async () => {
+  it('--json reports an error as {error: {kind, exit_code, message}}', async () => {
     const {stdout} = await run(['jwt:generate', keys.privateFile, '--json'])
     expect(JSON.parse(stdout)).to.deep.equal({
       error: {
-        exitCode: 2,
+        exit_code: 2,
         kind: 'usage',
         message: 'application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID',
       },
