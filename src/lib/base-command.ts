@@ -3,6 +3,7 @@
 import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
 import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from './errors.js'
+import type {Reporter} from './output.js'
 import {commandLineSecretsHint, redactArgv, redactValues} from './secrets.js'
 
 ignoreClosedOutput()
@@ -63,6 +64,13 @@ export abstract class BaseCommand extends Command {
   protected warning(message: string): void {
     this.warnings.push(message.replace(/^Warning: /, ''))
     process.stderr.write(`${message.startsWith('Warning: ') ? message : `Warning: ${message}`}\n`)
+  }
+
+  /** What the library tells the person running the command: the spinner, warnings and notices above. */
+  protected readonly reporter: Reporter = {
+    notice: (message) => this.notice(message),
+    progress: (message, work) => this.progress(message, work),
+    warning: (message) => this.warning(message),
   }
 
   protected toSuccessJson(result: unknown): unknown {

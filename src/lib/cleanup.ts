@@ -169,18 +169,3 @@ export function settle<T>(finished: Finished<T>, done: string): T {
   if (finished.failures.length > 0) throw new PluginError('partial', `${done}${also}`, {result})
   return finished.value
 }
-
-/** Runs `work` on every item, at most `limit` at a time, keeping the items' order in the results. */
-export async function mapLimit<I, R>(items: readonly I[], limit: number, work: (item: I) => Promise<R>): Promise<R[]> {
-  const results: R[] = Array.from({length: items.length})
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await work(items[index])
-    }
-  }
-
-  await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker))
-  return results
-}

@@ -60,6 +60,16 @@ export class PluginError extends Error {
 
 export const usageError = (message: string, cause?: unknown): PluginError => new PluginError('usage', message, {cause})
 
+/** The kind of anything thrown: ours carry one; anything else is "internal". */
+export const kindOf = (error: unknown): ErrorKind => (error instanceof PluginError ? error.kind : 'internal')
+
+/**
+ * The kind of a batch's failure (many Pages, many applications), decided here alone: "partial" when
+ * some items were done, else the kind of the first failure.
+ */
+export const batchFailureKind = (done: number, firstFailure: ErrorKind): ErrorKind =>
+  done > 0 ? 'partial' : firstFailure
+
 /** User input as a message may show it: quoted when harmless, else described without its content. */
 export function showInput(value: string): string {
   return looksSecret(value) ? notShown(value) : JSON.stringify(value)

@@ -1,10 +1,11 @@
-// Flags several commands share, defined once and spread into each command's `flags`.
-import {Flags} from '@oclif/core'
+// Flags several commands share, defined once and spread into each command's `flags`, and the one
+// place their parsed values become the typed settings the library takes (src/lib/settings.ts).
+import {Flags, type Interfaces} from '@oclif/core'
 
-import {type Credentials, resolveCredentials} from './credentials.js'
-import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION, Graph} from './facebook.js'
+import {DEFAULT_API_HOST} from './applications.js'
+import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
-import {DEFAULT_API_HOST, VonageApplications} from './vonage.js'
+import type {AuthSettings, GraphSettings, LinkingSettings, PageSettings, VonageSettings} from './settings.js'
 
 const VONAGE = 'VONAGE'
 
@@ -33,40 +34,12 @@ export const vonageFlags = {
   }),
 }
 
-export interface VonageFlagValues {
-  'api-host': string
-  'api-key'?: string
-  'api-secret'?: string
-  timeout: number
-}
-
-/** Where Vonage is and how long to wait for it, from the shared flags: every Vonage client uses this. */
-export function vonageEndpoint(flags: Pick<VonageFlagValues, 'api-host' | 'timeout'>): {
-  host: string
-  timeoutMs: number
-} {
-  return {
-    host: baseUrl(hostSetting(flags['api-host'], 'VONAGE_API_HOST', DEFAULT_API_HOST), '--api-host (VONAGE_API_HOST)'),
-    timeoutMs: flags.timeout * 1000,
-  }
-}
-
 /**
  * oclif reads an empty environment variable as unset and falls back to the default, which here is
  * production: an empty VONAGE_API_HOST (a CI secret that did not resolve) must be an error instead.
  */
 function hostSetting(value: string, envName: string, fallback: string): string {
   return value === fallback && process.env[envName] !== undefined && process.env[envName]!.trim() === '' ? '' : value
-}
-
-/** A Vonage client from the shared flags, with the credentials given or else from the resolver. */
-export async function connectVonage(flags: VonageFlagValues, credentials?: Credentials): Promise<VonageApplications> {
-  const {host, timeoutMs} = vonageEndpoint(flags)
-  return VonageApplications.connect({
-    apiHost: host,
-    credentials: credentials ?? (await resolveCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})),
-    timeoutMs,
-  })
 }
 
 /** --yes: what a script passes instead of answering a confirmation. */
@@ -142,10 +115,37 @@ export const pageFlags = {
   }),
 }
 
-export function connectGraph(flags: {'graph-host': string; 'graph-version': string; timeout: number}): Graph {
-  const host = baseUrl(
-    hostSetting(flags['graph-host'], 'FACEBOOK_GRAPH_HOST', DEFAULT_GRAPH_HOST),
-    '--graph-host (FACEBOOK_GRAPH_HOST)',
-  )
-  return new Graph({host, timeoutMs: flags.timeout * 1000, version: flags['graph-version']})
+type Parsed<T> = Interfaces.InferredFlags<T>
+
+/** Where Vonage is, how long to wait, and the API key and secret given on the command line. */
+export function vonageSettings(flags: Parsed<typeof vonageFlags>): VonageSettings {
+  return {
+    apiKey: flags['api-key'],
+    apiSecret: flags['api-secret'],
+    host: baseUrl(hostSetting(flags['api-host'], 'VONAGE_API_HOST', DEFAULT_API_HOST), '--api-host (VONAGE_API_HOST)'),
+    timeoutMs: flags.timeout * 1000,
+  }
+}
+
+export function authSettings(flags: Parsed<typeof linkAuthFlags>): AuthSettings {
+  return {appId: flags['app-id'], jwt: flags.jwt, privateKey: flags['private-key'], tempApp: flags['temp-app']}
+}
+
+export function graphSettings(flags: Parsed<typeof graphFlags & {timeout: typeof vonageFlags.timeout}>): GraphSettings {
+  const host = hostSetting(flags['graph-host'], 'FACEBOOK_GRAPH_HOST', DEFAULT_GRAPH_HOST)
+  return {
+    host: baseUrl(host, '--graph-host (FACEBOOK_GRAPH_HOST)'),
+    timeoutMs: flags.timeout * 1000,
+    userToken: flags['user-token'],
+    version: flags['graph-version'],
+  }
+}
+
+/** The settings of a command with the linking and Graph flags. */
+export function linkingSettings(flags: Parsed<typeof linkAuthFlags & typeof graphFlags>): LinkingSettings {
+  return {auth: authSettings(flags), graph: graphSettings(flags), vonage: vonageSettings(flags)}
+}
+
+export function pageSettings(flags: Parsed<typeof pageFlags>): PageSettings {
+  return {page: flags.page, pageId: flags['page-id'], pageToken: flags['page-token']}
 }

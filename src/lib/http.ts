@@ -1,6 +1,6 @@
 // Turning what a remote service did into the plugin's typed errors, the same way for every
 // service: HTTP statuses by class, and network failures (refused, reset, timed out) by cause.
-import type {AdaptiveGate} from './adaptive.js'
+import type {AdaptiveGate} from './concurrency.js'
 import {type ErrorKind, PluginError, showInput} from './errors.js'
 import {formatDuration, formatTime} from './output.js'
 

@@ -7,28 +7,20 @@
 // sent; tokens signed here are signed anew for every request.
 import type {KeyObject} from 'node:crypto'
 
-import type {AdaptiveGate} from './adaptive.js'
+import type {VonageApplications} from './applications.js'
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
 import {basicAuthorization, type Credentials, findCredentials} from './credentials.js'
 import {PluginError, usageError} from './errors.js'
-import {ExternalAccounts} from './external-accounts.js'
-import {connectVonage, type VonageFlagValues, vonageEndpoint} from './flags.js'
 import {decodeJwt, signJwt, timeClaimsProblem} from './jwt.js'
 import {parsePrivateKey, readKeyText} from './keys.js'
 import type {HttpSettings} from './http.js'
 import {formatRelative} from './output.js'
+import type {AuthSettings, VonageSettings} from './settings.js'
 import {createTempApplication, DEFAULT_WEBHOOKS, tempApplicationName} from './temp-app.js'
 
 /** A JWT must outlive the work by this much, or it is refused before any request. */
 export const MIN_JWT_LIFETIME_LEFT = 60
-
-export interface LinkAuthFlags extends VonageFlagValues {
-  jwt?: string
-  'app-id'?: string
-  'private-key'?: string
-  'temp-app'?: boolean
-}
 
 /** How the linking calls will authenticate, decided (and checked) before any request is sent. */
 export type LinkAuthPlan =
@@ -44,28 +36,31 @@ const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,
  * two ways given at once, an unreadable private key, no way at all.
  */
-export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.now() / 1000)): Promise<LinkAuthPlan> {
+export async function planLinkAuth(
+  {auth, vonage}: {auth: AuthSettings; vonage: VonageSettings},
+  now: number,
+): Promise<LinkAuthPlan> {
   const ways = [
-    flags.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)',
-    flags['app-id'] !== undefined && '--app-id',
-    flags['temp-app'] && '--temp-app',
+    auth.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)',
+    auth.appId !== undefined && '--app-id',
+    auth.tempApp && '--temp-app',
   ].filter((way): way is string => typeof way === 'string')
   if (ways.length > 1)
     throw usageError(
       `give one way to authenticate the linking calls, not ${ways.length === 2 ? 'both ' : ''}${ways.join(' and ')}`,
     )
-  if (flags.jwt !== undefined) return {authorization: `Bearer ${await checkUsableJwt(flags.jwt, now)}`, mode: 'jwt'}
-  if (flags['app-id'] !== undefined) {
-    const key = await readKeyText(flags['private-key'], {
+  if (auth.jwt !== undefined) return {authorization: `Bearer ${await checkUsableJwt(auth.jwt, now)}`, mode: 'jwt'}
+  if (auth.appId !== undefined) {
+    const key = await readKeyText(auth.privateKey, {
       envName: 'VONAGE_PRIVATE_KEY',
       source: '--private-key',
       what: 'private key',
     })
-    return {applicationId: flags['app-id'], key: parsePrivateKey(key), mode: 'application key'}
+    return {applicationId: auth.appId, key: parsePrivateKey(key), mode: 'application key'}
   }
 
-  const credentials = await findCredentials({apiKey: flags['api-key'], apiSecret: flags['api-secret']})
-  if (flags['temp-app']) {
+  const credentials = await findCredentials({apiKey: vonage.apiKey, apiSecret: vonage.apiSecret})
+  if (auth.tempApp) {
     if (!credentials)
       throw usageError(
         `--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`,
@@ -79,8 +74,15 @@ export async function planLinkAuth(flags: LinkAuthFlags, now = Math.floor(Date.n
 
 type Authorize = NonNullable<HttpSettings['authorize']>
 
-/** How each request is authorized; with --temp-app, after making the temporary application. */
-async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cleanup): Promise<Authorize> {
+/**
+ * How each request is authorized; with --temp-app, after making the temporary application with the
+ * Applications client `applications` gives for the plan's credentials.
+ */
+export async function authorizer(
+  plan: LinkAuthPlan,
+  cleanup: Cleanup,
+  applications: (credentials: Credentials) => Promise<VonageApplications>,
+): Promise<Authorize> {
   if (plan.mode === 'jwt') return async () => plan.authorization
   if (plan.mode === 'application key') return signer(plan.applicationId, plan.key)
   if (plan.mode === 'api key') {
@@ -89,7 +91,7 @@ async function authorizer(plan: LinkAuthPlan, flags: LinkAuthFlags, cleanup: Cle
   }
 
   // --temp-app: the manual flow's "Delete Me Later" application, deleted again this time.
-  const client = await connectVonage(flags, plan.credentials)
+  const client = await applications(plan.credentials)
   const {application} = await createTempApplication(client, tempApplicationName(), DEFAULT_WEBHOOKS, cleanup)
   return signer(
     application.id,
@@ -124,14 +126,4 @@ export async function checkUsableJwt(token: string, now: number): Promise<string
   if (typeof claims.application_id !== 'string')
     throw new PluginError('auth', `the JWT given has no application_id claim, so Vonage would refuse it; ${renew}`)
   return trimmed
-}
-
-/** The External Accounts client, authenticated as planned. */
-export async function connectAccounts(
-  flags: LinkAuthFlags,
-  plan: LinkAuthPlan,
-  cleanup: Cleanup,
-  gate?: AdaptiveGate,
-): Promise<ExternalAccounts> {
-  return new ExternalAccounts({...vonageEndpoint(flags), authorize: await authorizer(plan, flags, cleanup), gate})
 }

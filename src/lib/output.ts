@@ -149,3 +149,10 @@ export function formatTable(header: string[], rows: string[][]): string {
 /** "Pizza Place (101)", or "Page 101" when the name is unknown; the name made printable and shortened. */
 export const pageLabel = (page: {id: string; name?: string}) =>
   page.name ? `${shorten(printable(page.name))} (${page.id})` : `Page ${page.id}`
+
+/** How a procedure tells the person running it what is happening, all on stderr: a spinner, warnings, notices. */
+export interface Reporter {
+  progress<T>(message: string, work: () => Promise<T>): Promise<T>
+  warning(message: string): void
+  notice(message: string): void
+}

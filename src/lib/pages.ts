@@ -8,16 +8,10 @@ import type {FacebookPage, Graph, TokenInfo} from './facebook.js'
 import {readStdin} from './files.js'
 import {formatDuration, formatTime, pageLabel, printable} from './output.js'
 import {isInteractive} from './prompts.js'
+import type {PageSettings} from './settings.js'
 
 export const WARN_WITHIN_DAYS = 14
 const DAY = 86_400
-
-export interface PageChoice {
-  'page-id'?: string
-  'page-token'?: string
-  'user-token'?: string
-  page?: string
-}
 
 export interface ChosenPage {
   id: string
@@ -25,11 +19,12 @@ export interface ChosenPage {
   token: string
 }
 
-export async function choosePage(choice: PageChoice, graph: () => Graph): Promise<ChosenPage> {
-  const userToken = choice['user-token']?.trim() || undefined
-  if (choice['page-id'] !== undefined) {
-    const id = checkPageId(choice['page-id'])
-    const given = choice['page-token']
+/** The Page the settings name, with its token: given outright, or from the Pages `userToken` manages. */
+export async function choosePage(choice: PageSettings, graph: Graph, givenUserToken?: string): Promise<ChosenPage> {
+  const userToken = givenUserToken?.trim() || undefined
+  if (choice.pageId !== undefined) {
+    const id = checkPageId(choice.pageId)
+    const given = choice.pageToken
     if (given === undefined || given.trim() === '') {
       const instead = userToken
         ? `; or, with the user token you gave, choose the Page with --page ${id} instead of --page-id`
@@ -40,7 +35,7 @@ export async function choosePage(choice: PageChoice, graph: () => Graph): Promis
     }
 
     const token = given === '-' ? (await readStdin('Page token')).trim() : given.trim()
-    const name = await lookUpName(graph(), id, token)
+    const name = await lookUpName(graph, id, token)
     return name === undefined ? {id, token} : {id, name, token}
   }
 
@@ -50,7 +45,7 @@ export async function choosePage(choice: PageChoice, graph: () => Graph): Promis
     )
   }
 
-  const pages = await graph().listPages(userToken)
+  const pages = await graph.listPages(userToken)
   if (pages.length === 0) {
     throw new PluginError(
       'not-found',
@@ -75,7 +70,7 @@ async function lookUpName(graph: Graph, id: string, token: string): Promise<stri
 /** Pages listed in a message: a few, then how many more, so 500 Pages do not make a 9 kB line. */
 const LISTED_PAGES = 10
 function describe(pages: FacebookPage[]): string {
-  const shown = pages.slice(0, LISTED_PAGES).map((page) => `${page.id} (${printable(page.name)})`)
+  const shown = pages.slice(0, LISTED_PAGES).map((page) => pageLabel(page))
   return pages.length > LISTED_PAGES ? `${shown.join(', ')} and ${pages.length - LISTED_PAGES} more` : shown.join(', ')
 }
 

@@ -3,11 +3,15 @@
 // looked up by its unique name after a failure that may or may not have created it.
 import {randomBytes} from 'node:crypto'
 
-import {type Cleanup, mapLimit} from './cleanup.js'
-import {messageOf, PluginError} from './errors.js'
+import type {ApplicationSummary, CreatedApplication, VonageApplications, WebhookUrls} from './applications.js'
+import {type Cleanup, signalKind, withCleanup} from './cleanup.js'
+import type {Clients} from './clients.js'
+import {mapLimit} from './concurrency.js'
+import {batchFailureKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
 import {checkCanWrite, writeSecretFile} from './files.js'
 import {isAmbiguous} from './http.js'
-import type {CreatedApplication, VonageApplications, WebhookUrls} from './vonage.js'
+import type {Reporter} from './output.js'
+import {confirmOrRefuse} from './prompts.js'
 
 export const TEMP_PREFIX = 'messenger-link-temp-'
 export const DEFAULT_WEBHOOKS: WebhookUrls = {
@@ -113,6 +117,13 @@ async function removeByName(client: VonageApplications, name: string): Promise<'
   return matches.length > 0 ? 'deleted' : 'none'
 }
 
+/** What app:temp made: the application, and where its private key is. */
+export interface AppTempResult {
+  id: string
+  name: string
+  keyfile: string
+}
+
 export interface TempAppWithKey {
   name: string
   keyfile: string
@@ -193,12 +204,7 @@ export async function deleteApplications(
   }
   if (report.failed.length === 0) return report
   const firstError = outcomes.find((outcome) => 'error' in outcome) as {error: unknown}
-  const kind =
-    report.deleted.length + report.missing.length > 0
-      ? 'partial'
-      : firstError.error instanceof PluginError
-        ? firstError.error.kind
-        : 'internal'
+  const kind = batchFailureKind(report.deleted.length + report.missing.length, kindOf(firstError.error))
   const first = report.failed[0]
   const failure = new PluginError(
     kind,
@@ -206,4 +212,122 @@ export async function deleteApplications(
     {result: {...report}},
   )
   return {...report, failure}
+}
+
+export interface DeleteSettings {
+  /** Application ids given; each is deleted only when its name marks it as made here, or with `force`. */
+  ids: string[]
+  /** Instead of ids: every application whose name starts with `prefix`. */
+  all: boolean
+  prefix: string
+  force: boolean
+  /** Confirmed already: ask nothing. */
+  yes: boolean
+}
+
+interface Targets {
+  targets: string[]
+  /** Ids given that no application has: already gone. */
+  missing: string[]
+}
+
+/**
+ * app:temp:delete: the applications chosen (by id, each checked as made here; or all named with
+ * the prefix, after confirming), deleted a few at a time. A signal stops new deletions; the report
+ * holds those done, and the failure (if any) says which were not.
+ */
+export async function deleteTemporaryApplications(
+  settings: DeleteSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<{report: DeleteReport; failure?: PluginError}> {
+  const {all, ids, prefix} = settings
+  if (ids.length === 0 && !all) throw usageError('give the ids of the applications to delete, or --all')
+  if (ids.length > 0 && all) throw usageError('give application ids or --all, not both')
+  if (prefix.trim().length < 3) {
+    throw usageError('--prefix must have at least 3 characters, so that --all cannot match every application')
+  }
+
+  if (!all && prefix !== TEMP_PREFIX) {
+    throw usageError(
+      '--prefix goes with --all; an application given by id is deleted only when app:temp made it, or with --force',
+    )
+  }
+
+  const client = await clients.applications()
+  const {missing, targets} = all
+    ? await chooseByPrefix(client, settings, report)
+    : await checkMadeHere(client, settings, report)
+  const finished = await withCleanup((cleanup) =>
+    report.progress(`Deleting ${targets.length} application(s)`, () =>
+      deleteApplications(client, targets, {stopped: () => cleanup.interrupted !== undefined}),
+    ),
+  )
+  const {failure, ...done} = finished.value
+  done.missing.push(...missing)
+  if (!finished.signal) return {failure, report: done}
+  const left = done.skipped?.length ? `; not deleted: ${done.skipped.join(', ')}` : ''
+  const message = `${finished.signal}: stopped after deleting ${done.deleted.length} of ${targets.length} application(s)${left}`
+  return {failure: new PluginError(signalKind(finished.signal), message, {result: {...done}}), report: done}
+}
+
+/** --all: the applications named with the prefix, after confirming. */
+async function chooseByPrefix(
+  client: VonageApplications,
+  {prefix, yes}: DeleteSettings,
+  report: Reporter,
+): Promise<Targets> {
+  const listed = await report.progress('Listing applications', () => client.listApplications())
+  const found = listed.filter((app) => app.name.startsWith(prefix))
+  if (found.length === 0) {
+    report.notice(`No application's name starts with ${JSON.stringify(prefix)}; nothing to delete.`)
+    return {missing: [], targets: []}
+  }
+
+  const lines = found.map((app) => `  ${app.id}  ${JSON.stringify(app.name)}`)
+  report.notice(`${found.length} application(s) named ${JSON.stringify(`${prefix}…`)}:\n${lines.join('\n')}`)
+  const confirmed = await confirmOrRefuse(`Delete these ${found.length} application(s)?`, {
+    refusal: `not deleting ${found.length} application(s)`,
+    yes,
+  })
+  return {missing: [], targets: confirmed ? found.map((app) => app.id) : declined(report)}
+}
+
+function declined(report: Reporter): string[] {
+  report.notice('Nothing was deleted.')
+  return []
+}
+
+/**
+ * Ids given: each is looked up, and one whose name does not mark it as temporary is refused —
+ * a command named "temp delete" must not delete a production application by a pasted id — unless
+ * --force is given, and then only after confirming. Ids already gone are left out.
+ */
+async function checkMadeHere(
+  client: VonageApplications,
+  {force, ids, yes}: DeleteSettings,
+  report: Reporter,
+): Promise<Targets> {
+  const found = await report.progress('Reading the applications', () =>
+    mapLimit(ids, 4, (id) => client.getApplication(id)),
+  )
+  const existing = found.filter((app): app is ApplicationSummary => app !== undefined)
+  const foreign = existing.filter((app) => !app.name.startsWith(TEMP_PREFIX))
+  if (foreign.length > 0) {
+    const named = foreign.map((app) => `${app.id} (${JSON.stringify(app.name)})`).join(', ')
+    if (!force) {
+      throw new PluginError(
+        'usage',
+        `not deleting ${named}: its name does not start with ${JSON.stringify(TEMP_PREFIX)}, so app:temp did not make it; pass --force to delete it anyway`,
+      )
+    }
+
+    const confirmed = await confirmOrRefuse(`Delete ${named}, which app:temp did not make?`, {
+      refusal: `not deleting ${named}`,
+      yes,
+    })
+    if (!confirmed) return {missing: [], targets: declined(report)}
+  }
+
+  return {missing: ids.filter((_id, index) => found[index] === undefined), targets: existing.map((app) => app.id)}
 }

@@ -180,7 +180,7 @@ describe('e2e: messenger:link, list, relink, unlink against the sandbox', functi
       const {code, stderr} = await cli(['messenger:link'], {env: {...env, FACEBOOK_USER_TOKEN: 'USER-TOKEN'}})
       expect(code).to.equal(2)
       expect(stderr).to.equal(
-        'Error: choose a Page with --page ID_OR_NAME; this user token manages 101 (Pizza Place), 102 (Bike Shop), 103 (Book Club)\n',
+        'Error: choose a Page with --page ID_OR_NAME; this user token manages Pizza Place (101), Bike Shop (102), Book Club (103)\n',
       )
     })
 

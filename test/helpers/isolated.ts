@@ -1,6 +1,6 @@
 // One sandbox per case, so that many fault or signal cases can run at once without sharing state.
 import {startSandbox} from '../../sandbox/server.js'
-import {mapLimit} from '../../src/lib/cleanup.js'
+import {mapLimit} from '../../src/lib/concurrency.js'
 import {SandboxClient, sandboxEnv} from './sandbox.js'
 
 export interface Linked {

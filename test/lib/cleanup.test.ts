@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {Cleanup, mapLimit, settle, withCleanup} from '../../src/lib/cleanup.js'
+import {Cleanup, settle, withCleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {thrown as thrownBy} from '../helpers/failure.js'
 
@@ -273,20 +273,5 @@ describe('cleanup', () => {
     const withdraw = cleanup.add('second', async () => withdraw())
     await cleanup.runAll()
     expect(seen).to.deep.equal([['first']])
-  })
-
-  it('mapLimit keeps order and never runs more than the limit at once', async () => {
-    let running = 0
-    let peak = 0
-    const results = await mapLimit([50, 10, 30, 20, 40], 2, async (ms) => {
-      running += 1
-      peak = Math.max(peak, running)
-      // different durations only shuffle the finishing order; no assertion depends on them
-      await new Promise((resolve) => setTimeout(resolve, ms))
-      running -= 1
-      return ms * 2
-    })
-    expect(results).to.deep.equal([100, 20, 60, 40, 80])
-    expect(peak).to.equal(2)
   })
 })

@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {once} from 'node:events'
 import {createServer, type AddressInfo} from 'node:net'
 
-import {AdaptiveGate} from '../../src/lib/adaptive.js'
+import {AdaptiveGate} from '../../src/lib/concurrency.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {
   baseUrl,

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {checkUsableJwt} from '../../src/lib/link-auth.js'
-import {finishCommand} from '../../src/lib/messenger.js'
+import {finishCommand} from '../../src/lib/linking.js'
 import {signToken} from '../helpers/sandbox.js'
 import {testKeys} from '../helpers/keys.js'
 

@@ -15,6 +15,14 @@ const PAGES = [
 const page = (id: string, name: string) => ({access_token: `t${id}`, id, name})
 const failure = thrown
 
+/** A Graph client whose every use fails the test. */
+const untouchable = () =>
+  new Proxy({} as Graph, {
+    get() {
+      throw new Error('Graph must not be called')
+    },
+  })
+
 describe('pages', () => {
   it('finds a Page by id or by a name only one Page has, case aside', () => {
     expect(findPage(PAGES, '103').id).to.equal('103')
@@ -24,11 +32,11 @@ describe('pages', () => {
   it('refuses an ambiguous name and an unknown Page, listing the choices', () => {
     expect(() => findPage(PAGES, 'TWINS')).to.throw(
       PluginError,
-      '2 Pages are named "TWINS": 102 (Twins), 103 (twins); choose one by its id, e.g. --page id:102',
+      '2 Pages are named "TWINS": Twins (102), twins (103); choose one by its id, e.g. --page id:102',
     )
     expect(() => findPage(PAGES, 'Bakery')).to.throw(
       PluginError,
-      'no Page "Bakery" among the 3 Page(s) this user token manages: 101 (Pizza Place), 102 (Twins), 103 (twins)',
+      'no Page "Bakery" among the 3 Page(s) this user token manages: Pizza Place (101), Twins (102), twins (103)',
     )
   })
 
@@ -43,7 +51,7 @@ describe('pages', () => {
     expect(findPage(PAGES, 'Twins').id).to.equal('102')
     expect(failure(() => findPage(PAGES, 'TWINS')).kind).to.equal('usage')
     const same = failure(() => findPage([...PAGES, page('104', 'twins')], 'twins'))
-    expect(same.message).to.match(/^2 Pages are named "twins": 103 \(twins\), 104 \(twins\)/)
+    expect(same.message).to.match(/^2 Pages are named "twins": twins \(103\), twins \(104\)/)
   })
 
   it('#11.low --page: names with spaces around them are selectable', () => {
@@ -58,7 +66,7 @@ describe('pages', () => {
     const both = failure(() => findPage(pages, '201'))
     expect(both.kind).to.equal('usage')
     expect(both.message).to.equal(
-      '"201" is the id of Alpha (201) and the name of 305 (201); say --page id:201 or --page name:201',
+      '"201" is the id of Alpha (201) and the name of 201 (305); say --page id:201 or --page name:201',
     )
     expect(findPage(pages, 'id:201').id).to.equal('201')
     expect(findPage(pages, 'name:201').id).to.equal('305')
@@ -73,7 +81,7 @@ describe('pages', () => {
     const error = failure(() => findPage(many, 'Nowhere'))
     expect(error.kind).to.equal('not-found')
     expect(error.message).to.match(
-      /^no Page "Nowhere" among the 500 Page\(s\) this user token manages: 10000 \(Shop number 0\), .* and 490 more$/,
+      /^no Page "Nowhere" among the 500 Page\(s\) this user token manages: Shop number 0 \(10000\), .* and 490 more$/,
     )
     expect(error.message.length).to.be.below(400)
     const named = failure(() =>
@@ -92,23 +100,19 @@ describe('pages', () => {
   })
 
   it('needs a token with --page-id, and a Page source at all', async () => {
-    const graph = () => {
-      throw new Error('Graph must not be called')
-    }
+    const graph = untouchable()
 
-    const noToken = await choosePage({'page-id': '101'}, graph).catch((error) => error)
+    const noToken = await choosePage({pageId: '101'}, graph).catch((error) => error)
     expect(noToken.message).to.match(/^--page-id needs the Page token/)
     expect(noToken.message).not.to.include('--page ')
     const nothing = await choosePage({}, graph).catch((error) => error)
     expect(nothing.message).to.match(/^say which Page/)
-    const badId = await choosePage({'page-id': '1/../2', 'page-token': 't'}, graph).catch((error) => error)
+    const badId = await choosePage({pageId: '1/../2', pageToken: 't'}, graph).catch((error) => error)
     expect(badId.message).to.match(/is not a Facebook Page id/)
   })
 
   it('#11.low --page-id without a Page token suggests --page when a user token is set', async () => {
-    const error = await choosePage({'page-id': '101', 'user-token': 'U'}, () => {
-      throw new Error('Graph must not be called')
-    }).catch((error_) => error_)
+    const error = await choosePage({pageId: '101'}, untouchable(), 'U').catch((error_) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
     expect(error.message).to.match(
       /^--page-id needs the Page token: .*; or, with the user token you gave, choose the Page with --page 101 instead of --page-id$/,
@@ -166,7 +170,7 @@ describe('pages', () => {
       )
 
     it('#11.low a Page chosen by --page-id is named, with its own Page token; advisory when that fails', async () => {
-      expect(await choosePage({'page-id': '101', 'page-token': ` ${tokens['101']} `}, () => graph)).to.deep.equal({
+      expect(await choosePage({pageId: '101', pageToken: ` ${tokens['101']} `}, graph)).to.deep.equal({
         id: '101',
         name: 'Pizza Place',
         token: tokens['101'],
@@ -175,17 +179,17 @@ describe('pages', () => {
         (entry) => `${entry.method} ${entry.path}`,
       )
       expect(log).to.deep.equal(['GET /v25.0/101'])
-      expect(await choosePage({'page-id': '101', 'page-token': tokens['102']}, () => graph)).to.deep.equal({
+      expect(await choosePage({pageId: '101', pageToken: tokens['102']}, graph)).to.deep.equal({
         id: '101',
         token: tokens['102'],
       })
-      expect(await choosePage({'page-id': '101', 'page-token': 'made-up'}, () => graph)).to.deep.equal({
+      expect(await choosePage({pageId: '101', pageToken: 'made-up'}, graph)).to.deep.equal({
         id: '101',
         token: 'made-up',
       })
       await sandbox.fault({method: 'GET', path: '/v25.0/101', status: 503, times: 4})
       const quick = new Graph({backoffMs: 1, host: sandbox.url, timeoutMs: 5000, version: 'v25.0'})
-      expect(await choosePage({'page-id': '101', 'page-token': tokens['101']}, () => quick)).to.deep.equal({
+      expect(await choosePage({pageId: '101', pageToken: tokens['101']}, quick)).to.deep.equal({
         id: '101',
         token: tokens['101'],
       })

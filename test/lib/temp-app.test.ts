@@ -14,7 +14,7 @@ import {
   deleteApplications,
   tempApplicationName,
 } from '../../src/lib/temp-app.js'
-import {VonageApplications} from '../../src/lib/vonage.js'
+import {VonageApplications} from '../../src/lib/applications.js'
 import {failure} from '../helpers/failure.js'
 import {CREDENTIALS, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'

@@ -1,13 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {settle, withCleanup} from '../../lib/cleanup.js'
-import {connectGraph, linkAuthFlags, pageFlags} from '../../lib/flags.js'
-import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
-import {linkPage, type LinkResult} from '../../lib/messenger.js'
-import {pageLabel} from '../../lib/output.js'
-import {checkPageToken, choosePage} from '../../lib/pages.js'
-import {checkApplicationId} from '../../lib/vonage.js'
+import {settle} from '../../lib/cleanup.js'
+import {Clients} from '../../lib/clients.js'
+import {linkAuthFlags, linkingSettings, pageFlags, pageSettings} from '../../lib/flags.js'
+import {link, type LinkResult} from '../../lib/linking.js'
 
 export default class MessengerLink extends BaseCommand {
   static summary = 'Link a Facebook Page to your Vonage account: the manual flow\'s "Subscribe", in one command.'
@@ -39,25 +36,16 @@ Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else 
 
   async run(): Promise<LinkResult> {
     const {flags} = await this.parse(MessengerLink)
-    if (flags.application) checkApplicationId(flags.application)
-    const plan = await planLinkAuth(flags)
-    const graph = connectGraph(flags)
-    const page = await this.progress('Finding the Page', () => choosePage(flags, () => graph))
-    for (const warning of await checkPageToken(graph, page, flags['user-token'], Math.floor(Date.now() / 1000)))
-      this.warning(warning)
-    const finished = await withCleanup(async (cleanup) => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
-      cleanup.checkpoint()
-      return this.progress(`Linking ${pageLabel(page)}`, () =>
-        linkPage(accounts, page, {application: flags.application, name: flags.name}),
-      )
-    })
-    if (!this.jsonEnabled()) this.log(page.id)
-    this.notice(
-      finished.value.status === 'linked'
-        ? `Linked ${pageLabel(page)}.`
-        : `${pageLabel(page)} was already linked with this Page token; nothing changed.`,
-    )
-    return settle(finished, `${pageLabel(page)} is linked`)
+    const settings = {
+      ...linkingSettings(flags),
+      application: flags.application,
+      name: flags.name,
+      page: pageSettings(flags),
+    }
+    const {finished, label} = await link(settings, new Clients(settings), this.reporter)
+    if (!this.jsonEnabled()) this.log(finished.value.account.external_id)
+    const linked = finished.value.status === 'linked'
+    this.notice(linked ? `Linked ${label}.` : `${label} was already linked with this Page token; nothing changed.`)
+    return settle(finished, `${label} is linked`)
   }
 }

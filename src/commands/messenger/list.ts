@@ -1,8 +1,8 @@
 import {BaseCommand} from '../../lib/base-command.js'
-import {settle, withCleanup} from '../../lib/cleanup.js'
-import {connectGraph, graphFlags, linkAuthFlags} from '../../lib/flags.js'
-import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
-import {listAccounts, type ListedAccount} from '../../lib/messenger.js'
+import {settle} from '../../lib/cleanup.js'
+import {Clients} from '../../lib/clients.js'
+import {graphFlags, linkAuthFlags, linkingSettings} from '../../lib/flags.js'
+import {list, type ListedAccount, type ListReport} from '../../lib/linking.js'
 import {formatTable} from '../../lib/output.js'
 
 export default class MessengerList extends BaseCommand {
@@ -17,30 +17,21 @@ export default class MessengerList extends BaseCommand {
 
   static flags = {...linkAuthFlags, ...graphFlags}
 
-  async run(): Promise<{accounts: ListedAccount[]}> {
+  async run(): Promise<ListReport> {
     const {flags} = await this.parse(MessengerList)
-    const userToken = flags['user-token']
-    const now = Math.floor(Date.now() / 1000)
-    const plan = await planLinkAuth(flags)
-    const expiry = userToken ? {graph: connectGraph(flags), now, userToken} : undefined
-    const finished = await withCleanup(async (cleanup) => ({
-      accounts: await this.progress('Listing the linked Pages', async () =>
-        listAccounts(await connectAccounts(flags, plan, cleanup), expiry),
-      ),
-    }))
+    const settings = linkingSettings(flags)
+    const finished = await list(settings, new Clients(settings), this.reporter)
     const {accounts} = finished.value
     if (!this.jsonEnabled()) {
+      const asked = Boolean(settings.graph.userToken)
       const rows = accounts.map((account) => [
         account.external_id,
         account.name ?? '',
         account.applications.join(',') || '-',
-        daysLeft(account, Boolean(userToken)),
+        daysLeft(account, asked),
       ])
-      this.log(
-        accounts.length === 0
-          ? 'No Facebook Page is linked.'
-          : formatTable(['PAGE ID', 'NAME', 'APPLICATION', 'DAYS LEFT'], rows),
-      )
+      const table = formatTable(['PAGE ID', 'NAME', 'APPLICATION', 'DAYS LEFT'], rows)
+      this.log(accounts.length === 0 ? 'No Facebook Page is linked.' : table)
     }
 
     return settle(finished, `${accounts.length} linked Page(s) listed`)

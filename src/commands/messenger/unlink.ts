@@ -1,22 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {settle, withCleanup} from '../../lib/cleanup.js'
-import {checkPageId, type PublicAccount} from '../../lib/external-accounts.js'
-import {linkAuthFlags, yesFlag} from '../../lib/flags.js'
-import {connectAccounts, planLinkAuth} from '../../lib/link-auth.js'
-import {findLinkedPage, unlinkApplication} from '../../lib/messenger.js'
-import {pageLabel} from '../../lib/output.js'
-import {confirmOrRefuse} from '../../lib/prompts.js'
-import {checkApplicationId} from '../../lib/vonage.js'
-
-export interface UnlinkResult {
-  unlinked?: PublicAccount
-  /** With --application: the account after the application was unlinked from it. */
-  unlinked_application?: PublicAccount
-  /** The person at the terminal said no. */
-  declined?: true
-}
+import {settle} from '../../lib/cleanup.js'
+import {Clients} from '../../lib/clients.js'
+import {authSettings, linkAuthFlags, vonageSettings, yesFlag} from '../../lib/flags.js'
+import {unlink, type UnlinkResult} from '../../lib/linking.js'
 
 export default class MessengerUnlink extends BaseCommand {
   static summary = 'Unlink a Facebook Page from your Vonage account (the manual flow\'s "Unsubscribe").'
@@ -39,40 +27,21 @@ With --application, only that application is unlinked from the Page, which stays
 
   async run(): Promise<UnlinkResult> {
     const {flags} = await this.parse(MessengerUnlink)
-    checkPageId(flags['page-id'])
-    if (flags.application) checkApplicationId(flags.application)
-    const plan = await planLinkAuth(flags)
-    const finished = await withCleanup(async (cleanup): Promise<UnlinkResult> => {
-      const accounts = await this.progress('Preparing the linking calls', () => connectAccounts(flags, plan, cleanup))
-      const linked = await findLinkedPage(accounts, flags['page-id'])
-      const label = pageLabel({id: linked.external_id, name: linked.name})
-      const what = flags.application ? `application ${flags.application} from ${label}` : label
-      const question = flags.application
-        ? `Unlink ${what}? Inbound messages stop reaching that application.`
-        : `Unlink ${what} from Vonage? Messages to it stop until it is linked again.`
-      const confirmed = await confirmOrRefuse(question, {refusal: `not unlinking ${what}`, yes: flags.yes})
-      if (!confirmed) return {declined: true}
-      cleanup.checkpoint()
-      if (flags.application)
-        return {
-          unlinked_application: await this.progress(`Unlinking ${what}`, () =>
-            unlinkApplication(accounts, linked, flags.application!),
-          ),
-        }
-      await this.progress(`Unlinking ${label}`, () => accounts.delete(linked.external_id))
-      return {unlinked: linked}
-    })
-    const result = finished.value
-    const account = result.unlinked ?? result.unlinked_application
-    if (!account) {
+    const settings = {
+      application: flags.application,
+      auth: authSettings(flags),
+      pageId: flags['page-id'],
+      vonage: vonageSettings(flags),
+      yes: flags.yes,
+    }
+    const {done, finished} = await unlink(settings, new Clients(settings), this.reporter)
+    const account = finished.value.unlinked ?? finished.value.unlinked_application
+    if (!account || !done) {
       this.notice('Nothing was unlinked.')
-      return result
+      return finished.value
     }
 
     if (!this.jsonEnabled()) this.log(account.external_id)
-    const done = result.unlinked
-      ? `Unlinked ${pageLabel({id: account.external_id, name: account.name})}`
-      : `Unlinked application ${flags.application} from ${pageLabel({id: account.external_id, name: account.name})}; the Page stays linked`
     this.notice(`${done}.`)
     return settle(finished, done)
   }

@@ -4,9 +4,11 @@ import {resolve} from 'node:path'
 import {BaseCommand} from '../../../lib/base-command.js'
 import {settle, withCleanup} from '../../../lib/cleanup.js'
 import {showInput} from '../../../lib/errors.js'
-import {connectVonage, vonageFlags} from '../../../lib/flags.js'
+import {Clients} from '../../../lib/clients.js'
+import {vonageFlags, vonageSettings} from '../../../lib/flags.js'
 import {printable} from '../../../lib/printable.js'
 import {
+  type AppTempResult,
   createTempApplicationWithKey,
   DEFAULT_WEBHOOKS,
   TEMP_PREFIX,
@@ -29,12 +31,6 @@ const webhookFlag = (description: string, fallback: string) =>
       throw new Errors.CLIError(`expected an http or https URL such as ${fallback}, not ${shown}`)
     },
   })
-
-export interface AppTempResult {
-  id: string
-  name: string
-  keyfile: string
-}
 
 export default class AppTemp extends BaseCommand {
   static summary = 'Create a temporary Messages application and save its private key.'
@@ -70,7 +66,7 @@ If the key cannot be written, the application is deleted again, so nothing is le
 
   async run(): Promise<AppTempResult> {
     const {flags} = await this.parse(AppTemp)
-    const client = await connectVonage(flags)
+    const client = await new Clients({vonage: vonageSettings(flags)}).applications()
     const name = tempApplicationName(flags.name)
     const urls = {inboundUrl: flags['inbound-url'].toString(), statusUrl: flags['status-url'].toString()}
     const finished = await withCleanup((cleanup) =>

@@ -1,4 +1,5 @@
-// How many requests a fleet command keeps in flight: as many as the service answers well, found as
+// Work on many items at once: mapLimit, a fixed number at a time; and AdaptiveGate, which decides
+// how many requests a fleet command keeps in flight: as many as the service answers well, found as
 // TCP finds its window. It starts small, doubles after each round of healthy answers until the
 // first sign of rate limiting (slow start), then grows by one per round; a 429 halves it, once for
 // all the requests that were already out when it was last halved (their 429s say nothing new), and
@@ -112,4 +113,19 @@ export class AdaptiveGate {
     if (this.paused) return
     for (let free = this.limit - this.running; free > 0 && this.waiting.length > 0; free -= 1) this.waiting.shift()!()
   }
+}
+
+/** Runs `work` on every item, at most `limit` at a time, keeping the items' order in the results. */
+export async function mapLimit<I, R>(items: readonly I[], limit: number, work: (item: I) => Promise<R>): Promise<R[]> {
+  const results: R[] = Array.from({length: items.length})
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index])
+    }
+  }
+
+  await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker))
+  return results
 }

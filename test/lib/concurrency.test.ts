@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {AdaptiveGate} from '../../src/lib/adaptive.js'
+import {AdaptiveGate, mapLimit} from '../../src/lib/concurrency.js'
 
 type Answer = 'ok' | {status: 429; waitMs: number} | {status: 500}
 const rateLimited = (error: unknown) =>
@@ -115,5 +115,22 @@ describe('adaptive concurrency (AdaptiveGate)', () => {
     expect(fleet.inFlight).to.equal(1)
     while (fleet.inFlight > 0) await fleet.round()
     expect((await fleet.done).filter((outcome) => outcome === 'failed')).to.have.length(6)
+  })
+})
+
+describe('mapLimit', () => {
+  it('keeps order and never runs more than the limit at once', async () => {
+    let running = 0
+    let peak = 0
+    const results = await mapLimit([50, 10, 30, 20, 40], 2, async (ms) => {
+      running += 1
+      peak = Math.max(peak, running)
+      // different durations only shuffle the finishing order; no assertion depends on them
+      await new Promise((resolve) => setTimeout(resolve, ms))
+      running -= 1
+      return ms * 2
+    })
+    expect(results).to.deep.equal([100, 20, 60, 40, 80])
+    expect(peak).to.equal(2)
   })
 })

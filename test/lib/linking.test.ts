@@ -16,7 +16,7 @@ import {
   relinkAll,
   relinkPage,
   unlinkApplication,
-} from '../../src/lib/messenger.js'
+} from '../../src/lib/linking.js'
 import {failure} from '../helpers/failure.js'
 import {basic, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 

@@ -2,13 +2,27 @@
 // take PATCH, Unsubscribe + Subscribe, undone if any step fails), list and unlink. They never leave
 // a Page half-linked: a write is confirmed from the account its answer carries, a failed write is
 // read back before anything is decided, and a fallback relink restores the previous link unless
-// the new one is confirmed.
-import {type Cleanup, mapLimit} from './cleanup.js'
-import {messageOf, PluginError} from './errors.js'
-import {type ExternalAccounts, type MessengerAccount, type PublicAccount, publicAccount} from './external-accounts.js'
+// the new one is confirmed. At the end, each command's whole procedure: plan the authentication,
+// choose and check the Page, then act under a Cleanup with the External Accounts client.
+import {checkApplicationId} from './applications.js'
+import {type Cleanup, type Finished, signalKind, withCleanup} from './cleanup.js'
+import type {Clients} from './clients.js'
+import {AdaptiveGate, mapLimit, MAX_CONCURRENCY} from './concurrency.js'
+import {batchFailureKind, type ErrorKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
+import {
+  checkPageId,
+  type ExternalAccounts,
+  type MessengerAccount,
+  type PublicAccount,
+  publicAccount,
+} from './external-accounts.js'
 import type {FacebookPage, Graph} from './facebook.js'
 import {isAmbiguous} from './http.js'
-import type {ChosenPage} from './pages.js'
+import {type LinkAuthPlan, planLinkAuth} from './link-auth.js'
+import {pageLabel, printable, type Reporter} from './output.js'
+import {checkPageToken, type ChosenPage, choosePage} from './pages.js'
+import {confirmOrRefuse} from './prompts.js'
+import type {LinkingSettings, PageSettings} from './settings.js'
 
 interface AccountSpec {
   pageId: string
@@ -102,6 +116,8 @@ export interface RelinkResult {
   status: 'relinked' | 'failed' | 'stopped'
   applications?: string[]
   error?: string
+  /** With a failure: its kind, as in the exit-code table. */
+  kind?: ErrorKind
   /** With a failure: whether the Page still has its previous link (false: the restore failed too). */
   previous_link_kept?: boolean
 }
@@ -299,7 +315,8 @@ export async function relinkAll(
       if (error === options.cleanup.abortSignal.reason)
         return {name: page.name, page: page.id, previous_link_kept: true, status: 'stopped'}
       const kept = (error as PluginError).result?.previous_link_kept !== false
-      return {error: messageOf(error), name: page.name, page: page.id, previous_link_kept: kept, status: 'failed'}
+      const failed = {error: messageOf(error), kind: kindOf(error), name: page.name, page: page.id}
+      return {...failed, previous_link_kept: kept, status: 'failed'}
     }
   })
   return {
@@ -376,4 +393,239 @@ export async function findLinkedPage(accounts: ExternalAccounts, pageId: string)
   if (!account)
     throw new PluginError('not-found', `Page ${pageId} is not linked; messenger:list shows the linked Pages`)
   return publicAccount(account)
+}
+
+// ---- The commands' procedures ----
+
+/** Link and relink of one Page share this before anything is written: the plan, the Page, its token checked. */
+async function planAndChoosePage(
+  settings: LinkingSettings & {page: PageSettings},
+  clients: Clients,
+  report: Reporter,
+): Promise<{plan: LinkAuthPlan; page: ChosenPage}> {
+  const plan = await planLinkAuth(settings, clients.now())
+  const {userToken} = settings.graph
+  const page = await report.progress('Finding the Page', () => choosePage(settings.page, clients.graph, userToken))
+  for (const warning of await checkPageToken(clients.graph, page, userToken, clients.now())) report.warning(warning)
+  return {page, plan}
+}
+
+/**
+ * Runs `act` under a Cleanup (what a failure or a signal leaves is undone), with the External
+ * Accounts client authenticated as planned; with `gateMax`, its requests go through an AdaptiveGate.
+ */
+function withAccounts<T>(
+  clients: Clients,
+  plan: LinkAuthPlan,
+  report: Reporter,
+  act: (accounts: ExternalAccounts, cleanup: Cleanup) => Promise<T>,
+  gateMax?: number,
+): Promise<Finished<T>> {
+  return withCleanup(async (cleanup) => {
+    const gate = gateMax === undefined ? undefined : new AdaptiveGate({abort: cleanup.abortSignal, max: gateMax})
+    const accounts = await report.progress('Preparing the linking calls', () => clients.accounts(plan, cleanup, gate))
+    return act(accounts, cleanup)
+  })
+}
+
+export interface LinkSettings extends LinkingSettings {
+  page: PageSettings
+  /** Also link this Messages application to the Page. */
+  application?: string
+  /** The account name at Vonage; without it, the Page name. */
+  name?: string
+}
+
+/** messenger:link: the Page, its token checked, then linked; `label` names the Page for messages. */
+export async function link(
+  settings: LinkSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<{finished: Finished<LinkResult>; label: string}> {
+  if (settings.application) checkApplicationId(settings.application)
+  const {page, plan} = await planAndChoosePage(settings, clients, report)
+  const label = pageLabel(page)
+  const finished = await withAccounts(clients, plan, report, (accounts, cleanup) => {
+    cleanup.checkpoint()
+    return report.progress(`Linking ${label}`, () => linkPage(accounts, page, settings))
+  })
+  return {finished, label}
+}
+
+export interface RelinkSettings extends LinkingSettings {
+  page: PageSettings
+  /** Every linked Page the user token manages. */
+  all: boolean
+  /** With `all`: the most requests at once (default: as many as Vonage answers well, up to MAX_CONCURRENCY). */
+  concurrency?: number
+  /** A new account name; without it, the name is kept. */
+  name?: string
+  /** How the user runs this CLI, for the commands messages give. */
+  bin: string
+}
+
+export interface RelinkReport {
+  results: RelinkResult[]
+  /** With --all: linked Pages the user token does not manage, left alone. */
+  unreachable?: string[]
+}
+
+/** messenger:relink: one Page, or with `all` every linked Page the user token manages. */
+export async function relink(
+  settings: RelinkSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<Finished<RelinkReport>> {
+  const {userToken} = settings.graph
+  if (!settings.all) {
+    const {page, plan} = await planAndChoosePage(settings, clients, report)
+    return withAccounts(clients, plan, report, async (accounts, cleanup) => {
+      const options = {bin: settings.bin, cleanup, name: settings.name, onFallback: report.warning}
+      return {
+        results: [await report.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))],
+      }
+    })
+  }
+
+  const plan = await planLinkAuth(settings, clients.now())
+  if (!userToken) {
+    throw usageError(
+      '--all needs a user token (--user-token or FACEBOOK_USER_TOKEN) to find your Pages and their fresh tokens',
+    )
+  }
+
+  const pages = await report.progress('Listing your Pages', () => clients.graph.listPages(userToken))
+  const concurrency = settings.concurrency ?? MAX_CONCURRENCY
+  const finished = await withAccounts(
+    clients,
+    plan,
+    report,
+    (accounts, cleanup) =>
+      relinkAll(accounts, pages, {bin: settings.bin, cleanup, concurrency, onFallback: report.warning}),
+    concurrency,
+  )
+  for (const id of finished.value.unreachable ?? []) {
+    report.warning(`${id} is linked but not among the Pages this user token manages; left alone`)
+  }
+
+  return finished
+}
+
+/**
+ * What a relink run amounts to: the summary line, and the failure to throw when it did not all
+ * succeed — a signal that stopped Pages, Pages that failed, or (--all) no Page it could reach.
+ */
+export function judgeRelink(finished: Finished<RelinkReport>): {summary: string; failure?: PluginError} {
+  const report = finished.value
+  const total = report.results.length
+  const failed = report.results.filter((result) => result.status === 'failed')
+  const stopped = report.results.filter((result) => result.status === 'stopped')
+  const relinked = total - failed.length - stopped.length
+  const summary = [
+    `${relinked} of ${total} linked Page(s) re-linked`,
+    ...(failed.length > 0 ? [`${failed.length} failed`] : []),
+    ...(stopped.length > 0 ? [`${stopped.length} stopped`] : []),
+  ].join(', ')
+  const result = {result: {...report}}
+  if (finished.signal && stopped.length > 0) {
+    const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
+    const message = `${finished.signal} stopped the run: ${summary}; the Pages not re-linked keep their previous link${also}`
+    return {failure: new PluginError(signalKind(finished.signal), message, result), summary}
+  }
+
+  if (failed.length > 0) {
+    const lost = failed.filter((item) => item.previous_link_kept === false).map((item) => item.page)
+    const state =
+      lost.length === 0
+        ? 'each kept its previous link'
+        : `${lost.join(', ')} lost ${lost.length === 1 ? 'its link' : 'their links'}: finish by hand as each line says`
+    const message = `${failed.length} of ${total} Page(s) could not be re-linked; ${state}`
+    return {
+      failure: new PluginError(batchFailureKind(relinked, failed[0].kind ?? 'internal'), message, result),
+      summary,
+    }
+  }
+
+  const unreachable = report.unreachable?.length ?? 0
+  if (total === 0 && unreachable > 0) {
+    const message = `none of the ${unreachable} linked Page(s) is among the Pages this user token manages, so nothing was re-linked and their links will lapse; use the user token of a Page admin`
+    return {failure: new PluginError('not-found', message, result), summary}
+  }
+
+  return {summary}
+}
+
+/** One line per Page on stdout: "PAGE relinked", "PAGE stopped: …" or "PAGE failed: why". */
+export function relinkLine(result: RelinkResult): string {
+  if (result.status === 'relinked') return `${result.page} relinked`
+  if (result.status === 'stopped') return `${result.page} stopped: not re-linked`
+  return `${result.page} failed: ${printable(result.error ?? '')}`
+}
+
+export interface ListReport {
+  accounts: ListedAccount[]
+}
+
+/** messenger:list: every linked Page; with a user token, how long each link has left. */
+export async function list(
+  settings: LinkingSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<Finished<ListReport>> {
+  const plan = await planLinkAuth(settings, clients.now())
+  const {userToken} = settings.graph
+  const expiry = userToken ? {graph: clients.graph, now: clients.now(), userToken} : undefined
+  return withAccounts(clients, plan, report, async (accounts) => ({
+    accounts: await report.progress('Listing the linked Pages', () => listAccounts(accounts, expiry)),
+  }))
+}
+
+export interface UnlinkSettings extends Omit<LinkingSettings, 'graph'> {
+  pageId: string
+  /** Unlink only this application from the Page, which stays linked. */
+  application?: string
+  /** Confirmed already: ask nothing. */
+  yes: boolean
+}
+
+export interface UnlinkResult {
+  unlinked?: PublicAccount
+  /** With --application: the account after the application was unlinked from it. */
+  unlinked_application?: PublicAccount
+  /** The person at the terminal said no. */
+  declined?: true
+}
+
+/** messenger:unlink: after confirming, the Page (or only its application) unlinked; `done` says what was. */
+export async function unlink(
+  settings: UnlinkSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<{finished: Finished<UnlinkResult>; done?: string}> {
+  const {application, pageId} = settings
+  checkPageId(pageId)
+  if (application) checkApplicationId(application)
+  const plan = await planLinkAuth(settings, clients.now())
+  let done: string | undefined
+  const finished = await withAccounts(clients, plan, report, async (accounts, cleanup): Promise<UnlinkResult> => {
+    const linked = await findLinkedPage(accounts, pageId)
+    const label = pageLabel({id: linked.external_id, name: linked.name})
+    const what = application ? `application ${application} from ${label}` : label
+    const question = application
+      ? `Unlink ${what}? Inbound messages stop reaching that application.`
+      : `Unlink ${what} from Vonage? Messages to it stop until it is linked again.`
+    if (!(await confirmOrRefuse(question, {refusal: `not unlinking ${what}`, yes: settings.yes})))
+      return {declined: true}
+    cleanup.checkpoint()
+    if (application) {
+      const account = await report.progress(`Unlinking ${what}`, () => unlinkApplication(accounts, linked, application))
+      done = `Unlinked ${what}; the Page stays linked`
+      return {unlinked_application: account}
+    }
+
+    await report.progress(`Unlinking ${label}`, () => accounts.delete(linked.external_id))
+    done = `Unlinked ${label}`
+    return {unlinked: linked}
+  })
+  return {done, finished}
 }

@@ -1,0 +1,44 @@
+// The one place the clients of the outside services are built, from settings: the Applications API
+// (through the SDK), the External Accounts API (authenticated as the linking plan says) and the
+// Graph API. The sandbox replaces production by these settings alone. Also carries the clock.
+import {VonageApplications} from './applications.js'
+import type {Cleanup} from './cleanup.js'
+import type {AdaptiveGate} from './concurrency.js'
+import {type Credentials, resolveCredentials} from './credentials.js'
+import {ExternalAccounts} from './external-accounts.js'
+import {Graph} from './facebook.js'
+import {authorizer, type LinkAuthPlan} from './link-auth.js'
+import {type Clock, type GraphSettings, systemClock, type VonageSettings} from './settings.js'
+
+export class Clients {
+  private graphClient?: Graph
+
+  constructor(
+    private readonly settings: {vonage: VonageSettings; graph?: GraphSettings},
+    readonly now: Clock = systemClock,
+  ) {}
+
+  /** The Applications client, with the credentials given or else those the resolver finds. */
+  async applications(credentials?: Credentials): Promise<VonageApplications> {
+    const {apiKey, apiSecret, host, timeoutMs} = this.settings.vonage
+    return VonageApplications.connect({
+      apiHost: host,
+      credentials: credentials ?? (await resolveCredentials({apiKey, apiSecret})),
+      timeoutMs,
+    })
+  }
+
+  /** The External Accounts client, authenticated as planned (with --temp-app, after making the application). */
+  async accounts(plan: LinkAuthPlan, cleanup: Cleanup, gate?: AdaptiveGate): Promise<ExternalAccounts> {
+    const {host, timeoutMs} = this.settings.vonage
+    const authorize = await authorizer(plan, cleanup, (credentials) => this.applications(credentials))
+    return new ExternalAccounts({authorize, gate, host, timeoutMs})
+  }
+
+  get graph(): Graph {
+    if (!this.settings.graph) throw new Error('this command has no Graph API settings')
+    const {host, timeoutMs, version} = this.settings.graph
+    this.graphClient ??= new Graph({host, timeoutMs, version})
+    return this.graphClient
+  }
+}
