@@ -4,6 +4,7 @@ import {randomUUID} from 'node:crypto'
 
 import {showInput, showJson, usageError} from './errors.js'
 import {looksSecret} from './secrets.js'
+import {systemClock} from './settings.js'
 
 /** Vonage's documented default and maximum token lifetimes, in seconds. */
 export const DEFAULT_TTL = 900
@@ -77,7 +78,7 @@ export function buildClaims(options: ClaimOptions): Claims {
     throw usageError(`--ttl must be a whole number of seconds above 0, not ${ttl}`)
 
   const {exp: givenExp, iat: givenIat, jti: givenJti, ...rest} = given
-  const iat = givenIat ?? options.now ?? Math.floor(Date.now() / 1000)
+  const iat = givenIat ?? options.now ?? systemClock()
   checkTime('iat', iat)
   const claims: Claims = {...rest, exp: givenExp ?? (iat as number) + ttl, iat, jti: givenJti ?? randomUUID()}
 

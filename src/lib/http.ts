@@ -1,8 +1,8 @@
 // Turning what a remote service did into the plugin's typed errors, the same way for every
 // service: HTTP statuses by class, and network failures (refused, reset, timed out) by cause.
-import type {AdaptiveGate} from './concurrency.js'
 import {type ErrorKind, PluginError, showInput} from './errors.js'
 import {formatDuration, formatTime} from './output.js'
+import {type Clock, systemClock} from './settings.js'
 
 export interface ServiceContext {
   /** "Vonage", "Facebook": who answered, for messages. */
@@ -220,7 +220,12 @@ export interface HttpSettings extends ServiceContext, RetryPolicy {
   /** The service's idea of the time, kept from its Date headers (shared by the clients of one service). */
   clock?: ServiceClock
   /** For fleet commands: how many requests may be in flight, adapted to the service's 429s. */
-  gate?: AdaptiveGate
+  gate?: RequestGate
+}
+
+/** What holds a fleet's requests back (AdaptiveGate, in concurrency.ts): runs each one when its turn comes. */
+export interface RequestGate {
+  run<T>(request: () => Promise<T>, rateLimited: (error: unknown) => number | undefined): Promise<T>
 }
 
 /** A 429 refuses a request before it is acted on: any request, a write included, may be sent again. */
@@ -279,7 +284,7 @@ function backoff(policy: RetryPolicy, attempt: number): number {
 /** The service asked to wait longer than a command waits: say until when. */
 function tooLongToWait(error: PluginError, waitMs: number): PluginError {
   const seconds = Math.ceil(waitMs / 1000)
-  const until = formatTime(Math.floor(Date.now() / 1000) + seconds)
+  const until = formatTime(systemClock() + seconds)
   const message = `${error.message.replace(/; try again later$/, '')}; it asks to wait ${formatDuration(seconds)}: try again after ${until}`
   return new PluginError(error.kind, message, {cause: error, status: error.status})
 }
@@ -292,7 +297,7 @@ function tooLongToWait(error: PluginError, waitMs: number): PluginError {
 export class ServiceClock {
   private skew = 0
 
-  constructor(private readonly local: () => number = () => Math.floor(Date.now() / 1000)) {}
+  constructor(private readonly local: Clock = systemClock) {}
 
   /** Seconds since 1970, by the service's clock as last seen. */
   now(): number {

@@ -5,7 +5,6 @@ import {randomBytes} from 'node:crypto'
 
 import type {ApplicationSummary, CreatedApplication, VonageApplications, WebhookUrls} from './applications.js'
 import {type Cleanup, signalKind, withCleanup} from './cleanup.js'
-import type {Clients} from './clients.js'
 import {mapLimit} from './concurrency.js'
 import {batchFailureKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
 import {checkCanWrite, writeSecretFile} from './files.js'
@@ -238,7 +237,7 @@ interface Targets {
  */
 export async function deleteTemporaryApplications(
   settings: DeleteSettings,
-  clients: Clients,
+  connect: () => Promise<VonageApplications>,
   report: Reporter,
 ): Promise<{report: DeleteReport; failure?: PluginError}> {
   const {all, ids, prefix} = settings
@@ -254,7 +253,7 @@ export async function deleteTemporaryApplications(
     )
   }
 
-  const client = await clients.applications()
+  const client = await connect()
   const {missing, targets} = all
     ? await chooseByPrefix(client, settings, report)
     : await checkMadeHere(client, settings, report)

@@ -6,6 +6,7 @@ import {readStdin} from '../../lib/files.js'
 import {inspectJwt, invalidReason, type JwtReport} from '../../lib/jwt.js'
 import {parsePublicKey, readKeyText} from '../../lib/keys.js'
 import {formatJwtReport} from '../../lib/output.js'
+import {systemClock} from '../../lib/settings.js'
 
 export default class JwtDecode extends BaseCommand {
   static summary = 'Show what a JWT says, whether it has expired, and whether its signature is valid.'
@@ -54,7 +55,7 @@ Exits with 0 when the token is usable now, and with 9 when it is expired, not ye
     const [what, source] =
       flags['public-key'] === undefined ? ['private key', '--private-key'] : ['public key', '--public-key']
     const keyText = keyFlag === undefined ? undefined : await readKeyText(keyFlag, {source, what})
-    const now = Math.floor(Date.now() / 1000)
+    const now = systemClock()
     const report = await inspectJwt(token, keyText && parsePublicKey(keyText), now)
     if (!this.jsonEnabled()) this.log(formatJwtReport(report, now, keyText?.origin))
     if (!report.valid)

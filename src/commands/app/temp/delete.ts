@@ -48,7 +48,7 @@ Ids are read from the arguments only, never from standard input.`
     const {all, force, prefix, yes} = flags
     const settings = {all, force, ids: (argv as string[]).map(checkApplicationId), prefix, yes}
     const clients = new Clients({vonage: vonageSettings(flags)})
-    const {failure, report} = await deleteTemporaryApplications(settings, clients, this.reporter)
+    const {failure, report} = await deleteTemporaryApplications(settings, () => clients.applications(), this.reporter)
     if (!this.jsonEnabled()) for (const id of report.deleted) this.log(id)
     for (const id of report.missing) this.notice(`${id} was already gone`)
     if (failure) throw failure
