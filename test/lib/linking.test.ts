@@ -2,23 +2,32 @@
 // above all the relink transaction (what is deleted, kept and restored, and what the error says),
 // with failures injected as sandbox faults and signals marked on the Cleanup at held requests.
 import {expect} from 'chai'
+import {SignJWT} from 'jose'
 import {generateKeyPairSync} from 'node:crypto'
 
 import {Cleanup} from '../../src/lib/cleanup.js'
 import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import {Graph} from '../../src/lib/facebook.js'
+import {Clients} from '../../src/lib/clients.js'
 import {
   findLinkedPage,
   finishCommand,
+  judgeRelink,
+  link,
   linkPage,
+  list,
   listAccounts,
+  relink,
   relinkAll,
   relinkPage,
+  type RelinkResult,
   unlinkApplication,
 } from '../../src/lib/linking.js'
+import type {Reporter} from '../../src/lib/output.js'
+import type {AuthSettings, PageSettings} from '../../src/lib/settings.js'
 import {failure} from '../helpers/failure.js'
-import {basic, nowSeconds, useSandbox} from '../helpers/sandbox.js'
+import {basic, CREDENTIALS, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 
 const MESSENGER = '/beta/chatapp-accounts/messenger'
 const DAY = 86_400
@@ -572,6 +581,144 @@ describe('messenger (library, against the sandbox)', () => {
       expect((await failure(findLinkedPage(accounts, '102'), 'not-found')).message).to.equal(
         'Page 102 is not linked; messenger:list shows the linked Pages',
       )
+    })
+  })
+
+  // The commands' whole procedures, as a command calls them: settings, the Clients factory (with
+  // an injected clock) and a Reporter that records what a person would see.
+  describe("the commands' procedures (link, relink, list) through Clients", () => {
+    const recorder = () => {
+      const seen: string[] = []
+      const report: Reporter = {
+        notice: (message) => seen.push(`notice: ${message}`),
+        progress: (message, work) => {
+          seen.push(`progress: ${message}`)
+          return work()
+        },
+        warning: (message) => seen.push(`warning: ${message}`),
+      }
+      return {report, seen}
+    }
+
+    const settings = (extra: {auth?: Partial<AuthSettings>; page?: PageSettings; userToken?: string} = {}) => ({
+      auth: {tempApp: false, ...extra.auth},
+      graph: {host: sandbox.url, timeoutMs: 5000, userToken: extra.userToken ?? 'USER', version: 'v25.0'},
+      page: extra.page ?? {page: 'Pizza'},
+      vonage: {...CREDENTIALS, host: sandbox.url, timeoutMs: 5000},
+    })
+
+    it('link: finds the Page, checks its token, links it, saying each step', async () => {
+      const {report, seen} = recorder()
+      const given = settings()
+      const {finished, label} = await link(given, new Clients(given), report)
+      expect(label).to.equal('Pizza (101)')
+      expect(finished.value.status).to.equal('linked')
+      expect(finished.value.account).to.include({external_id: '101', name: 'Pizza'})
+      expect(finished.value.account).not.to.have.property('access_token')
+      expect(seen).to.deep.equal([
+        'progress: Finding the Page',
+        'progress: Preparing the linking calls',
+        'progress: Linking Pizza (101)',
+      ])
+      expect((await stored()).map((account) => account.access_token)).to.deep.equal([tokens['101']])
+    })
+
+    it("takes the time from the Clients' clock: a JWT valid now is refused an hour later, before any request", async () => {
+      const keys = generateKeyPairSync('rsa', {modulusLength: 2048})
+      const jwt = await new SignJWT({application_id: 'app-1'})
+        .setProtectedHeader({alg: 'RS256', typ: 'JWT'})
+        .setIssuedAt(nowSeconds())
+        .setExpirationTime(nowSeconds() + 600)
+        .sign(keys.privateKey)
+      const given = settings({auth: {jwt}})
+      const before = (await calls()).length
+      const later = await link(given, new Clients(given, () => nowSeconds() + 3600), recorder().report).catch(
+        (error: unknown) => error,
+      )
+      expect(later).to.be.instanceOf(PluginError).and.include({kind: 'auth'})
+      expect((later as Error).message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) expired /)
+      expect(await calls(), 'no External Accounts request').to.have.length(before)
+    })
+
+    it('relink --all: re-links every reachable Page, warns about the others, and judges the run', async () => {
+      await accounts.create({pageId: '101', token: tokens['101']})
+      await accounts.create({pageId: '102', token: tokens['102']})
+      const others = await seed([{id: '999', name: 'Not theirs'}], 'OTHER USER')
+      await accounts.create({pageId: '999', token: others['999']})
+      tokens = await seed()
+      const {report, seen} = recorder()
+      const given = {...settings(), all: true, bin: 'nexmo'}
+      const finished = await relink(given, new Clients(given), report)
+      expect(finished.value.results.map((result) => `${result.page} ${result.status}`).sort()).to.deep.equal([
+        '101 relinked',
+        '102 relinked',
+      ])
+      expect(seen).to.include('warning: 999 is linked but not among the Pages this user token manages; left alone')
+      expect(judgeRelink(finished)).to.deep.equal({summary: '2 of 2 linked Page(s) re-linked'})
+      expect((await stored()).filter((account) => account.external_id !== '999')).to.deep.equal([
+        {access_token: tokens['101'], applications: [], external_id: '101', name: undefined},
+        {access_token: tokens['102'], applications: [], external_id: '102', name: undefined},
+      ])
+    })
+
+    it('list: every linked Page without its token, with the days its link has left', async () => {
+      await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
+      const given = settings()
+      const finished = await list(given, new Clients(given), recorder().report)
+      expect(finished.value.accounts).to.have.length(1)
+      expect(finished.value.accounts[0]).to.include({external_id: '101', name: 'Pizza', token_valid: true})
+      expect(finished.value.accounts[0]).not.to.have.property('access_token')
+    })
+  })
+
+  describe('judgeRelink: the summary, and the one failure a run amounts to', () => {
+    const page = (id: string, status: RelinkResult['status'], extra: Partial<RelinkResult> = {}): RelinkResult => ({
+      page: id,
+      status,
+      ...extra,
+    })
+    const judge = (results: RelinkResult[], extra: {signal?: NodeJS.Signals; unreachable?: string[]} = {}) => {
+      const {failure, summary} = judgeRelink({
+        failures: [],
+        signal: extra.signal,
+        value: {results, unreachable: extra.unreachable},
+      })
+      return {kind: failure?.kind, message: failure?.message, summary}
+    }
+
+    it('some failed: partial, saying whether each kept its link', () => {
+      expect(
+        judge([page('1', 'relinked'), page('2', 'failed', {kind: 'remote', previous_link_kept: true})]),
+      ).to.deep.equal({
+        kind: 'partial',
+        message: '1 of 2 Page(s) could not be re-linked; each kept its previous link',
+        summary: '1 of 2 linked Page(s) re-linked, 1 failed',
+      })
+    })
+
+    it("all failed: the first failure's kind, naming the Pages that lost their link", () => {
+      const results = [
+        page('1', 'failed', {kind: 'network', previous_link_kept: false}),
+        page('2', 'failed', {kind: 'remote'}),
+      ]
+      expect(judge(results)).to.deep.include({
+        kind: 'network',
+        message: '2 of 2 Page(s) could not be re-linked; 1 lost its link: finish by hand as each line says',
+      })
+    })
+
+    it('a signal that stopped Pages: interrupted, and the Pages not started keep their link', () => {
+      expect(judge([page('1', 'relinked'), page('2', 'stopped')], {signal: 'SIGINT'})).to.deep.equal({
+        kind: 'interrupted',
+        message:
+          'SIGINT stopped the run: 1 of 2 linked Page(s) re-linked, 1 stopped; the Pages not re-linked keep their previous link',
+        summary: '1 of 2 linked Page(s) re-linked, 1 stopped',
+      })
+    })
+
+    it('--all that reached no linked Page: not-found; nothing at all linked: success', () => {
+      expect(judge([], {unreachable: ['9']}).kind).to.equal('not-found')
+      expect(judge([])).to.deep.equal({kind: undefined, message: undefined, summary: '0 of 0 linked Page(s) re-linked'})
     })
   })
 })
