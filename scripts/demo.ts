@@ -23,7 +23,10 @@ const env: NodeJS.ProcessEnv = {
   VONAGE_API_SECRET: 'sandbox-secret',
 }
 
-/** Runs one shell line in the scratch folder (asynchronously: the sandbox serves from this very process), shows it and its output. */
+/**
+ * Runs one shell line in the scratch folder (asynchronously: the sandbox serves from this very process),
+ * shows it and its output.
+ */
 async function step(title: string, line: string, {expectCode = 0} = {}): Promise<string> {
   process.stdout.write(`\n# ${title}\n$ ${line.replaceAll('"$CLI"', 'nexmo')}\n`)
   const child = spawn('bash', ['-o', 'pipefail', '-c', line], {cwd: work, env, stdio: ['ignore', 'pipe', 'pipe']})
