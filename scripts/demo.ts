@@ -31,11 +31,11 @@ async function step(title: string, line: string, {expectCode = 0} = {}): Promise
   process.stdout.write(`\n# ${title}\n$ ${line.replaceAll('"$CLI"', 'nexmo')}\n`)
   const child = spawn('bash', ['-o', 'pipefail', '-c', line], {cwd: work, env, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
     process.stdout.write(chunk)
   })
-  child.stderr.on('data', (chunk) => process.stdout.write(chunk))
+  child.stderr.on('data', (chunk: Buffer) => process.stdout.write(chunk))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   if (code !== expectCode) throw new Error(`"${title}" exited ${code}, expected ${expectCode}`)
   return stdout.trim()
