@@ -108,16 +108,14 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
       },
 
       deleteApplication(context) {
-        const id = context.request.params.id as string
+        const id = context.request.params.id
         if (!state.applications.delete(id)) return notFound(id)
         return json(204)
       },
 
       getApplication(context, request) {
-        const application = state.applications.get(context.request.params.id as string)
-        return application
-          ? json(200, view(application, request.origin))
-          : notFound(context.request.params.id as string)
+        const application = state.applications.get(context.request.params.id)
+        return application ? json(200, view(application, request.origin)) : notFound(context.request.params.id)
       },
 
       listApplication(_context, request) {
@@ -141,8 +139,8 @@ export function applicationsApi(state: SandboxState): Promise<Api> {
       },
 
       updateApplication(context, request) {
-        const application = state.applications.get(context.request.params.id as string)
-        if (!application) return notFound(context.request.params.id as string)
+        const application = state.applications.get(context.request.params.id)
+        if (!application) return notFound(context.request.params.id)
         const body = request.body as CreateBody
         Object.assign(application, {capabilities: body.capabilities ?? application.capabilities, name: body.name})
         if (body.keys?.public_key) application.keys = {public_key: body.keys.public_key}

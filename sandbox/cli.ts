@@ -47,7 +47,15 @@ try {
     port: number('port', values.port, 4010),
   })
   process.stdout.write(`sandbox listening on ${sandbox.url}\n`)
-  const stop = () => sandbox.close().then(() => process.exit(0))
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        process.stderr.write(`sandbox: cannot stop: ${error.message}\n`)
+        process.exit(1)
+      },
+    )
+  }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   // npm does not pass SIGTERM on to the scripts it runs: when our parent goes away, stop too.

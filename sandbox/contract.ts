@@ -4,7 +4,7 @@
 // are validated too, so a drift between the sandbox and the spec shows up in the same list.
 import {randomUUID} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {OpenAPIBackend, type Context} from 'openapi-backend'
+import {OpenAPIBackend, type Context, type Document} from 'openapi-backend'
 
 import type {Answer} from './http.js'
 import type {SandboxState} from './state.js'
@@ -19,7 +19,9 @@ export interface ApiRequest {
   origin: string
 }
 
-export type OperationHandler = (context: Context, request: ApiRequest) => Answer | Promise<Answer>
+/** openapi-backend's context, with the path parameters its router parses: strings by name. */
+export type OperationContext = Context<unknown, Record<string, string>>
+export type OperationHandler = (context: OperationContext, request: ApiRequest) => Answer | Promise<Answer>
 export type SecurityHandler = (context: Context, request: ApiRequest) => unknown
 
 export interface InvalidParam {
@@ -95,7 +97,7 @@ function record(
 
 /** The backend for one API; every handler acts on the options of the sandbox whose request it is. */
 async function build(first: ContractOptions): Promise<OpenAPIBackend> {
-  const definition = JSON.parse(readFileSync(first.specUrl, 'utf8'))
+  const definition = JSON.parse(readFileSync(first.specUrl, 'utf8')) as Document
   const api = new OpenAPIBackend({
     apiRoot: first.apiRoot,
     ajvOpts: {allErrors: true},
@@ -108,7 +110,7 @@ async function build(first: ContractOptions): Promise<OpenAPIBackend> {
   const operations = Object.fromEntries(
     Object.keys(first.operations).map((operationId) => [
       operationId,
-      async (context: Context, request: ApiRequest, options: ContractOptions) => {
+      async (context: OperationContext, request: ApiRequest, options: ContractOptions) => {
         const answer = await options.operations[operationId](context, request)
         const documented = context.operation.responses?.[String(answer.status)]
         if (documented && answer.body !== undefined) {

@@ -2,10 +2,15 @@
 // ("Subscribe"), read, update, unlink ("Unsubscribe"), list, and link/unlink one Messages
 // application. Basic auth or a verified Bearer JWT. The rules the docs state are enforced: one
 // application per account, Messages applications only, and a Page token Facebook really issued.
-import type {Context} from 'openapi-backend'
-
 import {checkBasic, checkBearer} from './auth.js'
-import {type Api, type ApiRequest, type InvalidParam, instanceId, serveContract} from './contract.js'
+import {
+  type Api,
+  type ApiRequest,
+  type InvalidParam,
+  type OperationContext,
+  instanceId,
+  serveContract,
+} from './contract.js'
 import {pageTokenProblem} from './graph.js'
 import {type Answer, halPage, json} from './http.js'
 import type {Account, SandboxState} from './state.js'
@@ -33,7 +38,7 @@ interface AccountBody {
 }
 
 export function externalAccountsApi(state: SandboxState): Promise<Api> {
-  const param = (context: Context, name: string) => context.request.params[name] as string
+  const param = (context: OperationContext, name: string) => context.request.params[name]
 
   /** Why these applications cannot be linked (403), if they cannot. */
   const applicationProblem = (ids: string[]): Answer | undefined => {

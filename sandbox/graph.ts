@@ -103,7 +103,7 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
         after: encodeCursor(start + slice.length - 1),
         limit: String(limit),
       })
-      paging.next = `${request.origin}${request.path}?${query}`
+      paging.next = `${request.origin}${request.path}?${query.toString()}`
     }
 
     return json(200, {data, paging})

@@ -18,7 +18,10 @@ export interface SandboxOptions {
   latency?: number
   apiKey?: string
   apiSecret?: string
-  /** Answer PATCH of a linked account with 405, as a service without that operation would (POST /_sandbox/settings switches it). */
+  /**
+   * Answer PATCH of a linked account with 405, as a service without that operation would
+   * (POST /_sandbox/settings switches it).
+   */
   noPatch?: boolean
 }
 

@@ -84,7 +84,10 @@ export interface Fault {
   skip: number
 }
 
-/** Choices the specs leave open, switchable per sandbox (POST /_sandbox/settings); reset() restores the start values. */
+/**
+ * Choices the specs leave open, switchable per sandbox (POST /_sandbox/settings);
+ * reset() restores the start values.
+ */
 export interface Settings {
   /** Answer PATCH /messenger/{id} with 405, as a service without that operation would. */
   noPatch: boolean

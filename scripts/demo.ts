@@ -23,16 +23,19 @@ const env: NodeJS.ProcessEnv = {
   VONAGE_API_SECRET: 'sandbox-secret',
 }
 
-/** Runs one shell line in the scratch folder (asynchronously: the sandbox serves from this very process), shows it and its output. */
+/**
+ * Runs one shell line in the scratch folder (asynchronously: the sandbox serves from this very process),
+ * shows it and its output.
+ */
 async function step(title: string, line: string, {expectCode = 0} = {}): Promise<string> {
   process.stdout.write(`\n# ${title}\n$ ${line.replaceAll('"$CLI"', 'nexmo')}\n`)
   const child = spawn('bash', ['-o', 'pipefail', '-c', line], {cwd: work, env, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
     process.stdout.write(chunk)
   })
-  child.stderr.on('data', (chunk) => process.stdout.write(chunk))
+  child.stderr.on('data', (chunk: Buffer) => process.stdout.write(chunk))
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   if (code !== expectCode) throw new Error(`"${title}" exited ${code}, expected ${expectCode}`)
   return stdout.trim()

@@ -103,9 +103,10 @@ async function nexmorcCredentials(text: string): Promise<Record<string, unknown>
 async function fromVonageConfig(path: string): Promise<Found> {
   const text = await readOptionalTextFile(path, '@vonage/cli settings')
   if (text === undefined || text.trim() === '') return undefined
-  let config: Record<string, unknown>
+  let config: Record<string, unknown> | null
   try {
-    config = JSON.parse(text)
+    // Any JSON value: reading a property of a number, string or array below gives undefined, as for a missing key.
+    config = JSON.parse(text) as Record<string, unknown> | null
   } catch {
     // No cause: JSON.parse quotes the text around the mistake, and the file holds the API secret.
     throw usageError(`${path} is not valid JSON; fix it or run \`vonage config:set\` again`)

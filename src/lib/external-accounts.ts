@@ -33,7 +33,10 @@ const UPDATE_REFUSALS = [404, 405, 501] as const
 export class ExternalAccounts {
   private readonly http: HttpClient
 
-  /** `settings.authorize` makes each request's Authorization header: "Bearer <JWT>" (as the manual flow) or "Basic …". */
+  /**
+   * `settings.authorize` makes each request's Authorization header:
+   * "Bearer <JWT>" (as the manual flow) or "Basic …".
+   */
   constructor(settings: Omit<HttpSettings, 'service'>) {
     this.http = new HttpClient({...settings, service: 'Vonage'})
   }

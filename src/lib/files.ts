@@ -167,7 +167,7 @@ export async function readStdin(
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of input) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     size += buffer.length
     if (size > maxBytes)
       throw usageError(`standard input is larger than ${maxBytes} bytes; that is too large for a ${what}`)

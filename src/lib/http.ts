@@ -304,7 +304,10 @@ export class ServiceClock {
     return this.local() + this.skew
   }
 
-  /** Learns the skew from a Date header; true when it changed. Differences of a few seconds are latency and rounding. */
+  /**
+   * Learns the skew from a Date header; true when it changed.
+   * Differences of a few seconds are latency and rounding.
+   */
   observe(date: string | null): boolean {
     const seen = date === null ? Number.NaN : Date.parse(date)
     if (Number.isNaN(seen)) return false

@@ -30,7 +30,7 @@ export async function decodeJwt(token: string): Promise<DecodedJwt> {
   }
 
   try {
-    return {claims: decodePayload(trimmed), header: decodeProtectedHeader(trimmed) as Record<string, unknown>}
+    return {claims: decodePayload(trimmed), header: decodeProtectedHeader(trimmed)}
   } catch (error) {
     throw usageError('that is not a valid JWT: its header or claims are not base64url-encoded JSON objects', error)
   }

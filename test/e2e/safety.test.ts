@@ -178,7 +178,10 @@ describe('e2e: safety (#11)', function () {
   })
 
   describe('while the sandbox holds a request', () => {
-    /** relink --page 101 --temp-app without PATCH, whose unlink takes effect and then waits while Vonage's clock jumps 16 minutes. */
+    /**
+     * relink --page 101 --temp-app without PATCH, whose unlink takes effect and then waits
+     * while Vonage's clock jumps 16 minutes.
+     */
     async function relinkAcrossClockJump() {
       await sandbox.client.settings({no_patch: true})
       await sandbox.client.hold({method: 'DELETE', path: '/beta/chatapp-accounts/messenger/101', when: 'after'})

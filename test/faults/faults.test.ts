@@ -13,7 +13,10 @@ interface Fault {
   fault: Record<string, unknown>
   code: number
   message: RegExp
-  /** --timeout for the case: 1 s where a timeout is the expected answer; otherwise 5 s, far beyond any healthy answer. */
+  /**
+   * --timeout for the case: 1 s where a timeout is the expected answer;
+   * otherwise 5 s, far beyond any healthy answer.
+   */
   timeout?: number
 }
 

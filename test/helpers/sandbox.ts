@@ -119,7 +119,10 @@ export class SandboxClient {
     if (problems.length > 0) throw new Error(`sandbox.verify():\n${problems.join('\n')}`)
   }
 
-  /** Switches a choice the spec leaves open, until the next reset: `{no_patch: true}` makes PATCH of an account answer 405. */
+  /**
+   * Switches a choice the spec leaves open, until the next reset:
+   * `{no_patch: true}` makes PATCH of an account answer 405.
+   */
   async settings(settings: {no_patch: boolean}): Promise<void> {
     const reply = await this.request('POST', '/_sandbox/settings', {body: settings})
     if (reply.status !== 200) throw new Error(`settings: ${reply.status} ${JSON.stringify(reply.body)}`)

@@ -105,7 +105,7 @@ describe('buildClaims', () => {
   it('uses the clock in seconds, not milliseconds', () => {
     const claims = buildClaims({appId: 'app'})
     const now = Date.now() / 1000
-    expect(claims.iat as number).to.be.within(now - 5, now + 1)
+    expect(claims.iat).to.be.within(now - 5, now + 1)
     expect((claims.exp as number) - (claims.iat as number)).to.equal(900)
   })
 

@@ -149,11 +149,11 @@ describe('cleanup', () => {
     const write = process.stderr.write
     const exit = process.exit
     let exitCode: number | undefined
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
-    process.exit = ((code?: number) => {
+    process.stderr.write = (chunk: string) => writes.push(String(chunk)) > 0
+    process.exit = (code?: number) => {
       exitCode = code
       throw new Error('exited')
-    }) as typeof process.exit
+    }
     try {
       await withCleanup(async (cleanup) => {
         cleanup.add('delete temporary application X', async () => {}, {manual: 'app:temp:delete X'})
@@ -205,7 +205,7 @@ describe('cleanup', () => {
   it("an interruption before any undo action says nothing was changed, and keeps the work's error as its cause", async () => {
     const writes: string[] = []
     const write = process.stderr.write
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
+    process.stderr.write = (chunk: string) => writes.push(String(chunk)) > 0
     let error: PluginError
     try {
       error = await withCleanup(async (cleanup) => {
@@ -240,10 +240,10 @@ describe('cleanup', () => {
     const writes: string[] = []
     const write = process.stderr.write
     const exit = process.exit
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write
-    process.exit = (() => {
+    process.stderr.write = (chunk: string) => writes.push(String(chunk)) > 0
+    process.exit = () => {
       throw new Error('exited')
-    }) as typeof process.exit
+    }
     try {
       await withCleanup(async () => {
         process.emit('SIGTERM', 'SIGTERM')

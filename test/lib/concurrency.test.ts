@@ -21,7 +21,7 @@ function service(gate: AdaptiveGate, count: number) {
             pending.push((answer) => {
               inFlight -= 1
               if (answer === 'ok') resolve()
-              else reject(answer)
+              else reject(Object.assign(new Error(`HTTP ${answer.status}`), answer))
             })
           }),
         rateLimited,
