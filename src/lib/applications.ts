@@ -115,7 +115,7 @@ export class VonageApplications {
         'remote',
         `Vonage created application ${created.id} but returned no private key; delete it with app:temp:delete ${created.id}`,
       )
-    return {id: created.id!, messages: true, name: created.name, privateKey}
+    return {id: created.id, messages: true, name: created.name, privateKey}
   }
 
   /**
@@ -126,9 +126,7 @@ export class VonageApplications {
     return this.idempotent('listing the applications', async () => {
       const all: ApplicationSummary[] = []
       for (let page = 1; ; page += 1) {
-        const answer = (await this.sdk.getApplicationPage({page, pageSize: 100} as Parameters<
-          Applications['getApplicationPage']
-        >[0])) as {
+        const answer = (await this.sdk.getApplicationPage({page, pageSize: 100})) as {
           _embedded?: {applications?: unknown}
           _links?: {next?: unknown}
         }

@@ -24,9 +24,9 @@ export abstract class BaseCommand extends Command {
     opts?: Interfaces.LoadOptions,
   ): Promise<ReturnType<T['run']>> {
     const legacyHost = typeof opts === 'object' && opts !== null && !('getPluginsList' in opts) && 'root' in opts
-    if (!legacyHost) return Command.run.call(this, argv, opts)
+    if (!legacyHost) return Command.run.call(this, argv, opts) as Promise<ReturnType<T['run']>>
     try {
-      return await Command.run.call(this, argv, {root: (opts as {root: string}).root})
+      return (await Command.run.call(this, argv, {root: (opts as {root: string}).root})) as ReturnType<T['run']>
     } catch (error) {
       if (!(error instanceof Errors.ExitError)) throw error
       process.exitCode = error.oclif.exit ?? 1
@@ -93,6 +93,7 @@ export abstract class BaseCommand extends Command {
     }
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- overrides oclif's async catch; it only throws
   protected async catch(error: Error): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
     const failure = toPluginError(error, this.argv)

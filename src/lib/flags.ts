@@ -39,7 +39,8 @@ export const vonageFlags = {
  * production: an empty VONAGE_API_HOST (a CI secret that did not resolve) must be an error instead.
  */
 function hostSetting(value: string, envName: string, fallback: string): string {
-  return value === fallback && process.env[envName] !== undefined && process.env[envName]!.trim() === '' ? '' : value
+  const set = process.env[envName]
+  return value === fallback && set !== undefined && set.trim() === '' ? '' : value
 }
 
 /** --yes: what a script passes instead of answering a confirmation. */
@@ -50,7 +51,10 @@ export const yesFlag = {
 const AUTH = 'LINKING AUTH'
 const FACEBOOK = 'FACEBOOK'
 
-/** How the linking calls authenticate: --jwt, else --app-id and its key, else the API key and secret (or, asked, a temporary application). */
+/**
+ * How the linking calls authenticate: --jwt, else --app-id and its key, else the API key and
+ * secret (or, asked, a temporary application).
+ */
 export const linkAuthFlags = {
   ...vonageFlags,
   'app-id': Flags.string({

@@ -83,11 +83,11 @@ export async function authorizer(
   cleanup: Cleanup,
   applications: (credentials: Credentials) => Promise<VonageApplications>,
 ): Promise<Authorize> {
-  if (plan.mode === 'jwt') return async () => plan.authorization
+  if (plan.mode === 'jwt') return () => Promise.resolve(plan.authorization)
   if (plan.mode === 'application key') return signer(plan.applicationId, plan.key)
   if (plan.mode === 'api key') {
     const authorization = basicAuthorization(plan.credentials)
-    return async () => authorization
+    return () => Promise.resolve(authorization)
   }
 
   // --temp-app: the manual flow's "Delete Me Later" application, deleted again this time.

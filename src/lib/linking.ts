@@ -311,7 +311,8 @@ export async function relinkAll(
         {...options, previous: account, support},
       )
     } catch (error) {
-      // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a Page it had unlinked.
+      // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a
+      // Page it had unlinked.
       if (error === options.cleanup.abortSignal.reason)
         return {name: page.name, page: page.id, previous_link_kept: true, status: 'stopped'}
       const kept = (error as PluginError).result?.previous_link_kept !== false

@@ -37,7 +37,10 @@ const UNITS: ReadonlyArray<[string, number]> = [
   ['s', 1],
 ]
 
-/** Beyond this a count of days means nothing to a reader (and soon loses its digits): the whole span a Date can show. */
+/**
+ * Beyond this a count of days means nothing to a reader (and soon loses its digits): the whole
+ * span a Date can show.
+ */
 const LONGEST_SHOWN = 2 * DATE_LIMIT_SECONDS
 const LONGER_THAN_SHOWN = 'more than 500,000 years'
 
@@ -152,7 +155,7 @@ export const pageLabel = (page: {id: string; name?: string}) =>
 
 /** How a procedure tells the person running it what is happening, all on stderr: a spinner, warnings, notices. */
 export interface Reporter {
-  progress<T>(message: string, work: () => Promise<T>): Promise<T>
-  warning(message: string): void
-  notice(message: string): void
+  progress: <T>(message: string, work: () => Promise<T>) => Promise<T>
+  warning: (message: string) => void
+  notice: (message: string) => void
 }

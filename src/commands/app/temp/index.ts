@@ -24,6 +24,7 @@ const webhookFlag = (description: string, fallback: string) =>
   Flags.url({
     default: new URL(fallback),
     description,
+    // eslint-disable-next-line @typescript-eslint/require-await -- oclif's parse returns a Promise
     async parse(input) {
       const url = URL.canParse(input) ? new URL(input) : undefined
       if (url?.protocol === 'http:' || url?.protocol === 'https:') return url
