@@ -1,10 +1,13 @@
 // The public contract of the CLI — every command, its arguments and flags (name, type, default,
 // env, required, exclusive, dependsOn, char) — taken from the generated manifest. `npm test`
-// compares it with command-snapshot.json; `npm run snapshot:update` rewrites that file, so a change
-// to the contract is always a deliberate, reviewed diff.
+// compares it with command-snapshot.json; `npm run snapshot:update` rewrites that file, and the
+// --json schemas under schemas/ (scripts/json-schemas.ts), so a change to the contract is always a
+// deliberate, reviewed diff.
 import {readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {SCHEMAS, writeSchemas} from './json-schemas.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const SNAPSHOT = join(ROOT, 'command-snapshot.json')
@@ -55,4 +58,7 @@ export function currentContract(): Record<string, unknown> {
 if (process.argv[2] === '--update') {
   writeFileSync(SNAPSHOT, `${JSON.stringify(currentContract(), null, 2)}\n`)
   process.stdout.write(`wrote ${SNAPSHOT}\n`)
+  const started = Date.now()
+  await writeSchemas()
+  process.stdout.write(`wrote ${SCHEMAS}/ in ${Date.now() - started} ms\n`)
 }

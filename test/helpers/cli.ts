@@ -3,6 +3,7 @@ import {type ChildProcess, spawn} from 'node:child_process'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {checkJsonOutput} from './json-contract.js'
 import {tempDir} from './temp.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -51,7 +52,17 @@ export function start(file: string, args: string[], options: RunOptions = {}): C
   child.stderr.on('data', (chunk) => (stderr += chunk))
   const result = new Promise<RunResult & {ms: number}>((resolve, reject) => {
     child.on('error', reject)
-    child.on('close', (code) => resolve({code, ms: Date.now() - started, stderr, stdout}))
+    child.on('close', (code) => {
+      // The binary run with --json: its output must match the command's schema in schemas/.
+      try {
+        if (file === process.execPath && args[0] === BIN) checkJsonOutput(args.slice(1), {code, stdout}, options.env)
+      } catch (error) {
+        reject(error)
+        return
+      }
+
+      resolve({code, ms: Date.now() - started, stderr, stdout})
+    })
   })
   child.stdin.on('error', () => {}) // a process that exits without reading its input
   child.stdin.end(options.input ?? '')

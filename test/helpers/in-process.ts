@@ -9,6 +9,7 @@ import {pathToFileURL} from 'node:url'
 import type {HeldRequest} from '../../sandbox/holds.js'
 import {waiting} from '../../src/lib/http.js'
 import {ROOT} from './cli.js'
+import {checkJsonOutput} from './json-contract.js'
 import {type SandboxClient, sandboxEnv, useSandbox} from './sandbox.js'
 import {tempDir} from './temp.js'
 
@@ -24,7 +25,15 @@ export async function run(args: string[]) {
   const {default: command} = (await import(pathToFileURL(file).href)) as {
     default: {run(argv: string[], root: string): Promise<unknown>}
   }
-  return captureOutput(() => command.run(argv, ROOT))
+  const output = await captureOutput(() => command.run(argv, ROOT))
+  // Run with --json: the output must match the command's schema in schemas/.
+  checkJsonOutput(args, {code: exitCode(output.error), stdout: output.stdout}, process.env)
+  return output
+}
+
+/** The exit code the binary would end with after this error (0 for none). */
+function exitCode(error: Error | undefined): number {
+  return error ? ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1) : 0
 }
 
 /** What a command run in this process left: its exit code as the binary would set it, its output, and how long it took. */
@@ -67,8 +76,7 @@ export function runAlone(args: string[], env: Record<string, string>): Promise<O
     const started = Date.now()
     try {
       const {error, stderr, stdout} = await run(args)
-      const code = error ? ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1) : 0
-      return {code, ms: Date.now() - started, stderr, stdout}
+      return {code: exitCode(error), ms: Date.now() - started, stderr, stdout}
     } finally {
       process.chdir(savedCwd)
       restoreEnv()

@@ -1,0 +1,203 @@
+// The --json contract: for every command, the JSON Schema of what it prints with --json, generated
+// from the TypeScript type of its result with ts-json-schema-generator and checked in under
+// schemas/. Success is the result plus `warnings`; failure is the one error envelope plus whatever
+// part of the result the failure carries. `npm test` compares the generated schemas with the files
+// (test/commands/snapshot.test.ts) and validates every --json output the tests see against them
+// (test/helpers/json-contract.ts); `npm run snapshot:update` rewrites the files, so a change to the
+// output is always a deliberate, reviewed diff.
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import type {CompletedConfig, Schema, SchemaGenerator} from 'ts-json-schema-generator'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const SCHEMAS = join(ROOT, 'schemas')
+export const ENVELOPE_FILE = 'error-envelope.json'
+
+/** The exported type a command returns from run(), and the file (relative to the root) that declares it. */
+export interface ResultType {
+  file: string
+  type: string
+}
+
+/**
+ * Where each command's result type is declared. This table is the only place that knows: when a
+ * type moves or is renamed, change its row, and nothing else (the schemas name the type, not its file).
+ */
+export const RESULT_TYPES: Readonly<Record<string, ResultType>> = {
+  'app:temp': {file: 'src/commands/app/temp/index.ts', type: 'AppTempResult'},
+  'app:temp:delete': {file: 'src/lib/temp-app.ts', type: 'DeleteReport'},
+  'jwt:decode': {file: 'src/lib/jwt.ts', type: 'JwtReport'},
+  'jwt:generate': {file: 'src/lib/generate.ts', type: 'GeneratedJwt'},
+  'messenger:link': {file: 'src/lib/messenger.ts', type: 'LinkResult'},
+  'messenger:list': {file: 'scripts/list-report.ts', type: 'ListReport'},
+  'messenger:relink': {file: 'src/commands/messenger/relink.ts', type: 'RelinkReport'},
+  'messenger:unlink': {file: 'src/commands/messenger/unlink.ts', type: 'UnlinkResult'},
+}
+
+/** The kinds of failure: the keys of the exit-code table. */
+const ERROR_KIND: ResultType = {file: 'src/lib/errors.ts', type: 'ErrorKind'}
+
+/** The schema file of a command: its id with ":" as "-". */
+export function schemaFileName(id: string): string {
+  return `${id.replaceAll(':', '-')}.json`
+}
+
+// What BaseCommand adds to every result (toSuccessJson) and prints on every failure (catch), declared
+// once; the per-command types below are made from these and the table's result types.
+const ENVELOPE = `
+export interface Warnings {
+  /** The warnings the run also wrote to stderr, without their "Warning: " prefix; [] when there were none. */
+  warnings: string[]
+}
+
+export interface ErrorEnvelope extends Warnings {
+  /** Why the command failed. */
+  error: {
+    /**
+     * The exit code the process ends with, from the kind (README "Exit codes").
+     * @asType integer
+     */
+    exit_code: number
+    kind: ErrorKind
+    /** The error line that was written to stderr, without its "Error: " prefix. */
+    message: string
+  }
+}
+`
+
+/** The generated schema files: file name → schema. */
+export type SchemaFiles = Record<string, Record<string, unknown>>
+
+/**
+ * Generates every schema file from `table` (by default the commands' result types). One TypeScript
+ * program serves them all: its only root is a file made here, in memory, that imports each result
+ * type and declares the success and failure types.
+ */
+export async function generateSchemas(
+  table: Readonly<Record<string, ResultType>> = RESULT_TYPES,
+  root = ROOT,
+): Promise<SchemaFiles> {
+  const ids = Object.keys(table).sort()
+  const from = (entry: ResultType) => JSON.stringify(resolve(root, entry.file).replace(/\.ts$/, '.js'))
+  const source = [
+    `import type {${ERROR_KIND.type} as ErrorKind} from ${from(ERROR_KIND)}`,
+    ...ids.map((id, index) => `import type {${table[id].type} as Result${index}} from ${from(table[id])}`),
+    ENVELOPE,
+    ...ids.flatMap((_id, index) => [
+      `export type Success${index} = Result${index} & Warnings`,
+      `export type Failure${index} = Partial<Result${index}> & ErrorEnvelope`,
+    ]),
+  ].join('\n')
+  const generator = await schemaGenerator(join(root, 'scripts', '(json-contract).ts'), source, root)
+  const create = (name: string) => {
+    const {$schema: _draft, definitions, ...schema} = generator.createSchema(name) as Schema & {$schema?: string}
+    if (definitions && Object.keys(definitions).length > 0) throw new Error(`${name}: unexpected definitions`)
+    return schema
+  }
+
+  const files: SchemaFiles = {
+    [ENVELOPE_FILE]: {
+      $schema: DRAFT,
+      $comment:
+        'What every command prints with --json when it fails: the fields of each schemas/<command>.json failure, which may add part of its result. Generated by npm run snapshot:update: do not edit.',
+      // Open: a command's failure may add fields of its result.
+      ...create('ErrorEnvelope'),
+      additionalProperties: true,
+    },
+  }
+  for (const [index, id] of ids.entries()) {
+    files[schemaFileName(id)] = {
+      $schema: DRAFT,
+      $comment: `What \`${id} --json\` prints: "success" (exit 0) is its ${table[id].type} and the warnings; "failure" (any other exit code) is the error envelope and any part of the ${table[id].type} the failure carries. Generated by npm run snapshot:update: do not edit.`,
+      anyOf: [{$ref: '#/definitions/success'}, {$ref: '#/definitions/failure'}],
+      definitions: {failure: create(`Failure${index}`), success: create(`Success${index}`)},
+    }
+  }
+
+  return files
+}
+
+const DRAFT = 'http://json-schema.org/draft-07/schema#'
+
+/** Loaded only here: the tests that validate outputs read the schema files, and need no compiler. */
+async function schemaGenerator(entry: string, source: string, root: string): Promise<SchemaGenerator> {
+  const [{default: ts}, {createFormatter, createParser, DEFAULT_CONFIG, SchemaGenerator}] = await Promise.all([
+    import('typescript'),
+    import('ts-json-schema-generator'),
+  ])
+  const config: CompletedConfig = {
+    ...DEFAULT_CONFIG,
+    additionalProperties: false,
+    expose: 'none',
+    // npm run typecheck checks the types; here only their shape matters.
+    skipTypeCheck: true,
+    topRef: false,
+  }
+  const tsconfig = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic(diagnostic) {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'))
+      },
+    },
+  )
+  const options = {...tsconfig?.options, noEmit: true, rootDir: undefined}
+  const host = ts.createCompilerHost(options)
+  const {fileExists, getSourceFile, readFile} = host
+  host.fileExists = (name) => name === entry || fileExists.call(host, name)
+  host.readFile = (name) => (name === entry ? source : readFile.call(host, name))
+  host.getSourceFile = (name, version, ...rest) =>
+    name === entry ? ts.createSourceFile(name, source, version, true) : getSourceFile.call(host, name, version, ...rest)
+  const program = ts.createProgram({host, options, rootNames: [entry]})
+  // The only check made here: that every type the table names is there. A name that resolves to
+  // nothing would otherwise become an empty schema that any output matches.
+  const file = program.getSourceFile(entry)
+  const problems = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]
+  if (problems.length > 0) {
+    const text = problems.map((problem) => ts.flattenDiagnosticMessageText(problem.messageText, '\n')).join('\n')
+    throw new Error(`the result types of scripts/json-schemas.ts cannot be read:\n${text}\n${source}`)
+  }
+
+  return new SchemaGenerator(program, createParser(program, config), createFormatter(config), config)
+}
+
+/** The schema files checked in under schemas/. */
+export function checkedInSchemas(folder = SCHEMAS): SchemaFiles {
+  if (!existsSync(folder)) return {}
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => [name, JSON.parse(readFileSync(join(folder, name), 'utf8')) as Record<string, unknown>]),
+  )
+}
+
+/** Where two JSON values differ, as paths ("jwt-decode.json/definitions/success/properties/valid: only in …"). */
+export function differences(expected: unknown, actual: unknown, path = ''): string[] {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+  if (isObject(expected) && isObject(actual) && Array.isArray(expected) === Array.isArray(actual)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort()
+    return keys.flatMap((key) => {
+      const at = `${path}/${key}`
+      if (!(key in actual)) return [`${at}: only in the checked-in schemas`]
+      if (!(key in expected)) return [`${at}: only in the generated schemas`]
+      return differences(expected[key], actual[key], at)
+    })
+  }
+
+  return JSON.stringify(expected) === JSON.stringify(actual)
+    ? []
+    : [`${path}: ${JSON.stringify(expected)} checked in, ${JSON.stringify(actual)} generated`]
+}
+
+/** Rewrites schemas/ with the generated files, removing any other .json there. */
+export async function writeSchemas(files?: SchemaFiles, folder = SCHEMAS): Promise<void> {
+  files ??= await generateSchemas()
+  mkdirSync(folder, {recursive: true})
+  for (const name of Object.keys(checkedInSchemas(folder))) if (!(name in files)) rmSync(join(folder, name))
+  for (const [name, schema] of Object.entries(files))
+    writeFileSync(join(folder, name), `${JSON.stringify(schema, null, 2)}\n`)
+}
