@@ -25,14 +25,14 @@ export interface ResultType {
  * type moves or is renamed, change its row, and nothing else (the schemas name the type, not its file).
  */
 export const RESULT_TYPES: Readonly<Record<string, ResultType>> = {
-  'app:temp': {file: 'src/commands/app/temp/index.ts', type: 'AppTempResult'},
+  'app:temp': {file: 'src/lib/temp-app.ts', type: 'AppTempResult'},
   'app:temp:delete': {file: 'src/lib/temp-app.ts', type: 'DeleteReport'},
   'jwt:decode': {file: 'src/lib/jwt.ts', type: 'JwtReport'},
   'jwt:generate': {file: 'src/lib/generate.ts', type: 'GeneratedJwt'},
-  'messenger:link': {file: 'src/lib/messenger.ts', type: 'LinkResult'},
-  'messenger:list': {file: 'scripts/list-report.ts', type: 'ListReport'},
-  'messenger:relink': {file: 'src/commands/messenger/relink.ts', type: 'RelinkReport'},
-  'messenger:unlink': {file: 'src/commands/messenger/unlink.ts', type: 'UnlinkResult'},
+  'messenger:link': {file: 'src/lib/linking.ts', type: 'LinkResult'},
+  'messenger:list': {file: 'src/lib/linking.ts', type: 'ListReport'},
+  'messenger:relink': {file: 'src/lib/linking.ts', type: 'RelinkReport'},
+  'messenger:unlink': {file: 'src/lib/linking.ts', type: 'UnlinkResult'},
 }
 
 /** The kinds of failure: the keys of the exit-code table. */
@@ -146,11 +146,16 @@ async function schemaGenerator(entry: string, source: string, root: string): Pro
   )
   const options = {...tsconfig?.options, noEmit: true, rootDir: undefined}
   const host = ts.createCompilerHost(options)
-  const {fileExists, getSourceFile, readFile} = host
-  host.fileExists = (name) => name === entry || fileExists.call(host, name)
-  host.readFile = (name) => (name === entry ? source : readFile.call(host, name))
+  const original = {
+    fileExists: host.fileExists.bind(host),
+    getSourceFile: host.getSourceFile.bind(host),
+    readFile: host.readFile.bind(host),
+  }
+  const {fileExists, getSourceFile, readFile} = original
+  host.fileExists = (name) => name === entry || fileExists(name)
+  host.readFile = (name) => (name === entry ? source : readFile(name))
   host.getSourceFile = (name, version, ...rest) =>
-    name === entry ? ts.createSourceFile(name, source, version, true) : getSourceFile.call(host, name, version, ...rest)
+    name === entry ? ts.createSourceFile(name, source, version, true) : getSourceFile(name, version, ...rest)
   const program = ts.createProgram({host, options, rootNames: [entry]})
   // The only check made here: that every type the table names is there. A name that resolves to
   // nothing would otherwise become an empty schema that any output matches.

@@ -482,9 +482,12 @@ export async function relink(
     const {page, plan} = await planAndChoosePage(settings, clients, report)
     return withAccounts(clients, plan, report, async (accounts, cleanup) => {
       const options = {bin: settings.bin, cleanup, name: settings.name, onFallback: report.warning}
-      return {
-        results: [await report.progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))],
-      }
+      const result = await report
+        .progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))
+        .catch((error: unknown) => {
+          throw asFailedPage(error, page)
+        })
+      return {results: [result]}
     })
   }
 
@@ -510,6 +513,24 @@ export async function relink(
   }
 
   return finished
+}
+
+/**
+ * The failure of a relink of one Page, carrying in --json the Page as a failed result, as --all
+ * reports it; the error says the same, and a signal's error is left as it is.
+ */
+function asFailedPage(error: unknown, page: ChosenPage): unknown {
+  const kept = error instanceof PluginError ? error.result?.previous_link_kept : undefined
+  if (!(error instanceof PluginError) || typeof kept !== 'boolean') return error
+  const failed: RelinkResult = {
+    error: error.message,
+    kind: error.kind,
+    name: page.name,
+    page: page.id,
+    previous_link_kept: kept,
+    status: 'failed',
+  }
+  return new PluginError(error.kind, error.message, {cause: error, result: {results: [failed]}, status: error.status})
 }
 
 /**

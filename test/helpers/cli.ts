@@ -20,7 +20,10 @@ export function tempHome(): string {
   return tempDir('home')
 }
 
-/** A clean environment: no credentials or keys leak in from the developer's shell. A HOME in `extra` is used as given (its test removes it); else a new one is made. */
+/**
+ * A clean environment: no credentials or keys leak in from the developer's shell. A HOME in
+ * `extra` is used as given (its test removes it); else a new one is made.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {HOME: extra.HOME ?? tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
   return {...env, ...extra}
@@ -57,7 +60,7 @@ export function start(file: string, args: string[], options: RunOptions = {}): C
       try {
         if (file === process.execPath && args[0] === BIN) checkJsonOutput(args.slice(1), {code, stdout}, options.env)
       } catch (error) {
-        reject(error)
+        reject(error instanceof Error ? error : new Error(String(error)))
         return
       }
 

@@ -36,7 +36,10 @@ function exitCode(error: Error | undefined): number {
   return error ? ((error as {oclif?: {exit?: number}}).oclif?.exit ?? 1) : 0
 }
 
-/** What a command run in this process left: its exit code as the binary would set it, its output, and how long it took. */
+/**
+ * What a command run in this process left: its exit code as the binary would set it, its output,
+ * and how long it took.
+ */
 export interface Outcome {
   code: number
   stdout: string
@@ -48,7 +51,10 @@ let queue: Promise<unknown> = Promise.resolve()
 /** The variables the plugin (or oclif, for DEBUG) reads. */
 const PLUGIN_VARIABLE = /^(VONAGE_|NEXMO_|FACEBOOK_|DEBUG$|HOME$)/
 
-/** Takes every variable the plugin reads out of the environment; the function returned puts the environment back as it was. */
+/**
+ * Takes every variable the plugin reads out of the environment; the function returned puts the
+ * environment back as it was.
+ */
 function isolateEnv(): () => void {
   const saved = {...process.env}
   clearPluginEnv()

@@ -4,7 +4,6 @@
 import {expect} from 'chai'
 
 import {run, useCommandSandbox} from '../../helpers/in-process.js'
-import {JsonContractError} from '../../helpers/json-contract.js'
 
 describe('messenger commands with --json (in process)', () => {
   const context = useCommandSandbox()
@@ -37,16 +36,21 @@ describe('messenger commands with --json (in process)', () => {
     expect(unknown.json.error).to.include({exit_code: 4, kind: 'not-found'})
   })
 
-  // A known breach of the contract (issue #14): a failed relink of one Page prints the
-  // `previous_link_kept` its PluginError carries at the top level, a field RelinkReport does not
-  // have. When the output or the type is put right, this test fails: then make it expect exit 4
-  // and a valid output.
-  it('KNOWN MISMATCH: relink --page of an unlinked Page prints previous_link_kept outside RelinkReport', async () => {
-    const failed = await run(['messenger:relink', '--page', '102', '--json']).then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-    expect(failed).to.be.instanceOf(JsonContractError)
-    expect((failed as Error).message).to.include('{"additionalProperty":"previous_link_kept"}')
+  // Once a breach of the contract (#14): a failed relink of one Page printed the
+  // `previous_link_kept` of its error at the top level; now it is one failed result, as with --all.
+  it('relink --page of an unlinked Page: the error envelope, and the Page as a failed result', async () => {
+    const failed = await json(['messenger:relink', '--page', '102'])
+    expect(failed.code).to.equal(4)
+    expect(failed.json.error).to.include({exit_code: 4, kind: 'not-found'})
+    expect(failed.json.results).to.deep.equal([
+      {
+        error: failed.json.error.message,
+        kind: 'not-found',
+        name: 'Bikes',
+        page: '102',
+        previous_link_kept: false,
+        status: 'failed',
+      },
+    ])
   })
 })
