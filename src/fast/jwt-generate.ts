@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import {parseArgs} from 'node:util'
 
 import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from '../lib/errors.js'
-import {type GenerateFlags, generateToken} from '../lib/generate.js'
+import {type GenerateFlags, generateToken} from '../lib/jwt-generate.js'
 import {commandLineSecretsHint, redactValues} from '../lib/secrets.js'
 
 const INTEGER_FLAGS = new Set(['exp', 'nbf', 'ttl'])

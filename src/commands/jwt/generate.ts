@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {DEFAULT_TTL, MAX_TTL} from '../../lib/claims.js'
-import {type GeneratedJwt, generateToken} from '../../lib/generate.js'
+import {type GeneratedJwt, generateToken} from '../../lib/jwt-generate.js'
 
 export default class JwtGenerate extends BaseCommand {
   static summary = "Sign a Vonage JWT with an application's private key."
