@@ -6,9 +6,9 @@
 import {readFileSync} from 'node:fs'
 import {parseArgs} from 'node:util'
 
-import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from '../lib/errors.js'
+import {asPluginError, ignoreClosedOutput, writeFailure} from '../lib/errors.js'
 import {type GenerateFlags, generateToken} from '../lib/jwt-generate.js'
-import {commandLineSecretsHint, redactValues} from '../lib/secrets.js'
+import {commandLineSecretsHint} from '../lib/secrets.js'
 
 const INTEGER_FLAGS = new Set(['exp', 'nbf', 'ttl'])
 const LEAVE_TO_OCLIF = new Set(['--help', '-h', '--json', '--version', '-v'])
@@ -52,14 +52,7 @@ export async function runFast(argv: string[], manifestUrl: URL): Promise<number 
     process.stdout.write(`${token}\n`)
     return 0
   } catch (error) {
-    const failure =
-      error instanceof PluginError
-        ? error
-        : new PluginError(
-            'internal',
-            `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
-            {cause: error},
-          )
+    const failure = asPluginError(error, argv)
     writeFailure(failure, error)
     return failure.exitCode
   }

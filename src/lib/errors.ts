@@ -1,7 +1,7 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
 import {printable} from './printable.js'
-import {looksSecret, notShown} from './secrets.js'
+import {looksSecret, notShown, redactValues} from './secrets.js'
 
 export type ErrorKind =
   | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
@@ -74,6 +74,23 @@ export function showJson(value: unknown): string {
 /** The message of anything thrown, for wrapping it with context. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Anything thrown, as a PluginError: ours as they are, an interrupted prompt as `interrupted`, and
+ * anything else as `internal` (a bug), its message with any secret-looking value of `argv` taken
+ * out. Both paths of jwt:generate use it: through toPluginError (base-command.ts), which first
+ * turns oclif's parse errors into usage errors, and directly on the fast path, which has no oclif.
+ */
+export function asPluginError(error: unknown, argv: readonly string[] = []): PluginError {
+  if (error instanceof PluginError) return error
+  if (error instanceof Error && error.name === 'ExitPromptError')
+    return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
+  return new PluginError(
+    'internal',
+    `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
+    {cause: error},
+  )
 }
 
 /**
