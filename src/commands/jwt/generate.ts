@@ -2,7 +2,7 @@ import {Args, Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {DEFAULT_TTL, MAX_TTL} from '../../lib/claims.js'
-import type {BooleanFlagSpec, FlagSpec, FlagSpecs, IntegerFlagSpec, StringFlagSpec} from '../../lib/flag-spec.js'
+import type {FlagSpec, FlagSpecs} from '../../lib/flag-spec.js'
 import {type GeneratedJwt, generateToken, JWT_GENERATE_FLAGS, tokenLine} from '../../lib/jwt-generate.js'
 
 export default class JwtGenerate extends BaseCommand {
@@ -69,10 +69,17 @@ export function oclifFlags<S extends FlagSpecs>(spec: S): {[K in keyof S]: Oclif
   }
 }
 
-function oclifFlag(flag: FlagSpec): unknown {
-  // Only the keys the spec sets, so the manifest (and command-snapshot.json) shows nothing else.
-  const {kind, ...options} = Object.fromEntries(Object.entries(flag).filter(([, value]) => value !== undefined))
-  if (kind === 'boolean') return Flags.boolean(options as Omit<BooleanFlagSpec, 'kind'>)
-  if (kind === 'integer') return Flags.integer(options as Omit<IntegerFlagSpec, 'kind'>)
-  return Flags.string(options as Omit<StringFlagSpec, 'kind'>)
+function oclifFlag(flag: FlagSpec) {
+  if (flag.kind === 'boolean') {
+    const {kind: _, ...options} = flag
+    return Flags.boolean(options)
+  }
+
+  if (flag.kind === 'integer') {
+    const {kind: _, ...options} = flag
+    return Flags.integer(options)
+  }
+
+  const {kind: _, ...options} = flag
+  return Flags.string(options)
 }
