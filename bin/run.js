@@ -5,7 +5,7 @@
 let handled = false
 if (process.argv[2] === 'jwt:generate' && process.env.NEXMO_MESSENGER_FAST !== '0') {
   const {runFast} = await import('../dist/fast/jwt-generate.js')
-  const code = await runFast(process.argv.slice(3), new URL('../oclif.manifest.json', import.meta.url))
+  const code = await runFast(process.argv.slice(3))
   if (code !== undefined) {
     process.exitCode = code
     handled = true

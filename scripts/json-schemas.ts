@@ -28,7 +28,7 @@ export const RESULT_TYPES: Readonly<Record<string, ResultType>> = {
   'app:temp': {file: 'src/lib/temp-app.ts', type: 'AppTempResult'},
   'app:temp:delete': {file: 'src/lib/temp-app.ts', type: 'DeleteReport'},
   'jwt:decode': {file: 'src/lib/jwt.ts', type: 'JwtReport'},
-  'jwt:generate': {file: 'src/lib/generate.ts', type: 'GeneratedJwt'},
+  'jwt:generate': {file: 'src/lib/jwt-generate.ts', type: 'GeneratedJwt'},
   'messenger:link': {file: 'src/lib/linking.ts', type: 'LinkResult'},
   'messenger:list': {file: 'src/lib/linking.ts', type: 'ListReport'},
   'messenger:relink': {file: 'src/lib/linking.ts', type: 'RelinkReport'},

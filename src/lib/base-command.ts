@@ -2,7 +2,7 @@
 // one line on stderr plus the exit code from the table in errors.ts.
 import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
-import {ignoreClosedOutput, messageOf, PluginError, writeFailure} from './errors.js'
+import {asPluginError, ignoreClosedOutput, PluginError, writeFailure} from './errors.js'
 import type {Reporter} from './output.js'
 import {commandLineSecretsHint, redactArgv, redactValues} from './secrets.js'
 
@@ -115,14 +115,12 @@ export abstract class BaseCommand extends Command {
 }
 
 /**
- * Anything thrown, as a PluginError: ours as they are, oclif's parse errors as usage errors. oclif
- * repeats what it could not parse ("Unexpected argument: …"), so any value of `argv` that looks
- * like a secret is taken out of its message (and the cause, which DEBUG would print, is dropped).
+ * Anything thrown, as a PluginError: oclif's parse errors as usage errors, the rest by asPluginError
+ * (errors.ts), which jwt:generate's fast path uses too. oclif repeats what it could not parse
+ * ("Unexpected argument: …"), so any value of `argv` that looks like a secret is taken out of its
+ * message (and the cause, which DEBUG would print, is dropped).
  */
 export function toPluginError(error: unknown, argv: readonly string[] = []): PluginError {
-  if (error instanceof PluginError) return error
-  if (error instanceof Error && error.name === 'ExitPromptError')
-    return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
   if (error instanceof Errors.CLIError && (error.oclif?.exit === 2 || 'parse' in error)) {
     if (error.message.startsWith('Nonexistent flag: -----BEGIN')) {
       return new PluginError(
@@ -137,11 +135,7 @@ export function toPluginError(error: unknown, argv: readonly string[] = []): Plu
     return new PluginError('usage', `${text} (see --help)`, {cause: message === error.message ? error : undefined})
   }
 
-  return new PluginError(
-    'internal',
-    `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
-    {cause: error},
-  )
+  return asPluginError(error, argv)
 }
 
 function isStringArray(value: unknown): value is string[] {

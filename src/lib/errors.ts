@@ -1,7 +1,9 @@
 // Typed errors for the whole plugin. The library throws these; the base command turns each into
 // one line on stderr and one exit code, exactly once, using the table below.
+import {inspect} from 'node:util'
+
 import {printable} from './printable.js'
-import {looksSecret, notShown} from './secrets.js'
+import {looksSecret, notShown, redactValues} from './secrets.js'
 
 export type ErrorKind =
   | 'usage' // bad flags, arguments, claims, keys, files: the user can fix the input
@@ -87,6 +89,23 @@ export function messageOf(error: unknown): string {
 }
 
 /**
+ * Anything thrown, as a PluginError: ours as they are, an interrupted prompt as `interrupted`, and
+ * anything else as `internal` (a bug), its message with any secret-looking value of `argv` taken
+ * out. Both paths of jwt:generate use it: through toPluginError (base-command.ts), which first
+ * turns oclif's parse errors into usage errors, and directly on the fast path, which has no oclif.
+ */
+export function asPluginError(error: unknown, argv: readonly string[] = []): PluginError {
+  if (error instanceof PluginError) return error
+  if (error instanceof Error && error.name === 'ExitPromptError')
+    return new PluginError('interrupted', 'interrupted; nothing was changed', {cause: error})
+  return new PluginError(
+    'internal',
+    `unexpected failure: ${redactValues(messageOf(error), argv)} (set DEBUG=1 to see the stack trace)`,
+    {cause: error},
+  )
+}
+
+/**
  * Writes the one error line, and with DEBUG set the stack with its causes, to stderr. The line is
  * made printable: it may quote a service's answer or a Page name, which must not move the cursor.
  */
@@ -97,10 +116,14 @@ export function writeFailure(failure: PluginError, original: unknown = failure):
 
 function describeStack(error: unknown): string {
   const parts: string[] = []
-  for (let current = error; current !== undefined; current = (current as Error).cause) {
-    parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current))
-    if (!(current instanceof Error)) break
+  let current: unknown = error
+  while (current instanceof Error) {
+    parts.push(current.stack ?? current.message)
+    current = current.cause
   }
+
+  // a thrown non-Error (a string, a plain object) ends the chain
+  if (current !== undefined) parts.push(typeof current === 'string' ? current : inspect(current))
 
   return parts.join('\nCaused by: ')
 }

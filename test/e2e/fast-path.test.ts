@@ -3,6 +3,9 @@
 import {expect} from 'chai'
 import {rmSync} from 'node:fs'
 
+import {MAX_TTL} from '../../src/lib/claims.js'
+import type {FlagSpec, FlagSpecs} from '../../src/lib/flag-spec.js'
+import {JWT_GENERATE_FLAGS} from '../../src/lib/jwt-generate.js'
 import {cli, type RunResult} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
 import {tempDir} from '../helpers/temp.js'
@@ -17,11 +20,44 @@ function stableClaims(run: RunResult): Record<string, unknown> | undefined {
   return {...rest, jtiIsUuid: /^[\da-f-]{36}$/.test(jti) || jti, lifetime: exp - iat}
 }
 
+/** name, arguments, environment, standard input, and what both paths must do (besides agreeing). */
+type Case = [string, string[], Record<string, string>?, string?, {code: number; stderr: RegExp}?]
+
+/**
+ * Cases for what jwt:generate's flag spec declares besides names and kinds: each variable (set, and
+ * overridden on the command line) and each bound (on it and either side of it, given and from the
+ * variable). A default needs no case of its own: every case without that flag uses it. The spec
+ * declares none of these today (see JWT_GENERATE_FLAGS), so this adds no case until it does;
+ * test/lib/flag-spec.test.ts checks with a spec that has them all that both parsers read them alike.
+ */
+function specCases(base: string[]): Case[] {
+  const sample = (flag: FlagSpec) =>
+    flag.kind === 'boolean' ? 'yes' : flag.kind === 'integer' ? String(flag.min ?? flag.max ?? 1) : 'x'
+  return Object.entries(JWT_GENERATE_FLAGS as FlagSpecs).flatMap(([name, flag]): Case[] => {
+    const given = (value: string) => (flag.kind === 'boolean' ? [`--${name}`] : [`--${name}`, value])
+    const cases: Case[] = []
+    if (flag.env) {
+      cases.push([`spec: --${name} from ${flag.env}`, base, {[flag.env]: sample(flag)}])
+      cases.push([`spec: --${name} given wins over ${flag.env}`, [...base, ...given(sample(flag))], {[flag.env]: 'x'}])
+    }
+
+    if (flag.kind === 'integer') {
+      for (const bound of [flag.min, flag.max].filter((bound) => bound !== undefined)) {
+        for (const value of [bound - 1, bound, bound + 1].map(String)) {
+          cases.push([`spec: --${name} ${value} (bound ${bound})`, [...base, `--${name}`, value]])
+          if (flag.env) cases.push([`spec: ${flag.env}=${value} (bound ${bound})`, base, {[flag.env]: value}])
+        }
+      }
+    }
+
+    return cases
+  })
+}
+
 describe('e2e: the jwt:generate fast path agrees with the oclif path', function () {
   this.timeout(60_000)
   const keys = testKeys()
-  /** name, arguments, environment, standard input, and what both paths must do (besides agreeing). */
-  const cases: Array<[string, string[], Record<string, string>?, string?, {code: number; stderr: RegExp}?]> = [
+  const cases: Case[] = [
     ['the manual flow', [keys.privateFile, `application_id=${APP}`]],
     [
       'every claim flag',
@@ -67,6 +103,46 @@ describe('e2e: the jwt:generate fast path agrees with the oclif path', function 
     ['--ttl 0', [keys.privateFile, `application_id=${APP}`, '--ttl', '0']],
     ['--ttl -5', [keys.privateFile, `application_id=${APP}`, '--ttl', '-5']],
     ['--ttl abc', [keys.privateFile, `application_id=${APP}`, '--ttl', 'abc']],
+    [
+      `--ttl ${MAX_TTL}, the longest lifetime without --force`,
+      [keys.privateFile, `application_id=${APP}`, '--ttl', String(MAX_TTL)],
+      {},
+      undefined,
+      {code: 0, stderr: /^$/},
+    ],
+    [
+      `--ttl ${MAX_TTL + 1}`,
+      [keys.privateFile, `application_id=${APP}`, '--ttl', String(MAX_TTL + 1)],
+      {},
+      undefined,
+      {code: 2, stderr: /over Vonage's 24 h maximum/},
+    ],
+    ['--ttl 1', [keys.privateFile, `application_id=${APP}`, '--ttl', '1'], {}, undefined, {code: 0, stderr: /^$/}],
+    ['--nbf 0', [keys.privateFile, `application_id=${APP}`, '--nbf', '0']],
+    [
+      '--flag=value, with an empty value',
+      [keys.privateFile, `--app-id=${APP}`, '--ttl=60', '--sub=', '--force'],
+      {},
+      undefined,
+      {code: 0, stderr: /^$/},
+    ],
+    [
+      '#14.4 a flag given twice (the fast path took the last one; oclif refuses it)',
+      [keys.privateFile, `application_id=${APP}`, '--sub', 'a', '--sub', 'b'],
+      {},
+      undefined,
+      {code: 2, stderr: /^Error: Flag --sub can only be specified once \(see --help\)\n$/},
+    ],
+    [
+      '#14.4 an argument equal to an earlier flag value (oclif moves it first; the fast path signed)',
+      ['--sub', `application_id=${APP}`, keys.privateFile, `application_id=${APP}`],
+      {},
+      undefined,
+      {code: 2, stderr: /is not name=value/},
+    ],
+    ['a boolean flag with a value', [keys.privateFile, `application_id=${APP}`, '--force=yes']],
+    ['a flag value starting with a dash', [keys.privateFile, `application_id=${APP}`, '--sub', '-alice']],
+    ['a short flag jwt:generate does not have', [keys.privateFile, `application_id=${APP}`, '-f']],
     ['exp in milliseconds', [keys.privateFile, `application_id=${APP}`, `exp=${Date.now()}`]],
     ['an unknown flag', [keys.privateFile, `application_id=${APP}`, '--bogus']],
     ['a flag without its value', [keys.privateFile, `application_id=${APP}`, '--sub']],
@@ -135,6 +211,7 @@ describe('e2e: the jwt:generate fast path agrees with the oclif path', function 
           /^Hint: the private key text on the command line is kept in shell history and shows in ps and DEBUG output; prefer a key file, "-" or VONAGE_PRIVATE_KEY\n$/,
       },
     ],
+    ...specCases([keys.privateFile, `application_id=${APP}`]),
   ]
 
   let home: string

@@ -57,6 +57,19 @@ describe('e2e: module graph of the JWT commands', function () {
     expect(loaded.some((file) => file.endsWith('/dist/fast/jwt-generate.js'))).to.equal(true)
   })
 
+  it("jwt:generate with flags, in both forms, takes the fast path too (it parses them by the command's spec)", async () => {
+    const loaded = await modulesLoadedBy(['jwt:generate', keys.privateFile, '--app-id', 'app', '--ttl=60', '--force'])
+    expect(loaded.filter((file) => file.includes('@oclif/'))).to.deep.equal([])
+  })
+
+  it('jwt:generate with a flag given twice goes through oclif (the fast path declines it, oclif refuses it)', async () => {
+    const loaded = await modulesLoadedBy(
+      ['jwt:generate', keys.privateFile, 'application_id=app', '--sub', 'a', '--sub', 'b'],
+      2,
+    )
+    expect(loaded.some((file) => file.includes('@oclif/core'))).to.equal(true)
+  })
+
   it('jwt:generate --json goes through oclif (the fast path declines it)', async () => {
     const loaded = await modulesLoadedBy(['jwt:generate', keys.privateFile, 'application_id=app', '--json'])
     expect(loaded.some((file) => file.includes('@oclif/core'))).to.equal(true)

@@ -1,8 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {DEFAULT_TTL, MAX_TTL} from '../../lib/claims.js'
-import {type GeneratedJwt, generateToken} from '../../lib/generate.js'
+import type {FlagSpec, FlagSpecs} from '../../lib/flag-spec.js'
+import {type GeneratedJwt, generateToken, JWT_GENERATE_FLAGS, tokenLine} from '../../lib/jwt-generate.js'
 
 export default class JwtGenerate extends BaseCommand {
   static summary = "Sign a Vonage JWT with an application's private key."
@@ -41,24 +42,44 @@ PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the P
     private_key: Args.string({ignoreStdin: true}),
   }
 
-  static flags = {
-    acl: Flags.string({description: 'acl claim, as JSON'}),
-    'app-id': Flags.string({description: 'application_id claim: the Vonage application the key belongs to'}),
-    exp: Flags.integer({description: 'exp claim: expiry in seconds since 1970 (instead of --ttl)'}),
-    force: Flags.boolean({
-      description: `sign even when the lifetime is over ${MAX_TTL} s or the token would be born expired`,
-    }),
-    jti: Flags.string({description: 'jti claim (default: a random UUID)'}),
-    nbf: Flags.integer({description: 'nbf claim: not valid before, in seconds since 1970'}),
-    sub: Flags.string({description: 'sub claim: the user the token is for'}),
-    // No `min` here: buildClaims checks the range, with the same words on the fast path (bin/run.js).
-    ttl: Flags.integer({description: `lifetime in seconds [default: ${DEFAULT_TTL}]`}),
-  }
+  // Declared once, as plain data, in src/lib/jwt-generate.ts: the fast path parses by the same spec.
+  static flags = oclifFlags(JWT_GENERATE_FLAGS)
 
   async run(): Promise<GeneratedJwt> {
     const {argv, flags} = await this.parse(JwtGenerate)
     const result = await generateToken(argv as string[], flags)
-    if (!this.jsonEnabled()) this.log(result.token)
+    if (!this.jsonEnabled()) process.stdout.write(tokenLine(result))
     return result
   }
+}
+
+// A plain flag spec (src/lib/flag-spec.ts) as oclif flags: the spec's only translation to oclif,
+// here because no module under src/lib but base-command.ts and flags.ts may import oclif.
+// test/lib/flag-spec.test.ts checks that oclif then reads a command line as parseWithSpec does.
+
+type SpecValue<F extends FlagSpec> = F extends {kind: 'integer'} ? number : string
+type OclifFlag<F extends FlagSpec> = F extends {kind: 'boolean'}
+  ? Interfaces.BooleanFlag<boolean>
+  : Interfaces.OptionFlag<F extends {default: unknown} ? SpecValue<F> : SpecValue<F> | undefined>
+
+/** oclif's Flags.* for a spec: name, kind, description, char, env, default, min and max. */
+export function oclifFlags<S extends FlagSpecs>(spec: S): {[K in keyof S]: OclifFlag<S[K]>} {
+  return Object.fromEntries(Object.entries(spec).map(([name, flag]) => [name, oclifFlag(flag)])) as {
+    [K in keyof S]: OclifFlag<S[K]>
+  }
+}
+
+function oclifFlag(flag: FlagSpec) {
+  if (flag.kind === 'boolean') {
+    const {kind: _, ...options} = flag
+    return Flags.boolean(options)
+  }
+
+  if (flag.kind === 'integer') {
+    const {kind: _, ...options} = flag
+    return Flags.integer(options)
+  }
+
+  const {kind: _, ...options} = flag
+  return Flags.string(options)
 }

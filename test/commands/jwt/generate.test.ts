@@ -1,6 +1,9 @@
 import {runCommand} from '@oclif/test'
 import {expect} from 'chai'
 
+import JwtGenerate from '../../../src/commands/jwt/generate.js'
+import type {FlagSpecs} from '../../../src/lib/flag-spec.js'
+import {JWT_GENERATE_FLAGS} from '../../../src/lib/jwt-generate.js'
 import {run} from '../../helpers/in-process.js'
 import {testKeys} from '../../helpers/keys.js'
 
@@ -117,5 +120,19 @@ describe('jwt:generate', () => {
       },
       warnings: [],
     })
+  })
+
+  it('#14.4 takes its flags from the spec the fast path parses by, and no others', () => {
+    // A flag added to the command alone would be unknown to the fast path: with an env or a default,
+    // the two paths would read the same command line differently.
+    const types = {boolean: 'boolean', integer: 'option', string: 'option'}
+    expect(Object.keys(JwtGenerate.flags)).to.deep.equal(Object.keys(JWT_GENERATE_FLAGS))
+    for (const [name, {kind, ...spec}] of Object.entries(JWT_GENERATE_FLAGS as FlagSpecs)) {
+      const flag = JwtGenerate.flags[name as keyof typeof JWT_GENERATE_FLAGS] as unknown as Record<string, unknown>
+      expect(flag.type, name).to.equal(types[kind])
+      expect(flag, name).to.include(spec)
+      for (const key of ['char', 'default', 'env', 'max', 'min'].filter((key) => !(key in spec)))
+        expect(flag[key], `${name}: ${key}`).to.equal(undefined)
+    }
   })
 })
