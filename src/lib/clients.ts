@@ -7,6 +7,7 @@ import type {AdaptiveGate} from './concurrency.js'
 import {type Credentials, resolveCredentials} from './credentials.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {Graph} from './facebook.js'
+import {baseUrl} from './http.js'
 import {authorizer, type LinkAuthPlan} from './link-auth.js'
 import {type Clock, type GraphSettings, systemClock, type VonageSettings} from './settings.js'
 
@@ -38,7 +39,7 @@ export class Clients {
   get graph(): Graph {
     if (!this.settings.graph) throw new Error('this command has no Graph API settings')
     const {host, timeoutMs, version} = this.settings.graph
-    this.graphClient ??= new Graph({host, timeoutMs, version})
+    this.graphClient ??= new Graph({host: baseUrl(host, '--graph-host (FACEBOOK_GRAPH_HOST)'), timeoutMs, version})
     return this.graphClient
   }
 }

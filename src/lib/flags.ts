@@ -136,9 +136,10 @@ export function authSettings(flags: Parsed<typeof linkAuthFlags>): AuthSettings 
 }
 
 export function graphSettings(flags: Parsed<typeof graphFlags & {timeout: typeof vonageFlags.timeout}>): GraphSettings {
-  const host = hostSetting(flags['graph-host'], 'FACEBOOK_GRAPH_HOST', DEFAULT_GRAPH_HOST)
+  // checked when the Graph client is made (Clients.graph): a command that needs no Graph call
+  // (messenger:list without a user token) does not fail on a Graph setting it never uses
   return {
-    host: baseUrl(host, '--graph-host (FACEBOOK_GRAPH_HOST)'),
+    host: hostSetting(flags['graph-host'], 'FACEBOOK_GRAPH_HOST', DEFAULT_GRAPH_HOST),
     timeoutMs: flags.timeout * 1000,
     userToken: flags['user-token'],
     version: flags['graph-version'],

@@ -12,6 +12,7 @@ export interface VonageSettings {
 
 /** Where Facebook's Graph API is, and the user token that lists the user's Pages. */
 export interface GraphSettings {
+  /** Checked (and normalised) when the Graph client is made: only commands that call Graph need it right. */
   host: string
   version: string
   timeoutMs: number

@@ -15,6 +15,22 @@ describe('messenger:list and messenger:unlink (in process)', () => {
     expect(JSON.stringify(json)).not.to.include(context.tokens['101'])
   })
 
+  it('list without a user token never uses Graph, so a Graph setting it would refuse does not stop it', async () => {
+    const userToken = process.env.FACEBOOK_USER_TOKEN
+    delete process.env.FACEBOOK_USER_TOKEN
+    try {
+      const {error, stdout} = await run(['messenger:list', '--graph-host', 'ftp://graph.example'])
+      expect(error).to.equal(undefined)
+      expect(stdout).to.match(/^PAGE ID .*\n101 /)
+    } finally {
+      process.env.FACEBOOK_USER_TOKEN = userToken
+    }
+
+    const refused = await run(['messenger:list', '--graph-host', 'ftp://graph.example'])
+    expect(refused.error?.oclif?.exit).to.equal(2)
+    expect(refused.stderr).to.match(/--graph-host \(FACEBOOK_GRAPH_HOST\)/)
+  })
+
   it('unlink needs --yes without a terminal, and unlinks with it', async () => {
     const refused = await run(['messenger:unlink', '--page-id', '101'])
     expect(refused.error?.oclif?.exit).to.equal(2)
