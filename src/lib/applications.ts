@@ -10,6 +10,7 @@ import {
   errorFromNetwork,
   errorFromStatus,
   isAmbiguous,
+  refused,
   type RetryPolicy,
   type ServiceContext,
   withRetries,
@@ -93,19 +94,23 @@ export class VonageApplications {
   }
 
   async createMessagesApplication(name: string, urls: WebhookUrls): Promise<CreatedApplication> {
-    const created = await this.call('creating the application', () =>
-      this.sdk.createApplication({
-        capabilities: {
-          messages: {
-            version: 'v1',
-            webhooks: {
-              inboundUrl: {address: urls.inboundUrl, httpMethod: 'POST'},
-              statusUrl: {address: urls.statusUrl, httpMethod: 'POST'},
+    // a 429 refused the create before it was acted on: it is sent again, like any write (http.ts)
+    const retryRefused = {...this.retry, retryIf: refused}
+    const created = await withRetries(retryRefused, () =>
+      this.call('creating the application', () =>
+        this.sdk.createApplication({
+          capabilities: {
+            messages: {
+              version: 'v1',
+              webhooks: {
+                inboundUrl: {address: urls.inboundUrl, httpMethod: 'POST'},
+                statusUrl: {address: urls.statusUrl, httpMethod: 'POST'},
+              },
             },
           },
-        },
-        name,
-      } as Parameters<Applications['createApplication']>[0]),
+          name,
+        } as Parameters<Applications['createApplication']>[0]),
+      ),
     )
     if (typeof created?.id !== 'string')
       throw new PluginError('remote', 'Vonage answered the create call without an application id')

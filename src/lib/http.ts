@@ -229,7 +229,7 @@ export interface RequestGate {
 }
 
 /** A 429 refuses a request before it is acted on: any request, a write included, may be sent again. */
-const refused = (error: PluginError) => error.status === 429
+export const refused = (error: PluginError) => error.status === 429
 
 /**
  * The wait a 429 asks for, for the gate to hold new requests (0 when it names none, or a wait longer

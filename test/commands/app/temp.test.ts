@@ -21,6 +21,15 @@ describe('app:temp and app:temp:delete (in process)', () => {
     expect(await apps()).to.deep.equal([])
   })
 
+  it('app:temp: a 429 refused the create before it was acted on, so it is sent again after the wait asked for', async () => {
+    const keyfile = join(tempDir('unit-key'), 'temp.key')
+    await context.sandbox.fault({method: 'POST', path: '/v2/applications', retry_after: 2, status: 429})
+    const {error, stdout} = await run(['app:temp', '--keyfile', keyfile])
+    expect(error).to.equal(undefined)
+    expect((await apps()).map((app) => app.id)).to.deep.equal([stdout.trim()])
+    expect(context.waits).to.deep.equal([2000])
+  })
+
   it('app:temp: a 500 that hides a successful create finds and deletes the application, and writes no key', async () => {
     const keyfile = join(tempDir('unit-key'), 'temp.key')
     await context.sandbox.fault({method: 'POST', path: '/v2/applications', status: 500, when: 'after'})
