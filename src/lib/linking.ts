@@ -95,6 +95,8 @@ export async function linkPage(
   }
   const created = await createOrReadBack(accounts, spec)
   let {account} = created
+  // "already linked" promises that nothing changed: not so once the application is linked here
+  let changed = !created.existed
   if (options.application && !account.applications.includes(options.application)) {
     if (account.applications.length > 0) {
       throw new PluginError(
@@ -104,9 +106,10 @@ export async function linkPage(
     }
 
     account = await accounts.linkApplication(page.id, options.application)
+    changed = true
   }
 
-  return {account: publicAccount(confirm(account, spec)), status: created.existed ? 'already linked' : 'linked'}
+  return {account: publicAccount(confirm(account, spec)), status: changed ? 'linked' : 'already linked'}
 }
 
 export interface RelinkResult {

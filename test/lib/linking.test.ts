@@ -408,15 +408,17 @@ describe('messenger (library, against the sandbox)', () => {
       expect(await calls(), 'one write, the application in it').to.deep.equal(['POST /messenger 201'])
     })
 
-    it('a Page already linked with this token and no application gets the application: "already linked"', async () => {
+    it('a Page already linked with this token and no application gets the application: "linked", as something changed', async () => {
       const app = await createApp('bot')
       await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
       const result = await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: app})
       expect(result).to.deep.equal({
         account: {applications: [app], external_id: '101', name: 'Pizza'},
-        status: 'already linked',
+        status: 'linked',
       })
       expect((await stored())[0].applications).to.deep.equal([app])
+      const again = await linkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {application: app})
+      expect(again.status, 'nothing left to change').to.equal('already linked')
     })
 
     it('a Page linked to another application is a conflict that says how to detach it', async () => {
