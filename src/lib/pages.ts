@@ -35,6 +35,13 @@ export async function choosePage(choice: PageSettings, graph: Graph, givenUserTo
     }
 
     const token = given === '-' ? (await readStdin('Page token')).trim() : given.trim()
+    // a token is one word: two lines on stdin (a file with a comment, two tokens) is a mistake to
+    // say here, not a 400 from Vonage after the name look-up quietly failed
+    if (/\s/.test(token)) {
+      const from = given === '-' ? 'standard input (--page-token -)' : '--page-token (or FACEBOOK_PAGE_TOKEN)'
+      throw usageError(`the Page token from ${from} has spaces or line breaks inside; give the token alone`)
+    }
+
     const name = await lookUpName(graph, id, token)
     return name === undefined ? {id, token} : {id, name, token}
   }

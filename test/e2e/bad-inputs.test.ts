@@ -345,6 +345,12 @@ describe('faults: the bad-input catalogue', function () {
       message: /standard input was empty; expected the Page token/,
       stdin: '',
     },
+    'messenger:link, --page-token - with two lines on stdin': {
+      code: 2,
+      line: 'messenger:link --page-id 101 --page-token -',
+      message: /the Page token from standard input \(--page-token -\) has spaces or line breaks inside/,
+      stdin: 'EAAfirst-token\nEAAsecond-token\n',
+    },
     'messenger:link, an --application that is no id': {
       code: 2,
       line: 'messenger:link --page-id 101 --page-token t --application my-app',

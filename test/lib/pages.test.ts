@@ -111,6 +111,16 @@ describe('pages', () => {
     expect(badId.message).to.match(/is not a Facebook Page id/)
   })
 
+  it('a Page token with spaces or line breaks inside is refused before any request, without repeating it', async () => {
+    const error = await choosePage({pageId: '101', pageToken: 'EAAsecret1\nEAAsecret2'}, untouchable()).catch(
+      (error_: unknown) => error_,
+    )
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
+    expect((error as Error).message).to.equal(
+      'the Page token from --page-token (or FACEBOOK_PAGE_TOKEN) has spaces or line breaks inside; give the token alone',
+    )
+  })
+
   it('#11.low --page-id without a Page token suggests --page when a user token is set', async () => {
     const error = await choosePage({pageId: '101'}, untouchable(), 'U').catch((error_) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
