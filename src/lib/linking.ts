@@ -407,6 +407,12 @@ async function planAndChoosePage(
   clients: Clients,
   report: Reporter,
 ): Promise<{plan: LinkAuthPlan; page: ChosenPage}> {
+  if (settings.auth.privateKey === '-' && settings.page.pageToken === '-' && settings.auth.appId !== undefined) {
+    throw usageError(
+      '--private-key - and --page-token - cannot both read standard input; give the key as a file or VONAGE_PRIVATE_KEY',
+    )
+  }
+
   const plan = await planLinkAuth(settings, clients.now())
   const {userToken} = settings.graph
   const page = await report.progress('Finding the Page', () => choosePage(settings.page, clients.graph, userToken))

@@ -345,6 +345,12 @@ describe('faults: the bad-input catalogue', function () {
       message: /standard input was empty; expected the Page token/,
       stdin: '',
     },
+    'messenger:link, --private-key - and --page-token - both on stdin': {
+      code: 2,
+      line: 'messenger:link --page-id 101 --page-token - --app-id $APP --private-key -',
+      message: /--private-key - and --page-token - cannot both read standard input/,
+      stdin: 'EAAtoken\n',
+    },
     'messenger:link, --page-token - with two lines on stdin': {
       code: 2,
       line: 'messenger:link --page-id 101 --page-token -',
