@@ -335,6 +335,93 @@ describe('messenger (library, against the sandbox)', () => {
     })
   })
 
+  // The PATCH path (#13): every failure leaves the Page linked, and the error says with which token
+  // (previous_link_kept says whether the previous link is still there). Written for the survivors
+  // of the mutation run of #12 in updateOrReadBack.
+  describe('relinkPage by PATCH: what each failure says of the link', () => {
+    const PAGE = `${MESSENGER}/101`
+    beforeEach(async () => {
+      await accounts.create({name: 'Pizza HQ', pageId: '101', token: tokens['101']})
+      tokens = await seed()
+    })
+    const relinkOne = () =>
+      relinkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, {bin: 'nexmo', cleanup: new Cleanup()})
+    const storedToken = async () => (await stored())[0]?.access_token
+
+    it('a refusal (403) is not read back: the Page keeps its previous link, and says so', async () => {
+      const before = await storedToken()
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 403})
+      const error = await failure(relinkOne(), 'auth')
+      expect(error.message).to.match(/; Page 101 keeps its previous link$/)
+      expect(error.result).to.deep.equal({previous_link_kept: true})
+      expect(await storedToken()).to.equal(before)
+      expect(await callsSince(1)).to.deep.equal(['PATCH /messenger/101 403'])
+    })
+
+    it('a 500 read back with the previous token: still linked with it', async () => {
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 500})
+      const error = await failure(relinkOne(), 'remote')
+      expect(error.message).to.match(/; Page 101 is still linked with its previous token$/)
+      expect(error.result).to.deep.equal({previous_link_kept: true})
+    })
+
+    it('a 500 whose read-back finds no link: not linked any more, and previous_link_kept is false', async () => {
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 500})
+      await sandbox.fault({method: 'GET', path: PAGE, status: 404})
+      const error = await failure(relinkOne(), 'remote')
+      expect(error.message).to.match(/; Page 101 is not linked any more: link it with messenger:link$/)
+      expect(error.result).to.deep.equal({previous_link_kept: false})
+    })
+
+    it('a 500 whose read-back fails too: either token, run it again', async () => {
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 500})
+      await sandbox.fault({method: 'GET', path: PAGE, status: 503, times: 4})
+      const error = await failure(relinkOne(), 'remote')
+      expect(error.message).to.match(
+        /; reading it back failed too \(.*503.*\), so Page 101 is linked with either its previous or its new token: run messenger:relink again$/,
+      )
+      expect(error.result).to.deep.equal({previous_link_kept: true})
+    })
+
+    it('a 404 for a Page that is linked means PATCH is turned down: one warning, then DELETE + POST', async () => {
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 404})
+      const said: string[] = []
+      const support = {available: true}
+      const options = {
+        bin: 'nexmo',
+        cleanup: new Cleanup(),
+        onFallback: (message: string) => said.push(message),
+        support,
+      }
+      const result = await relinkPage(accounts, {id: '101', name: 'Pizza', token: tokens['101']}, options)
+      expect(result).to.deep.include({page: '101', status: 'relinked'})
+      expect(said).to.deep.equal([
+        'Vonage turned down PATCH (404 for Page 101, which is linked): re-linking by unlinking and linking again, the previous link restored if a step fails',
+      ])
+      expect(support.available, 'later Pages go straight to the fallback').to.equal(false)
+      expect(await callsSince(1)).to.deep.equal([
+        'PATCH /messenger/101 404',
+        'GET /messenger/101 200',
+        'DELETE /messenger/101 204',
+        'POST /messenger 201',
+      ])
+      expect(await storedToken()).to.equal(tokens['101'])
+    })
+
+    it('a 404 for a Page that is not linked is not-found, and nothing is written', async () => {
+      await accounts.delete('101')
+      const error = await failure(relinkOne(), 'not-found')
+      expect(error.message).to.match(/^Page 101 is not linked, so there is nothing to re-link/)
+      expect(await callsSince(2)).to.deep.equal(['PATCH /messenger/101 404', 'GET /messenger/101 404'])
+    })
+
+    it('a 500 that hid a successful PATCH: read back with the new token, it is relinked', async () => {
+      await sandbox.fault({method: 'PATCH', path: PAGE, status: 500, when: 'after'})
+      expect(await relinkOne()).to.deep.include({page: '101', status: 'relinked'})
+      expect(await storedToken()).to.equal(tokens['101'])
+    })
+  })
+
   describe('relinkAll', () => {
     let other: Record<string, string>
 
