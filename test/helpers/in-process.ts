@@ -113,11 +113,29 @@ export interface CommandSandbox {
   tokens: Record<string, string>
   /** Every wait (ms) the commands asked for between attempts or for a Retry-After; none took real time. */
   waits: number[]
+  /** Seeds the user's Pages 101 and 102 again: Facebook hands out fresh Page tokens (in `tokens`). */
+  reseed: () => Promise<void>
 }
 
 export function useCommandSandbox(): CommandSandbox {
   const sandbox = useSandbox()
-  const context: CommandSandbox = {sandbox, tokens: {}, waits: instantRetries()}
+  const context: CommandSandbox = {
+    reseed: async () => {
+      const {body} = await sandbox.seedUser({
+        pages: [
+          {id: '101', name: 'Pizza'},
+          {id: '102', name: 'Bikes'},
+        ],
+        user_token: 'USER',
+      })
+      context.tokens = Object.fromEntries(
+        body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
+      )
+    },
+    sandbox,
+    tokens: {},
+    waits: instantRetries(),
+  }
   let restoreEnv = () => {}
   before(() => {
     restoreEnv = isolateEnv()
@@ -125,16 +143,7 @@ export function useCommandSandbox(): CommandSandbox {
   beforeEach(async () => {
     clearPluginEnv()
     Object.assign(process.env, sandboxEnv(sandbox.url), {FACEBOOK_USER_TOKEN: 'USER', HOME: tempDir('unit-home')})
-    const {body} = await sandbox.seedUser({
-      pages: [
-        {id: '101', name: 'Pizza'},
-        {id: '102', name: 'Bikes'},
-      ],
-      user_token: 'USER',
-    })
-    context.tokens = Object.fromEntries(
-      body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
-    )
+    await context.reseed()
   })
   afterEach(() => sandbox.verify())
   after(() => restoreEnv())

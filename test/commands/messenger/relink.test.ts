@@ -7,18 +7,7 @@ describe('messenger:relink (in process)', () => {
   const context = useCommandSandbox()
   const accounts = async () =>
     (await context.sandbox.state()).accounts as Array<{external_id: string; access_token: string; name?: string}>
-  const refreshTokens = async () => {
-    const {body} = await context.sandbox.seedUser({
-      pages: [
-        {id: '101', name: 'Pizza'},
-        {id: '102', name: 'Bikes'},
-      ],
-      user_token: 'USER',
-    })
-    context.tokens = Object.fromEntries(
-      body.pages.map((page: {id: string; access_token: string}) => [page.id, page.access_token]),
-    )
-  }
+  const refreshTokens = () => context.reseed()
 
   /** The Vonage requests the sandbox logs from now on ("METHOD path status"), for counting. */
   const vonageRequestsFrom = async () => {
