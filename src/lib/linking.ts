@@ -294,6 +294,18 @@ export async function relinkPage(
   return replaceLink(accounts, page, {...options, previous})
 }
 
+/** A Page whose relink failed, as --json reports it: the error, its kind, and whether the previous link is kept. */
+function failedPage(error: unknown, page: {id: string; name?: string}, kept: boolean): RelinkResult {
+  return {
+    error: messageOf(error),
+    kind: kindOf(error),
+    name: page.name,
+    page: page.id,
+    previous_link_kept: kept,
+    status: 'failed',
+  }
+}
+
 /** Re-links every linked Page the user token can reach, a few at a time; one result per Page. */
 export async function relinkAll(
   accounts: ExternalAccounts,
@@ -318,9 +330,7 @@ export async function relinkAll(
       // Page it had unlinked.
       if (error === options.cleanup.abortSignal.reason)
         return {name: page.name, page: page.id, previous_link_kept: true, status: 'stopped'}
-      const kept = (error as PluginError).result?.previous_link_kept !== false
-      const failed = {error: messageOf(error), kind: kindOf(error), name: page.name, page: page.id}
-      return {...failed, previous_link_kept: kept, status: 'failed'}
+      return failedPage(error, page, (error as PluginError).result?.previous_link_kept !== false)
     }
   })
   return {
@@ -531,15 +541,8 @@ export async function relink(
 function asFailedPage(error: unknown, page: ChosenPage): unknown {
   const kept = error instanceof PluginError ? error.result?.previous_link_kept : undefined
   if (!(error instanceof PluginError) || typeof kept !== 'boolean') return error
-  const failed: RelinkResult = {
-    error: error.message,
-    kind: error.kind,
-    name: page.name,
-    page: page.id,
-    previous_link_kept: kept,
-    status: 'failed',
-  }
-  return new PluginError(error.kind, error.message, {cause: error, result: {results: [failed]}, status: error.status})
+  const result = {results: [failedPage(error, page, kept)]}
+  return new PluginError(error.kind, error.message, {cause: error, result, status: error.status})
 }
 
 /**
