@@ -1,15 +1,31 @@
-// `npm run sandbox -- --port 4010 [--latency MS] [--api-key K] [--api-secret S] [--no-patch]`: serves until killed.
+// `npm run sandbox -- --port 4010 [--latency MS] [--api-key K] [--api-secret S] [--no-patch] [--rate-limit RPS]`:
+// serves until killed.
 import {parseArgs} from 'node:util'
 
 import {startSandbox} from './server.js'
 
-const usage = 'usage: npm run sandbox -- [--port N] [--latency MS] [--api-key KEY] [--api-secret SECRET] [--no-patch]'
+const usage =
+  'usage: npm run sandbox -- [--port N] [--latency MS] [--api-key KEY] [--api-secret SECRET] [--no-patch] [--rate-limit RPS]'
 
 function number(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
   const parsed = Number(value)
   if (!Number.isInteger(parsed) || parsed < 0) {
     process.stderr.write(`sandbox: --${name} must be a whole number, not "${value}"\n${usage}\n`)
+    process.exit(2)
+  }
+
+  return parsed
+}
+
+/** --rate-limit: requests per second per API, any positive number (0.5 = one every two seconds). */
+function rate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const parsed = Number(value)
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) {
+    process.stderr.write(
+      `sandbox: --rate-limit must be a positive number of requests per second, not "${value}"\n${usage}\n`,
+    )
     process.exit(2)
   }
 
@@ -26,6 +42,7 @@ try {
       latency: {type: 'string'},
       'no-patch': {type: 'boolean'},
       port: {type: 'string'},
+      'rate-limit': {type: 'string'},
     },
   }))
 } catch (error) {
@@ -45,6 +62,7 @@ try {
     latency: number('latency', values.latency, 0),
     noPatch: values['no-patch'],
     port: number('port', values.port, 4010),
+    rateLimit: rate(values['rate-limit']),
   })
   process.stdout.write(`sandbox listening on ${sandbox.url}\n`)
   const stop = () => {

@@ -2,6 +2,8 @@
 // ("Subscribe"), read, update, unlink ("Unsubscribe"), list, and link/unlink one Messages
 // application. Basic auth or a verified Bearer JWT. The rules the docs state are enforced: one
 // application per account, Messages applications only, and a Page token Facebook really issued.
+// Linking (or a PATCH with a new token) subscribes Vonage's Facebook app to the Page's webhooks;
+// unlinking unsubscribes it, as GET /{page-id}/subscribed_apps then shows.
 import {checkBasic, checkBearer} from './auth.js'
 import {
   type Api,
@@ -13,7 +15,7 @@ import {
 } from './contract.js'
 import {pageTokenProblem} from './graph.js'
 import {type Answer, halPage, json} from './http.js'
-import type {Account, SandboxState} from './state.js'
+import {type Account, DEFAULT_SUBSCRIBED_FIELDS, type SandboxState} from './state.js'
 
 const ROOT = '/beta/chatapp-accounts'
 const ERRORS = 'https://www.nexmo.com/messages/Errors'
@@ -86,13 +88,15 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
           ...(body.name === undefined ? {} : {name: body.name}),
         }
         state.accounts.set(account.external_id, account)
+        state.subscriptions.set(account.external_id, [...DEFAULT_SUBSCRIBED_FIELDS])
         return json(201, account)
       },
 
       DeleteMessengerAccount(context) {
-        return state.accounts.delete(param(context, 'external_id'))
-          ? json(204)
-          : notFound(`Account ${param(context, 'external_id')}`)
+        const id = param(context, 'external_id')
+        if (!state.accounts.delete(id)) return notFound(`Account ${id}`)
+        state.subscriptions.delete(id)
+        return json(204)
       },
 
       GetAllAccounts(_context, request) {
@@ -185,6 +189,8 @@ export function externalAccountsApi(state: SandboxState): Promise<Api> {
             ),
           ),
         )
+        if (body.access_token !== undefined)
+          state.subscriptions.set(account.external_id, [...DEFAULT_SUBSCRIBED_FIELDS])
         return json(200, account)
       },
     },

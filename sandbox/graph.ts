@@ -1,16 +1,37 @@
 // The slice of the Facebook Graph API the plugin uses, under /vNN.N (any version): /me/accounts
-// (cursor-paginated), /{page-id}, /debug_token, /me, with Graph's error shapes (190 for invalid or
-// expired tokens). Users and their Pages are seeded through POST /_sandbox/facebook/users.
+// (cursor-paginated), /{page-id}, /{page-id}/subscribed_apps, /debug_token, /me, with Graph's error
+// shapes (190 for invalid, expired or killed tokens). Users and their Pages are seeded through
+// POST /_sandbox/facebook/users, a whole fleet at once with page_count.
 import {randomBytes, randomInt} from 'node:crypto'
 
 import type {ApiRequest} from './contract.js'
 import {type Answer, json} from './http.js'
-import {DEFAULT_SCOPES, type FacebookPage, type FacebookToken, SandboxState} from './state.js'
+import {
+  type Account,
+  DEFAULT_SCOPES,
+  DEFAULT_SUBSCRIBED_FIELDS,
+  type FacebookPage,
+  type FacebookToken,
+  type FacebookUser,
+  SandboxState,
+} from './state.js'
 
 const DEFAULT_FIELDS = 'id,name,access_token,category,tasks'
 const DAY = 86_400
+const MAX_FLEET = 100_000
 
-const graphError = (
+/** Vonage's Facebook app, as GET /{page-id}/subscribed_apps names it on a linked Page. */
+export const VONAGE_FACEBOOK_APP = {
+  category: 'Business',
+  id: 'vonage-sandbox-app',
+  link: 'https://vonage.example/',
+  name: 'Vonage Messages',
+}
+
+/** Graph's error codes whose type is OAuthException (the rest here are GraphMethodException). */
+const OAUTH_CODES = new Set([4, 190, 210])
+
+export const graphError = (
   code: number,
   message: string,
   {status = 400, subcode}: {status?: number; subcode?: number} = {},
@@ -21,7 +42,7 @@ const graphError = (
       ...(subcode ? {error_subcode: subcode} : {}),
       fbtrace_id: randomBytes(8).toString('base64url'),
       message,
-      type: code === 190 ? 'OAuthException' : 'GraphMethodException',
+      type: OAUTH_CODES.has(code) ? 'OAuthException' : 'GraphMethodException',
     },
   })
 
@@ -40,6 +61,7 @@ function validToken(state: SandboxState, token: string | undefined): Answer | Fa
   if (!token) return graphError(104, 'An access token is required to request this resource.')
   const info = state.facebookTokens.get(token)
   if (!info) return graphError(190, 'Invalid OAuth access token - Cannot parse access token')
+  if (info.invalidated) return graphError(190, info.invalidated.message, {subcode: info.invalidated.subcode})
   const now = state.now()
   if (info.expires_at !== 0 && info.expires_at <= now) {
     return graphError(
@@ -75,11 +97,19 @@ function pick(record: Record<string, unknown>, fields: string): Record<string, u
 const encodeCursor = (index: number) => Buffer.from(`sandbox:${index}`).toString('base64url')
 const decodeCursor = (cursor: string) => Number(Buffer.from(cursor, 'base64url').toString().replace('sandbox:', ''))
 
+/** The user with this Facebook id (users are kept by token). */
+const userById = (state: SandboxState, id: string): FacebookUser | undefined =>
+  [...state.facebookUsers.values()].find((user) => user.id === id)
+
+/** The Pages among `pageIds` for which `scope` still targets them (POST /_sandbox/facebook/pages revokes). */
+const grantedPages = (state: SandboxState, scope: string, pageIds: string[]) =>
+  pageIds.filter((id) => !state.revokedScopes.get(id)?.has(scope))
+
 export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
-  const pageRecord = (userId: string, page: FacebookPage) => {
-    const user = [...state.facebookUsers.values()].find((candidate) => candidate.id === userId)
-    return {...page, access_token: user?.pageTokens[page.id]}
-  }
+  const pageRecord = (userId: string, page: FacebookPage) => ({
+    ...page,
+    access_token: userById(state, userId)?.pageTokens[page.id],
+  })
 
   function meAccounts(request: ApiRequest, token: FacebookToken): Answer {
     if (token.type !== 'USER')
@@ -125,9 +155,8 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
         },
       })
     const problem = validToken(state, input.token)
-    const pageIds =
-      state.facebookUsers.get([...state.facebookUsers.values()].find((user) => user.id === input.userId)?.token ?? '')
-        ?.pageIds ?? []
+    // A user token targets the Pages its user manages; a Page token, its own Page.
+    const pageIds = input.pageId ? [input.pageId] : (userById(state, input.userId)?.pageIds ?? [])
     return json(200, {
       data: {
         app_id: 'sandbox-app',
@@ -136,7 +165,7 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
         expires_at: input.expires_at,
         granular_scopes: input.scopes
           .filter((scope) => scope.startsWith('pages_'))
-          .map((scope) => ({scope, target_ids: pageIds})),
+          .map((scope) => ({scope, target_ids: grantedPages(state, scope, pageIds)})),
         is_valid: !isAnswer(problem),
         ...(isAnswer(problem) ? {error: (problem.body as {error: unknown}).error} : {}),
         ...(input.pageId ? {profile_id: input.pageId} : {}),
@@ -161,6 +190,17 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
     return json(200, pick(pageRecord(token.userId, page), one(request.query.fields) ?? 'id,name'))
   }
 
+  /** The apps subscribed to a Page's webhooks: only that Page's own token may ask. */
+  function subscribedApps(request: ApiRequest, token: FacebookToken, id: string): Answer {
+    if (token.type !== 'PAGE' || token.pageId !== id)
+      return graphError(210, '(#210) A page access token is required to request this resource.')
+    const fields = state.subscriptions.get(id)
+    if (!fields) return json(200, {data: []})
+    const app = {...VONAGE_FACEBOOK_APP, subscribed_fields: [...fields]}
+    const wanted = one(request.query.fields)
+    return json(200, {data: [wanted ? pick(app, wanted) : app]})
+  }
+
   return (request) => {
     const path = request.path.replace(/^\/v\d+\.\d+(?=\/|$)/, '')
     if (path === '/debug_token') return debugToken(request)
@@ -176,6 +216,8 @@ export function graphApi(state: SandboxState): (request: ApiRequest) => Answer {
       )
     const match = /^\/([\w.-]+)$/.exec(path)
     if (match) return node(request, token, match[1])
+    const subscribed = /^\/([\w.-]+)\/subscribed_apps$/.exec(path)
+    if (subscribed && request.method === 'GET') return subscribedApps(request, token, subscribed[1])
     return graphError(2500, `Unknown path components: ${path}`)
   }
 }
@@ -200,26 +242,67 @@ export interface SeedPage {
 
 export interface SeedUser {
   user_token: string
-  pages: SeedPage[]
+  /** The Pages, or instead `page_count` generated ones: ids page_id_start + i, names "Page i". */
+  pages?: SeedPage[]
+  page_count?: number
+  page_id_start?: number
+  /** Also link every seeded Page at Vonage, as if done earlier; with an application, link that too. */
+  link?: boolean | {application: string}
   expires_at?: number
   data_access_expires_at?: number
   scopes?: string[]
 }
 
-/** POST /_sandbox/facebook/users: a user, their Pages, and the tokens Facebook would issue. */
-export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
-  const seed = body as SeedUser
+const isWhole = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+
+/** What is wrong with a seed (an empty list when nothing is). */
+function seedProblems(state: SandboxState, seed: SeedUser): string[] {
   const problems: string[] = []
   if (typeof seed?.user_token !== 'string' || seed.user_token === '')
     problems.push('user_token must be a non-empty string')
-  if (!Array.isArray(seed?.pages)) problems.push('pages must be an array')
-  for (const [index, page] of (Array.isArray(seed?.pages) ? seed.pages : []).entries()) {
-    if (typeof page?.id !== 'string' || !/^[\w.-]+$/.test(page.id))
-      problems.push(`pages[${index}].id must be a string of letters, digits, ".", "_" or "-"`)
-    if (typeof page?.name !== 'string') problems.push(`pages[${index}].name must be a string`)
+  if (seed?.page_count === undefined) {
+    if (!Array.isArray(seed?.pages))
+      problems.push(`pages must be an array (or page_count a whole number 1..${MAX_FLEET})`)
+    for (const [index, page] of (Array.isArray(seed?.pages) ? seed.pages : []).entries()) {
+      if (typeof page?.id !== 'string' || !/^[\w.-]+$/.test(page.id))
+        problems.push(`pages[${index}].id must be a string of letters, digits, ".", "_" or "-"`)
+      if (typeof page?.name !== 'string') problems.push(`pages[${index}].name must be a string`)
+    }
+  } else {
+    if (seed.pages !== undefined) problems.push('give pages or page_count, not both')
+    if (!isWhole(seed.page_count, 1, MAX_FLEET)) problems.push(`page_count must be a whole number 1..${MAX_FLEET}`)
+    if (seed.page_id_start !== undefined && !isWhole(seed.page_id_start, 0, Number.MAX_SAFE_INTEGER - MAX_FLEET))
+      problems.push('page_id_start must be a whole number, 0 or more')
   }
 
+  const {link} = seed ?? {}
+  if (link !== undefined && typeof link !== 'boolean') {
+    const application = (link as {application?: unknown})?.application
+    const known = typeof application === 'string' ? state.applications.get(application) : undefined
+    if (!known?.capabilities.messages)
+      problems.push('link must be true, false or {application: ID} of a Messages application the sandbox holds')
+  }
+
+  return problems
+}
+
+/** The Pages a seed describes: its list, or page_count generated ones. */
+function seedPages(seed: SeedUser): SeedPage[] {
+  if (seed.page_count === undefined) return seed.pages!
+  const start = seed.page_id_start ?? 1000
+  return Array.from({length: seed.page_count}, (_, index) => ({id: String(start + index), name: `Page ${index}`}))
+}
+
+/**
+ * POST /_sandbox/facebook/users: a user, their Pages, and the tokens Facebook would issue; with
+ * `link`, each Page also linked at Vonage (and subscribed) as if that happened earlier.
+ */
+export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
+  const seed = body as SeedUser
+  const problems = seedProblems(state, seed)
   if (problems.length > 0) return json(400, {errors: problems})
+  const pages = seedPages(seed)
   const now = state.now()
   const previous = state.facebookUsers.get(seed.user_token)
   const userId = previous?.id ?? String(randomInt(10_000_000_000_000, 200_000_000_000_000))
@@ -235,7 +318,7 @@ export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
     type: 'USER',
   })
   const pageTokens: Record<string, string> = {}
-  for (const page of seed.pages) {
+  for (const page of pages) {
     state.facebookPages.set(page.id, {
       category: page.category ?? 'Local business',
       id: page.id,
@@ -249,12 +332,31 @@ export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
 
   state.facebookUsers.set(seed.user_token, {
     id: userId,
-    pageIds: seed.pages.map((page) => page.id),
+    pageIds: pages.map((page) => page.id),
     pageTokens,
     token: seed.user_token,
   })
+  let linked = 0
+  if (seed.link) {
+    const applications = typeof seed.link === 'object' ? [seed.link.application] : []
+    for (const page of pages) {
+      const account: Account = {
+        access_token: pageTokens[page.id],
+        api_key: state.credentials.apiKey,
+        applications: [...applications],
+        external_id: page.id,
+        name: page.name,
+        provider: 'messenger',
+      }
+      state.accounts.set(page.id, account)
+      state.subscriptions.set(page.id, [...DEFAULT_SUBSCRIBED_FIELDS])
+      linked += 1
+    }
+  }
+
   return json(201, {
-    pages: seed.pages.map((page) => ({
+    linked,
+    pages: pages.map((page) => ({
       access_token: pageTokens[page.id],
       expires_at: page.expires_at ?? 0,
       id: page.id,

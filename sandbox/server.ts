@@ -8,7 +8,9 @@ import type {Api, ApiRequest} from './contract.js'
 import {externalAccountsApi} from './external-accounts.js'
 import {addFault, faultAnswer, takeFault} from './faults.js'
 import {graphApi, seedFacebookUser} from './graph.js'
+import {pageControl} from './page-health.js'
 import {type Answer, BadBody, json, parseJson, readBody, sleep} from './http.js'
+import {bucketOf, isGraphPath, takeToken, throttled} from './rate-limit.js'
 import {SandboxState} from './state.js'
 
 export interface SandboxOptions {
@@ -23,6 +25,11 @@ export interface SandboxOptions {
    * (POST /_sandbox/settings switches it).
    */
   noPatch?: boolean
+  /**
+   * Requests per second each API (Vonage, Graph) accepts before answering 429 with Retry-After
+   * (POST /_sandbox/settings changes it); unset = no limit.
+   */
+  rateLimit?: number
 }
 
 export interface Sandbox {
@@ -33,9 +40,11 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (options.rateLimit !== undefined && rateProblem(options.rateLimit))
+    throw new Error(`rateLimit ${rateProblem(options.rateLimit)}`)
   const state = new SandboxState(
     {apiKey: options.apiKey ?? 'sandbox-key', apiSecret: options.apiSecret ?? 'sandbox-secret'},
-    {noPatch: options.noPatch ?? false},
+    {noPatch: options.noPatch ?? false, rateLimit: options.rateLimit ?? null},
   )
   warmKeyPool()
   const apis: Array<[string, Api]> = [
@@ -80,14 +89,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return vonage[1](request)
     }
 
-    if (/^\/v\d+\.\d+(\/|$)/.test(request.path) || request.path === '/debug_token' || request.path.startsWith('/me'))
-      return graph(request)
+    if (isGraphPath(request.path)) return graph(request)
     return json(404, {detail: `${request.path} is not served by the sandbox`, title: 'Not Found'})
   }
 
   /** The control endpoints; `gone` fires when the caller hangs up (to end a long poll). */
   async function control(request: ApiRequest, gone: AbortSignal): Promise<Answer> {
     const key = `${request.method} ${request.path}`
+    const page = /^POST \/_sandbox\/facebook\/pages\/([^/]+)$/.exec(key)
+    if (page) return pageControl(state, decodeURIComponent(page[1]), request.body)
     const release = /^POST \/_sandbox\/held\/([^/]+)\/release$/.exec(key)
     if (release) {
       const id = release[1]
@@ -104,6 +114,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
       case 'GET /_sandbox/state': {
         return json(200, state.snapshot())
+      }
+
+      case 'GET /_sandbox/stats': {
+        return json(200, state.stats())
       }
 
       case 'GET /_sandbox/held': {
@@ -133,10 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
 
       case 'POST /_sandbox/settings': {
-        const noPatch = (request.body as {no_patch?: unknown})?.no_patch
-        if (typeof noPatch !== 'boolean') return json(400, {errors: ['no_patch must be true or false']})
-        state.settings.noPatch = noPatch
-        return json(200, {settings: {no_patch: noPatch}})
+        return changeSettings(state, request.body)
       }
 
       case 'POST /_sandbox/clock': {
@@ -184,6 +195,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.requests += 1
     // The services' Date header follows the sandbox clock, as a real server's follows its own.
     res.setHeader('date', new Date(state.now() * 1000).toUTCString())
+    const bucket = bucketOf(url.pathname)
+    if (bucket) {
+      state.apiRequests[bucket] += 1
+      const retryAfter = takeToken(state, bucket)
+      if (retryAfter !== undefined) {
+        state.rateLimited[bucket] += 1
+        state.log.push({method, path: url.pathname, status: 429})
+        send(res, throttled(bucket, state.settings.rateLimit!, retryAfter))
+        return
+      }
+    }
+
     const fault = takeFault(state, method, url.pathname)
     if (fault?.when === 'before' && (await applyFault(fault, req, res, method, url.pathname))) return
     let answer: Answer
@@ -254,6 +277,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state,
     url: `http://${address}:${port}`,
   }
+}
+
+/** Why a rate limit is not acceptable, if it is not. */
+function rateProblem(rate: unknown): string | undefined {
+  return typeof rate === 'number' && Number.isFinite(rate) && rate > 0
+    ? undefined
+    : 'must be a positive number of requests per second'
+}
+
+/** POST /_sandbox/settings: `no_patch` and/or `rate_limit` (a number, or null for none). */
+function changeSettings(state: SandboxState, body: unknown): Answer {
+  const input = (body ?? {}) as {no_patch?: unknown; rate_limit?: unknown}
+  const problems: string[] = []
+  if (input.no_patch === undefined && input.rate_limit === undefined)
+    problems.push('give no_patch (true or false) and/or rate_limit (requests per second, or null)')
+  if (input.no_patch !== undefined && typeof input.no_patch !== 'boolean')
+    problems.push('no_patch must be true or false')
+  if (input.rate_limit !== undefined && input.rate_limit !== null && rateProblem(input.rate_limit))
+    problems.push(`rate_limit ${rateProblem(input.rate_limit)}, or null for none`)
+  if (problems.length > 0) return json(400, {errors: problems})
+  if (typeof input.no_patch === 'boolean') state.settings.noPatch = input.no_patch
+  if (input.rate_limit !== undefined) {
+    state.settings.rateLimit = input.rate_limit as number | null
+    // A new rate starts with full buckets, as the sandbox does at start.
+    state.fillBuckets()
+  }
+
+  return json(200, {settings: state.settingsView()})
 }
 
 const DEFAULT_WAIT_MS = 10_000

@@ -39,6 +39,11 @@ export interface FacebookToken {
   expires_at: number
   data_access_expires_at: number
   scopes: string[]
+  /**
+   * Set when Facebook killed the token before its time (a password or 2FA change, a lost Page
+   * role: POST /_sandbox/facebook/pages/{id}); Graph then answers 190 with this subcode and message.
+   */
+  invalidated?: {subcode: number; message: string}
 }
 
 export interface FacebookUser {
@@ -91,9 +96,16 @@ export interface Fault {
 export interface Settings {
   /** Answer PATCH /messenger/{id} with 405, as a service without that operation would. */
   noPatch: boolean
+  /** Requests per second each API (Vonage, Graph) accepts before answering 429; null = no limit. */
+  rateLimit: number | null
 }
 
+/** The two APIs that are rate-limited apart, as the real Vonage and Facebook are. */
+export type RateBucket = 'graph' | 'vonage'
+
 export const DEFAULT_SCOPES = ['pages_show_list', 'pages_messaging', 'pages_manage_metadata']
+/** What linking a Page at Vonage subscribes Vonage's Facebook app to on that Page. */
+export const DEFAULT_SUBSCRIBED_FIELDS = ['messages', 'messaging_postbacks', 'message_deliveries', 'message_reads']
 
 export class SandboxState {
   applications = new Map<string, Application>()
@@ -101,19 +113,46 @@ export class SandboxState {
   facebookUsers = new Map<string, FacebookUser>()
   facebookPages = new Map<string, FacebookPage>()
   facebookTokens = new Map<string, FacebookToken>()
+  /** What Vonage's Facebook app is subscribed to, by Page id (absent: not subscribed). */
+  subscriptions = new Map<string, string[]>()
+  /** Scopes that no longer target a Page in any token's granular_scopes, by Page id. */
+  revokedScopes = new Map<string, Set<string>>()
   faults: Fault[] = []
   holds = new Holds()
   violations: Violation[] = []
   log: LogEntry[] = []
   requests = 0
+  /** API requests by rate bucket, 429s included. */
+  apiRequests: Record<RateBucket, number> = {graph: 0, vonage: 0}
+  /** Requests answered 429 by the rate limit, by bucket. */
+  rateLimited: Record<RateBucket, number> = {graph: 0, vonage: 0}
+  /** The token buckets of the rate limit: tokens held and when (monotonicNow) they were counted. */
+  buckets: Record<RateBucket, {tokens: number; at: number}> = {
+    graph: {at: 0, tokens: 0},
+    vonage: {at: 0, tokens: 0},
+  }
+
   clockOffset = 0
   settings: Settings
+  /**
+   * Milliseconds on a clock that only moves forward, for the rate limit's buckets (not the
+   * Facebook clock that POST /_sandbox/clock moves). A unit test replaces it to need no waiting.
+   */
+  monotonicNow: () => number = () => performance.now()
 
   constructor(
     readonly credentials: {apiKey: string; apiSecret: string},
-    private readonly startSettings: Settings = {noPatch: false},
+    private readonly startSettings: Settings = {noPatch: false, rateLimit: null},
   ) {
     this.settings = {...startSettings}
+    this.fillBuckets()
+  }
+
+  /** Both buckets full, as at start and whenever the rate changes. */
+  fillBuckets(): void {
+    const at = this.monotonicNow()
+    const tokens = bucketCapacity(this.settings.rateLimit ?? 0)
+    this.buckets = {graph: {at, tokens}, vonage: {at, tokens}}
   }
 
   /** The sandbox's "now" in seconds, moved by POST /_sandbox/clock. */
@@ -122,7 +161,15 @@ export class SandboxState {
   }
 
   reset(): void {
-    for (const store of [this.applications, this.accounts, this.facebookUsers, this.facebookPages, this.facebookTokens])
+    for (const store of [
+      this.applications,
+      this.accounts,
+      this.facebookUsers,
+      this.facebookPages,
+      this.facebookTokens,
+      this.subscriptions,
+      this.revokedScopes,
+    ])
       store.clear()
     this.faults = []
     // A request held across a reset must not take effect in (or be logged into) the fresh state.
@@ -130,8 +177,11 @@ export class SandboxState {
     this.violations = []
     this.log = []
     this.requests = 0
+    this.apiRequests = {graph: 0, vonage: 0}
+    this.rateLimited = {graph: 0, vonage: 0}
     this.clockOffset = 0
     this.settings = {...this.startSettings}
+    this.fillBuckets()
   }
 
   /** A fresh opaque Facebook-style token. */
@@ -151,15 +201,35 @@ export class SandboxState {
       clock: {now: this.now(), offset_s: this.clockOffset},
       facebook: {
         pages: [...this.facebookPages.values()],
+        revoked_scopes: Object.fromEntries([...this.revokedScopes].map(([id, scopes]) => [id, [...scopes]])),
+        subscriptions: Object.fromEntries(this.subscriptions),
         tokens: [...this.facebookTokens.values()],
         users: [...this.facebookUsers.values()],
       },
       faults: this.faults,
       held: this.holds.list(),
       log: this.log,
+      rate_limited: {...this.rateLimited},
       requests: this.requests,
-      settings: {no_patch: this.settings.noPatch},
+      settings: this.settingsView(),
       violations: this.violations,
     }
   }
+
+  /** The cheap counters a benchmark polls (GET /_sandbox/stats), instead of the whole state. */
+  stats() {
+    return {
+      accounts: this.accounts.size,
+      log_length: this.log.length,
+      rate_limited: {...this.rateLimited},
+      requests: {...this.apiRequests},
+    }
+  }
+
+  settingsView() {
+    return {no_patch: this.settings.noPatch, rate_limit: this.settings.rateLimit}
+  }
 }
+
+/** A bucket holds one second's worth of tokens, and at least one (or a rate below 1/s would never serve). */
+export const bucketCapacity = (rate: number) => Math.max(1, rate)

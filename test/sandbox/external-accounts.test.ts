@@ -138,11 +138,11 @@ describe('sandbox: Vonage External Accounts API', () => {
       expect(refused.status).to.equal(405)
       expect(refused.body).to.include({title: 'Method Not Allowed'})
       const state = await sandbox.state()
-      expect(state.settings).to.deep.equal({no_patch: true})
+      expect(state.settings).to.deep.equal({no_patch: true, rate_limit: null})
       expect(state.accounts[0].name).to.equal('Pizza')
       expect(state.violations).to.deep.equal([])
       await sandbox.reset()
-      expect((await sandbox.state()).settings).to.deep.equal({no_patch: false})
+      expect((await sandbox.state()).settings).to.deep.equal({no_patch: false, rate_limit: null})
       expect((await sandbox.request('POST', '/_sandbox/settings', {body: {no_patch: 'yes'}})).status).to.equal(400)
     })
 
@@ -278,7 +278,7 @@ describe('sandbox: startSandbox({noPatch: true})', () => {
 
   it('starts with PATCH answering 405, and a reset keeps the start setting', async () => {
     await sandbox.reset()
-    expect((await sandbox.state()).settings).to.deep.equal({no_patch: true})
+    expect((await sandbox.state()).settings).to.deep.equal({no_patch: true, rate_limit: null})
     expect((await sandbox.request('PATCH', `${ROOT}/messenger/1`, {auth: basic(), body: {name: 'x'}})).status).to.equal(
       405,
     )
