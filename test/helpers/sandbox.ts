@@ -136,6 +136,45 @@ export class SandboxClient {
     return this.request('POST', '/_sandbox/facebook/users', {body: user})
   }
 
+  /**
+   * Seeds a user with `page_count` generated Pages (ids page_id_start + i, default start 1000; names
+   * "Page i") in one request; `link` also links them at Vonage (with that application) as if done earlier.
+   */
+  seedFleet(fleet: {
+    user_token: string
+    page_count: number
+    page_id_start?: number
+    link?: boolean | {application: string}
+    [more: string]: unknown
+  }) {
+    return this.request('POST', '/_sandbox/facebook/users', {body: fleet})
+  }
+
+  /**
+   * Makes one Page unhealthy: `{invalidate_tokens: true}`, `{remove_role: USER_TOKEN}`,
+   * `{subscribed_fields: [...]}`, `{revoke_scopes: [...]}`, `{grant_scopes: [...]}`, `{expires_at}`,
+   * `{data_access_expires_at}`. The reply carries the Page's sandbox state (no token values).
+   */
+  pageControl(pageId: string, change: Record<string, unknown>) {
+    return this.request('POST', `/_sandbox/facebook/pages/${encodeURIComponent(pageId)}`, {body: change})
+  }
+
+  /** Sets requests per second per API (Vonage, Graph), or null for no limit, until the next reset. */
+  async rateLimit(rps: number | null): Promise<void> {
+    const reply = await this.request('POST', '/_sandbox/settings', {body: {rate_limit: rps}})
+    if (reply.status !== 200) throw new Error(`rateLimit: ${reply.status} ${JSON.stringify(reply.body)}`)
+  }
+
+  /** The cheap counters (GET /_sandbox/stats): requests and 429s by API, accounts, log length. */
+  stats(): Promise<{
+    requests: {vonage: number; graph: number}
+    rate_limited: {vonage: number; graph: number}
+    accounts: number
+    log_length: number
+  }> {
+    return this.request('GET', '/_sandbox/stats').then((reply) => reply.body)
+  }
+
   /** A Messages application made through the API, with its private key. */
   async createApp(
     name = 'Delete Me Later',
