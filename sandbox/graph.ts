@@ -318,14 +318,15 @@ export function seedFacebookUser(state: SandboxState, body: unknown): Answer {
     type: 'USER',
   })
   const pageTokens: Record<string, string> = {}
-  for (const page of pages) {
+  const fresh = SandboxState.newTokens('EAAPage', pages.length)
+  for (const [index, page] of pages.entries()) {
     state.facebookPages.set(page.id, {
       category: page.category ?? 'Local business',
       id: page.id,
       name: page.name,
       tasks: ['ADVERTISE', 'ANALYZE', 'CREATE_CONTENT', 'MESSAGING', 'MODERATE', 'MANAGE'],
     })
-    const token = page.access_token ?? SandboxState.newToken('EAAPage')
+    const token = page.access_token ?? fresh[index]
     pageTokens[page.id] = token
     state.facebookTokens.set(token, {...common, expires_at: page.expires_at ?? 0, pageId: page.id, token, type: 'PAGE'})
   }
