@@ -181,7 +181,7 @@ describe('sandbox: standalone --rate-limit', function () {
     for (let index = 0; index < 2; index += 1)
       statuses.push((await fetch(`${url}/v2/applications`, {headers: {authorization: basic()}})).status)
     expect(statuses).to.deep.equal([200, 429])
-    const stats = await (await fetch(`${url}/_sandbox/stats`)).json()
+    const stats = (await (await fetch(`${url}/_sandbox/stats`)).json()) as {rate_limited: unknown}
     expect(stats.rate_limited).to.deep.equal({graph: 0, vonage: 1})
     const exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
