@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'network' // no answer: refused, reset, timed out
   | 'partial' // some items succeeded and some failed
   | 'invalid' // a token was checked and is invalid or expired (jwt:decode)
+  | 'warning' // a health check found something that needs attention soon, nothing failing (messenger:status)
+  | 'failing' // a health check failed: some Page does not work now, or will not without a fix (messenger:status)
   | 'interrupted' // SIGINT (Ctrl-C) at a prompt or during the work
   | 'terminated' // SIGTERM during the work
   | 'internal' // a bug: anything we did not anticipate
@@ -29,6 +31,8 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   network: 7,
   partial: 8,
   invalid: 9,
+  warning: 10,
+  failing: 11,
   interrupted: 130,
   terminated: 143,
 }
