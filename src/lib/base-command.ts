@@ -4,6 +4,7 @@ import {Command, type Config, Errors, type Interfaces, ux} from '@oclif/core'
 
 import {asPluginError, ignoreClosedOutput, PluginError, writeFailure} from './errors.js'
 import type {Reporter} from './output.js'
+import {fleetProgress} from './progress.js'
 import {commandLineSecretsHint, redactArgv, redactValues} from './secrets.js'
 
 ignoreClosedOutput()
@@ -68,6 +69,14 @@ export abstract class BaseCommand extends Command {
 
   /** What the library tells the person running the command: the spinner, warnings and notices above. */
   protected readonly reporter: Reporter = {
+    fleet: (label) =>
+      fleetProgress(label, {
+        bar: Boolean(process.stderr.isTTY) && !this.jsonEnabled(),
+        lines: !this.jsonEnabled(),
+        stderr: process.stderr,
+        stdout: (line) => this.log(line),
+        stdoutIsTerminal: Boolean(process.stdout.isTTY),
+      }),
     notice: (message) => this.notice(message),
     progress: (message, work) => this.progress(message, work),
     warning: (message) => this.warning(message),

@@ -2,6 +2,7 @@
 import stringWidth from 'string-width'
 
 import {type JwtReport, type SignatureCheck, timeClaimsProblem} from './jwt.js'
+import type {FleetProgress} from './progress.js'
 
 /** The most seconds from 1970, either way, a Date can show: into the year 275760, back to 271822 BC. */
 const DATE_LIMIT_SECONDS = 8_640_000_000_000
@@ -153,9 +154,13 @@ export function formatTable(header: string[], rows: string[][]): string {
 export const pageLabel = (page: {id: string; name?: string}) =>
   page.name ? `${shorten(printable(page.name))} (${page.id})` : `Page ${page.id}`
 
-/** How a procedure tells the person running it what is happening, all on stderr: a spinner, warnings, notices. */
+/**
+ * How a procedure tells the person running it what is happening, on stderr (a spinner, warnings,
+ * notices), and for a fleet run its progress: a line per item on stdout, a bar at a terminal.
+ */
 export interface Reporter {
   progress: <T>(message: string, work: () => Promise<T>) => Promise<T>
+  fleet: (label: string) => FleetProgress
   warning: (message: string) => void
   notice: (message: string) => void
 }
