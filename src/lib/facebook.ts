@@ -1,7 +1,7 @@
 // The slice of Facebook's Graph API the linking needs: the Pages a user manages (with their Page
 // tokens), one Page's name, and what debug_token says about a token: its kind, its Page, its expiry.
 import {PluginError} from './errors.js'
-import {HttpClient, type HttpAnswer, type HttpSettings, objectBody} from './http.js'
+import {HttpClient, type HttpAnswer, type HttpSettings, objectBody, retryAfterMs} from './http.js'
 
 export const DEFAULT_GRAPH_HOST = 'https://graph.facebook.com'
 export const DEFAULT_GRAPH_VERSION = 'v25.0'
@@ -111,11 +111,12 @@ export class Graph {
           )
         }
 
+        // kept with its status and its Retry-After, a 429 is refused() as Vonage's is, and paced by the gate
         if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
           return new PluginError(
             'remote',
             `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`,
-            {retry: {}, status: answer.status},
+            {retry: {afterMs: retryAfterMs(answer.headers.get('retry-after'))}, status: answer.status},
           )
         }
 

@@ -1,0 +1,122 @@
+// The Graph client against a scripted server: each test says what Facebook answers, so shapes the
+// sandbox does not serve (subscribed_apps, granular scopes, a 429) are checked exactly.
+import {expect} from 'chai'
+import {once} from 'node:events'
+import {createServer, type IncomingMessage, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+
+import {Clients} from '../../src/lib/clients.js'
+import {PluginError} from '../../src/lib/errors.js'
+import {Graph} from '../../src/lib/facebook.js'
+import {refused, type RequestGate} from '../../src/lib/http.js'
+
+interface Scripted {
+  status?: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+interface Seen {
+  path: string
+  query: Record<string, string>
+  authorization?: string
+}
+
+/** A server that answers each request with what `answer` says, and notes every request. */
+function scriptedGraph() {
+  const stub = {
+    answer: (_request: Seen): Scripted => ({body: {}, status: 404}),
+    seen: [] as Seen[],
+    url: '',
+  }
+  let server: Server
+  before(async () => {
+    server = createServer((request: IncomingMessage, response) => {
+      const url = new URL(request.url ?? '/', 'http://localhost')
+      const seen = {
+        authorization: request.headers.authorization,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+      }
+      stub.seen.push(seen)
+      const {body, headers, status} = stub.answer(seen)
+      response.writeHead(status ?? 200, {'content-type': 'application/json', ...headers}).end(JSON.stringify(body))
+    }).listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  beforeEach(() => {
+    stub.seen = []
+  })
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve))
+  })
+  return stub
+}
+
+const RATE_LIMITED = {
+  body: {
+    error: {code: 4, fbtrace_id: 'A1', message: '(#4) Application request limit reached', type: 'OAuthException'},
+  },
+  headers: {'retry-after': '1'},
+  status: 429,
+}
+
+describe('Graph (facebook.ts)', () => {
+  const stub = scriptedGraph()
+  const graph = (extra: Record<string, unknown> = {}) =>
+    new Graph({backoffMs: 1, host: stub.url, sleep: async () => {}, timeoutMs: 2000, version: 'v25.0', ...extra})
+
+  describe('rate limits', () => {
+    it('a Graph 429 (code 4) keeps its status and its Retry-After, so it is refused() as a Vonage 429 is', async () => {
+      stub.answer = () => RATE_LIMITED
+      const error = await graph({attempts: 1})
+        .pageName('101', 'PAGE-T', 'the Page token')
+        .catch((error_: unknown) => error_)
+      expect(error).to.be.instanceOf(PluginError)
+      expect(error).to.deep.include({kind: 'remote', retry: {afterMs: 1000}, status: 429})
+      expect(refused(error as PluginError)).to.equal(true)
+      expect((error as Error).message).to.equal(
+        'Facebook is rate-limiting reading the name of Page 101 (code 4): (#4) Application request limit reached; try again later',
+      )
+    })
+
+    it('waits the Retry-After before asking again, and the gate hears of the wait', async () => {
+      let calls = 0
+      stub.answer = () => (calls++ === 0 ? RATE_LIMITED : {body: {id: '101', name: 'Pizza'}})
+      const waits: number[] = []
+      const heard: Array<number | undefined> = []
+      const gate: RequestGate = {
+        async run(request, rateLimited) {
+          return request().catch((error: unknown) => {
+            heard.push(rateLimited(error))
+            throw error
+          })
+        },
+      }
+      const name = await graph({gate, sleep: async (ms: number) => void waits.push(ms)}).pageName('101', 'T', 'x')
+      expect(name).to.equal('Pizza')
+      expect(waits).to.deep.equal([1000])
+      expect(heard).to.deep.equal([1000])
+    })
+
+    it('Clients.graphWith builds a Graph client whose requests go through its own gate', async () => {
+      stub.answer = () => ({body: {id: '101', name: 'Pizza'}})
+      let gated = 0
+      const gate: RequestGate = {
+        async run(request) {
+          gated += 1
+          return request()
+        },
+      }
+      const clients = new Clients({
+        graph: {host: stub.url, timeoutMs: 2000, version: 'v25.0'},
+        vonage: {host: 'http://127.0.0.1:1', timeoutMs: 2000},
+      })
+      expect(await clients.graphWith(gate).pageName('101', 'T', 'x')).to.equal('Pizza')
+      expect(await clients.graph.pageName('101', 'T', 'x')).to.equal('Pizza')
+      expect(gated, 'the plain client has no gate').to.equal(1)
+      expect(clients.graphWith(gate)).not.to.equal(clients.graph)
+    })
+  })
+})
