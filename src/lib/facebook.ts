@@ -45,12 +45,22 @@ export class Graph {
   /** Every Page the user manages, following `paging.next` until it is absent (a short page is not the end). */
   async listPages(userToken: string): Promise<FacebookPage[]> {
     const pages: FacebookPage[] = []
+    for await (const batch of this.pageBatches(userToken)) pages.push(...batch)
+    return pages
+  }
+
+  /**
+   * The Pages the user manages, one answer of /me/accounts (up to 100) at a time as it arrives, so
+   * that a fleet of thousands is never all held at once.
+   */
+  async *pageBatches(userToken: string): AsyncGenerator<FacebookPage[]> {
     let next: string | undefined = '/me/accounts'
     let query: Record<string, string> | undefined = {fields: 'id,name,access_token', limit: '100'}
     for (let count = 0; next !== undefined; count += 1) {
       if (count >= 1000) throw new PluginError('remote', 'Facebook sent a list of Pages that never ends; giving up')
       const answer = await this.request('GET', next, userToken, 'the user token', 'listing your Facebook Pages', query)
       const body = objectBody(answer, this.http.settings, 'listing your Facebook Pages')
+      const pages: FacebookPage[] = []
       for (const page of (Array.isArray(body.data) ? body.data : []) as Array<Partial<FacebookPage>>) {
         if (typeof page.id === 'string' && typeof page.access_token === 'string')
           pages.push({access_token: page.access_token, id: page.id, name: page.name ?? page.id})
@@ -58,9 +68,8 @@ export class Graph {
 
       next = (body.paging as {next?: string} | undefined)?.next
       query = undefined
+      yield pages
     }
-
-    return pages
   }
 
   /** What Facebook says about `token`, asked with `inspector` (a user token, or the token itself). */

@@ -67,6 +67,51 @@ describe('Graph (facebook.ts)', () => {
   const graph = (extra: Record<string, unknown> = {}) =>
     new Graph({backoffMs: 1, host: stub.url, sleep: async () => {}, timeoutMs: 2000, version: 'v25.0', ...extra})
 
+  describe('pageBatches and listPages', () => {
+    const pages = (from: number, count: number) =>
+      Array.from({length: count}, (_, index) => ({
+        access_token: `PAGE-${from + index}`,
+        id: String(from + index),
+        name: `Page ${from + index}`,
+      }))
+
+    it('yields each answer of /me/accounts as it arrives: the next is asked for only when wanted', async () => {
+      stub.answer = ({query}) => {
+        const after = Number(query.after ?? 0)
+        return {
+          body: {
+            data: pages(after, after < 200 ? 100 : 30),
+            paging: after < 200 ? {next: `${stub.url}/v25.0/me/accounts?after=${after + 100}`} : {},
+          },
+        }
+      }
+
+      const batches = graph().pageBatches('USER-T')
+      const first = await batches.next()
+      expect(first.value).to.have.length(100)
+      expect(stub.seen, 'one request so far').to.have.length(1)
+      expect(stub.seen[0]).to.deep.include({authorization: 'Bearer USER-T', path: '/v25.0/me/accounts'})
+      expect(stub.seen[0].query).to.deep.equal({fields: 'id,name,access_token', limit: '100'})
+      const sizes = [first.value.length]
+      for await (const batch of batches) sizes.push(batch.length)
+      expect(sizes).to.deep.equal([100, 100, 30])
+
+      const all = await graph().listPages('USER-T')
+      expect(all).to.have.length(230)
+      expect(all[229]).to.deep.equal({access_token: 'PAGE-229', id: '229', name: 'Page 229'})
+    })
+
+    it('gives up on a list of Pages that never ends', async () => {
+      stub.answer = () => ({body: {data: [], paging: {next: `${stub.url}/v25.0/me/accounts?after=x`}}})
+      const error = await graph()
+        .listPages('USER-T')
+        .catch((error_: unknown) => error_)
+      expect(error).to.be.instanceOf(PluginError).and.include({kind: 'remote'})
+      expect((error as Error).message).to.equal('Facebook sent a list of Pages that never ends; giving up')
+      expect(stub.seen).to.have.length(1000)
+    })
+  })
+
   describe('rate limits', () => {
     it('a Graph 429 (code 4) keeps its status and its Retry-After, so it is refused() as a Vonage 429 is', async () => {
       stub.answer = () => RATE_LIMITED
