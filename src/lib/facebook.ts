@@ -1,5 +1,6 @@
-// The slice of Facebook's Graph API the linking needs: the Pages a user manages (with their Page
-// tokens), one Page's name, and what debug_token says about a token: its kind, its Page, its expiry.
+// The slice of Facebook's Graph API the linking and the status of a fleet need: the Pages a user
+// manages (with their Page tokens), one Page's name, what debug_token says about a token (its kind,
+// Page, expiry, scopes), and the apps subscribed to a Page's webhooks.
 import {PluginError} from './errors.js'
 import {HttpClient, type HttpAnswer, type HttpSettings, objectBody, retryAfterMs} from './http.js'
 
@@ -22,6 +23,28 @@ export interface TokenInfo {
   /** Seconds since 1970; 0 means never. */
   expires_at: number
   data_access_expires_at: number
+}
+
+/** All debug_token says about a token: what TokenInfo holds, and the permissions it carries. */
+export interface TokenCheck extends TokenInfo {
+  /** The permissions granted ("pages_messaging", …); empty when it does not say. */
+  scopes: string[]
+  /** Each permission with the ids it is limited to; without `target_ids` it applies to all. */
+  granular_scopes: GranularScope[]
+  /** Why the token is not valid, in Facebook's words (only when is_valid is false and it says). */
+  error?: string
+}
+
+export interface GranularScope {
+  scope: string
+  target_ids?: string[]
+}
+
+/** An app subscribed to a Page's webhooks, and the fields it receives (Messenger needs "messages"). */
+export interface SubscribedApp {
+  id: string
+  name?: string
+  subscribed_fields: string[]
 }
 
 interface GraphError {
@@ -73,19 +96,55 @@ export class Graph {
   }
 
   /** What Facebook says about `token`, asked with `inspector` (a user token, or the token itself). */
-  async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenInfo> {
+  async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenCheck> {
     const action = 'checking the token with debug_token'
     const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
     const data = objectBody(answer, this.http.settings, action).data as Record<string, unknown> | undefined
     const text = (value: unknown) =>
       typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+    const strings = (value: unknown) =>
+      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+    const granular = (Array.isArray(data?.granular_scopes) ? data.granular_scopes : []) as unknown[]
+    const isValid = data?.is_valid === true
+    const reason = (data?.error as {message?: unknown} | undefined)?.message
     return {
       data_access_expires_at: Number(data?.data_access_expires_at ?? 0),
       expires_at: Number(data?.expires_at ?? 0),
-      is_valid: data?.is_valid === true,
+      granular_scopes: granular.flatMap((item) => {
+        const {scope, target_ids: targets} = (item ?? {}) as {scope?: unknown; target_ids?: unknown}
+        if (typeof scope !== 'string') return []
+        return [Array.isArray(targets) ? {scope, target_ids: strings(targets)} : {scope}]
+      }),
+      is_valid: isValid,
       profile_id: text(data?.profile_id),
+      scopes: strings(data?.scopes),
       type: text(data?.type),
+      ...(!isValid && typeof reason === 'string' ? {error: reason} : {}),
     }
+  }
+
+  /**
+   * The apps subscribed to the Page's webhooks, read with its Page token (which needs
+   * pages_manage_metadata): Messenger reaches an app only if "messages" is among its fields.
+   */
+  async subscribedApps(pageId: string, pageToken: string): Promise<SubscribedApp[]> {
+    const action = `reading the apps subscribed to Page ${pageId}`
+    const path = `/${encodeURIComponent(pageId)}/subscribed_apps`
+    const answer = await this.request('GET', path, pageToken, `the Page token of ${pageId}`, action)
+    const body = objectBody(answer, this.http.settings, action)
+    const apps = (Array.isArray(body.data) ? body.data : []) as Array<Record<string, unknown>>
+    return apps.flatMap((app) => {
+      const id = typeof app?.id === 'string' || typeof app?.id === 'number' ? String(app.id) : undefined
+      if (id === undefined) return []
+      const fields = Array.isArray(app.subscribed_fields) ? app.subscribed_fields : []
+      return [
+        {
+          id,
+          ...(typeof app.name === 'string' ? {name: app.name} : {}),
+          subscribed_fields: fields.filter((field): field is string => typeof field === 'string'),
+        },
+      ]
+    })
   }
 
   /** One Page's name, read with a token allowed to read it (its Page token, or a user token that manages it). */

@@ -164,4 +164,98 @@ describe('Graph (facebook.ts)', () => {
       expect(clients.graphWith(gate)).not.to.equal(clients.graph)
     })
   })
+
+  describe('debugToken', () => {
+    it('returns the scopes, the granular scopes (without target_ids: all) and what it returned before', async () => {
+      stub.answer = () => ({
+        body: {
+          data: {
+            app_id: '9',
+            data_access_expires_at: 1_800_000_000,
+            expires_at: 0,
+            granular_scopes: [
+              {scope: 'pages_show_list'},
+              {scope: 'pages_messaging', target_ids: ['101', '102']},
+              {target_ids: ['1']},
+            ],
+            is_valid: true,
+            profile_id: 101,
+            scopes: ['pages_show_list', 'pages_messaging', 7],
+            type: 'PAGE',
+          },
+        },
+      })
+      const info = await graph().debugToken('PAGE-T', 'USER-T', 'the user token')
+      expect(info).to.deep.equal({
+        data_access_expires_at: 1_800_000_000,
+        expires_at: 0,
+        granular_scopes: [{scope: 'pages_show_list'}, {scope: 'pages_messaging', target_ids: ['101', '102']}],
+        is_valid: true,
+        profile_id: '101',
+        scopes: ['pages_show_list', 'pages_messaging'],
+        type: 'PAGE',
+      })
+      expect(stub.seen[0]).to.deep.include({authorization: 'Bearer USER-T', path: '/v25.0/debug_token'})
+      expect(stub.seen[0].query).to.deep.equal({input_token: 'PAGE-T'})
+    })
+
+    it("says why a token is not valid, in Facebook's words, and empty scopes when it names none", async () => {
+      stub.answer = () => ({
+        body: {
+          data: {
+            error: {
+              code: 190,
+              message: 'Error validating access token: The session has been invalidated.',
+              subcode: 460,
+            },
+            expires_at: 1_700_000_000,
+            is_valid: false,
+            scopes: [],
+          },
+        },
+      })
+      const info = await graph().debugToken('PAGE-T', 'USER-T', 'the user token')
+      expect(info).to.deep.include({
+        error: 'Error validating access token: The session has been invalidated.',
+        granular_scopes: [],
+        is_valid: false,
+        scopes: [],
+      })
+      stub.answer = () => ({body: {data: {error: {message: 'ignored'}, is_valid: true}}})
+      expect(await graph().debugToken('PAGE-T', 'USER-T', 'the user token')).not.to.have.property('error')
+    })
+  })
+
+  describe('subscribedApps', () => {
+    it('lists the apps subscribed to the Page, asked with the Page token', async () => {
+      stub.answer = () => ({
+        body: {
+          data: [
+            {category: 'Business', id: '555', link: 'https://x', name: 'Vonage', subscribed_fields: ['messages', 'x']},
+            {id: '556', subscribed_fields: []},
+            {name: 'no id'},
+          ],
+        },
+      })
+      const apps = await graph().subscribedApps('101', 'PAGE-T')
+      expect(apps).to.deep.equal([
+        {id: '555', name: 'Vonage', subscribed_fields: ['messages', 'x']},
+        {id: '556', subscribed_fields: []},
+      ])
+      expect(stub.seen).to.deep.equal([{authorization: 'Bearer PAGE-T', path: '/v25.0/101/subscribed_apps', query: {}}])
+    })
+
+    it("a 190 is an auth error naming the Page token of that Page, never the token's value", async () => {
+      stub.answer = () => ({
+        body: {error: {code: 190, message: 'Error validating access token', type: 'OAuthException'}},
+        status: 400,
+      })
+      const error = await graph()
+        .subscribedApps('101', 'SECRET-PAGE-T')
+        .catch((error_: unknown) => error_)
+      expect(error).to.be.instanceOf(PluginError).and.include({kind: 'auth', status: 400})
+      expect((error as Error).message).to.match(/^Facebook refused the Page token of 101 \(code 190/)
+      expect((error as Error).message).not.to.include('SECRET')
+    })
+  })
 })
