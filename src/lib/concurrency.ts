@@ -1,15 +1,15 @@
 // Work on many items at once: mapLimit, a fixed number at a time; and AdaptiveGate, which decides
 // when a fleet command's requests go out. Until the service first refuses one (429), it finds a
-// concurrency window as TCP does: it starts small, doubles after each round of healthy answers
-// (slow start), and holds every new request for the wait the first 429 asks for. That 429 shows the
-// service's rate: what it admitted in the second before. From then on requests START at a pace a
-// little under that rate, which creeps up while answers stay healthy and is learnt again at each
-// new 429 (once for all the requests already out when it was last learnt: their 429s say nothing
-// new) — measured, when an earlier 429 came within the second, between the two moments the service
-// had nothing left to give. A 429 then makes only the refused request wait (withRetries, in
-// http.ts, waits before sending it again); the others keep the pace. The window still grows by one
-// per healthy round and halves on a new 429, but never below what the pace needs at the latency
-// seen, and `max` (--concurrency) caps it throughout.
+// concurrency window as TCP does: it starts small and doubles after each round of healthy answers;
+// the first 429 holds every new request for the wait it asks for. A 429 also shows the service's
+// rate: what it admitted in the second before (or, when an earlier 429 came within that second, what
+// it admitted between the two: all it refilled), counted once the requests sent before have their
+// answers. From then on requests START at a pace a little under that rate, which creeps up while the
+// pace holds requests back and answers stay healthy, and is learnt again at each new 429 (once for
+// all the requests already out when it was last learnt: their 429s say nothing new). Such a 429
+// makes only the refused request wait (withRetries, in http.ts, waits before sending it again); the
+// others keep the pace. The window still grows by one per healthy round and halves on a new 429, but
+// never below what the pace needs at the latency seen, and `max` (--concurrency) caps it throughout.
 import {waiting} from './http.js'
 
 /** The cap when --concurrency is not given. */
@@ -30,8 +30,15 @@ export interface GateOptions {
 
 /** How far under the rate it learnt the gate paces: a service's own timing wobbles. */
 const PACE_MARGIN = 0.97
-/** While the pace holds requests back and answers are healthy, it grows this much per second. */
+/**
+ * While the pace holds requests back and answers are healthy, it grows by this share of itself per
+ * second, a share that doubles every PROBE_DOUBLING_MS since the pace was learnt (up to
+ * MAX_PROBE_PER_SECOND): slowly just after a 429, yet a pace learnt far too low (a 429 met while the
+ * fleet was sending little, or caused by another client) comes back within seconds.
+ */
 const PROBE_PER_SECOND = 0.01
+const PROBE_DOUBLING_MS = 2000
+const MAX_PROBE_PER_SECOND = 0.5
 /** The span over which admitted requests are counted (a token bucket holds about a second's worth). */
 const WINDOW_MS = 1000
 /** The shortest span between two 429s that measures the rate well enough. */
@@ -64,6 +71,7 @@ export class AdaptiveGate {
   private due = false
   private pacing: Promise<void> | undefined
   private lastProbe = 0
+  private learntAt = 0
   /** When the request started whose 429 the pace is to be learnt from, once those before it are answered. */
   private refusedAt: number | undefined
   /** When the requests in flight started. */
@@ -133,7 +141,8 @@ export class AdaptiveGate {
     this.latencyMs = this.latencyMs === undefined ? now - started : this.latencyMs * 0.9 + (now - started) * 0.1
     if (this.pace !== undefined) {
       // probe only while the pace is what holds requests back: an idle gate learns nothing by it
-      if (this.queue.length > 0) this.pace *= 1 + (PROBE_PER_SECOND * Math.min(WINDOW_MS, now - this.lastProbe)) / 1000
+      const share = Math.min(MAX_PROBE_PER_SECOND, PROBE_PER_SECOND * 2 ** ((now - this.learntAt) / PROBE_DOUBLING_MS))
+      if (this.queue.length > 0) this.pace *= 1 + (share * Math.min(WINDOW_MS, now - this.lastProbe)) / 1000
       this.lastProbe = now
     }
 
@@ -174,6 +183,7 @@ export class AdaptiveGate {
     this.refusedAt = undefined
     this.pace = Math.max(MIN_PACE, this.admittedRate(refusedAt) * PACE_MARGIN)
     this.lastProbe = this.now()
+    this.learntAt = this.lastProbe
     this.setLimit(this.limit)
   }
 

@@ -190,6 +190,22 @@ describe('adaptive concurrency (AdaptiveGate)', () => {
       expect(gateWaits.filter((ms) => ms >= 1000)).to.deep.equal([1000])
     })
 
+    it('a pace learnt far too low (the very first request refused) comes back up within seconds', async () => {
+      const sim = new Simulation()
+      const gate = new AdaptiveGate({max: 32, now: sim.now, sleep: sim.sleep})
+      const bucket = tokenBucket(sim, {latencyMs: 20, rps: 100})
+      bucket.refuseNext = 1
+      let firstRate: number | undefined
+      let backAt: number | undefined
+      bucket.onAnswer = () => {
+        firstRate ??= gate.rate
+        if (backAt === undefined && (gate.rate ?? 0) >= 90) backAt = sim.time
+      }
+      await sim.run(fleet(sim, gate, bucket.call, 3000))
+      expect(firstRate, 'three admitted in the second before the 429').to.be.below(5)
+      expect(backAt).to.be.below(20_000)
+    })
+
     it('an abort rejects the requests waiting for the pace, and any new one, with its reason', async () => {
       const sim = new Simulation()
       const controller = new AbortController()
