@@ -128,6 +128,15 @@ export class ExternalAccounts {
   /** Every linked Messenger account, following the HAL `_links.next` chain to its end. */
   async list(): Promise<MessengerAccount[]> {
     const accounts: MessengerAccount[] = []
+    for await (const batch of this.batches()) accounts.push(...batch)
+    return accounts
+  }
+
+  /**
+   * The linked Messenger accounts, one page of the list (up to 100) at a time as it arrives, so that
+   * a fleet of thousands is never all held at once.
+   */
+  async *batches(): AsyncGenerator<MessengerAccount[]> {
     const seen = new Set<string>()
     let next: string | undefined = `${ROOT}?provider=messenger&page_size=100`
     while (next !== undefined) {
@@ -140,19 +149,16 @@ export class ExternalAccounts {
       const items = Array.isArray(embedded)
         ? embedded
         : ((embedded as {accounts?: unknown[]} | undefined)?.accounts ?? [])
+      const accounts: MessengerAccount[] = []
       for (const item of items) {
         const account = toAccount(item as Record<string, unknown>)
-        if (
-          (item as {provider?: string}).provider === undefined ||
-          (item as {provider?: string}).provider === 'messenger'
-        )
-          accounts.push(account)
+        const {provider} = item as {provider?: string}
+        if (provider === undefined || provider === 'messenger') accounts.push(account)
       }
 
       next = (page._links as {next?: {href?: string}} | undefined)?.next?.href || undefined
+      yield accounts
     }
-
-    return accounts
   }
 }
 

@@ -1,7 +1,8 @@
-// The slice of Facebook's Graph API the linking needs: the Pages a user manages (with their Page
-// tokens), one Page's name, and what debug_token says about a token: its kind, its Page, its expiry.
+// The slice of Facebook's Graph API the linking and the status of a fleet need: the Pages a user
+// manages (with their Page tokens), one Page's name, what debug_token says about a token (its kind,
+// Page, expiry, scopes), and the apps subscribed to a Page's webhooks.
 import {PluginError} from './errors.js'
-import {HttpClient, type HttpAnswer, type HttpSettings, objectBody} from './http.js'
+import {HttpClient, type HttpAnswer, type HttpSettings, objectBody, retryAfterMs} from './http.js'
 
 export const DEFAULT_GRAPH_HOST = 'https://graph.facebook.com'
 export const DEFAULT_GRAPH_VERSION = 'v25.0'
@@ -22,6 +23,28 @@ export interface TokenInfo {
   /** Seconds since 1970; 0 means never. */
   expires_at: number
   data_access_expires_at: number
+}
+
+/** All debug_token says about a token: what TokenInfo holds, and the permissions it carries. */
+export interface TokenCheck extends TokenInfo {
+  /** The permissions granted ("pages_messaging", …); empty when it does not say. */
+  scopes: string[]
+  /** Each permission with the ids it is limited to; without `target_ids` it applies to all. */
+  granular_scopes: GranularScope[]
+  /** Why the token is not valid, in Facebook's words (only when is_valid is false and it says). */
+  error?: string
+}
+
+export interface GranularScope {
+  scope: string
+  target_ids?: string[]
+}
+
+/** An app subscribed to a Page's webhooks, and the fields it receives (Messenger needs "messages"). */
+export interface SubscribedApp {
+  id: string
+  name?: string
+  subscribed_fields: string[]
 }
 
 interface GraphError {
@@ -45,12 +68,22 @@ export class Graph {
   /** Every Page the user manages, following `paging.next` until it is absent (a short page is not the end). */
   async listPages(userToken: string): Promise<FacebookPage[]> {
     const pages: FacebookPage[] = []
+    for await (const batch of this.pageBatches(userToken)) pages.push(...batch)
+    return pages
+  }
+
+  /**
+   * The Pages the user manages, one answer of /me/accounts (up to 100) at a time as it arrives, so
+   * that a fleet of thousands is never all held at once.
+   */
+  async *pageBatches(userToken: string): AsyncGenerator<FacebookPage[]> {
     let next: string | undefined = '/me/accounts'
     let query: Record<string, string> | undefined = {fields: 'id,name,access_token', limit: '100'}
     for (let count = 0; next !== undefined; count += 1) {
       if (count >= 1000) throw new PluginError('remote', 'Facebook sent a list of Pages that never ends; giving up')
       const answer = await this.request('GET', next, userToken, 'the user token', 'listing your Facebook Pages', query)
       const body = objectBody(answer, this.http.settings, 'listing your Facebook Pages')
+      const pages: FacebookPage[] = []
       for (const page of (Array.isArray(body.data) ? body.data : []) as Array<Partial<FacebookPage>>) {
         if (typeof page.id === 'string' && typeof page.access_token === 'string')
           pages.push({access_token: page.access_token, id: page.id, name: page.name ?? page.id})
@@ -58,25 +91,60 @@ export class Graph {
 
       next = (body.paging as {next?: string} | undefined)?.next
       query = undefined
+      yield pages
     }
-
-    return pages
   }
 
   /** What Facebook says about `token`, asked with `inspector` (a user token, or the token itself). */
-  async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenInfo> {
+  async debugToken(token: string, inspector: string, inspectorName: string): Promise<TokenCheck> {
     const action = 'checking the token with debug_token'
     const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
     const data = objectBody(answer, this.http.settings, action).data as Record<string, unknown> | undefined
     const text = (value: unknown) =>
       typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+    const strings = (value: unknown) =>
+      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+    const granular = (Array.isArray(data?.granular_scopes) ? data.granular_scopes : []) as unknown[]
+    const isValid = data?.is_valid === true
+    const reason = (data?.error as {message?: unknown} | undefined)?.message
     return {
       data_access_expires_at: Number(data?.data_access_expires_at ?? 0),
       expires_at: Number(data?.expires_at ?? 0),
-      is_valid: data?.is_valid === true,
+      granular_scopes: granular.flatMap((item) => {
+        const {scope, target_ids: targets} = (item ?? {}) as {scope?: unknown; target_ids?: unknown}
+        if (typeof scope !== 'string') return []
+        return [Array.isArray(targets) ? {scope, target_ids: strings(targets)} : {scope}]
+      }),
+      is_valid: isValid,
       profile_id: text(data?.profile_id),
+      scopes: strings(data?.scopes),
       type: text(data?.type),
+      ...(!isValid && typeof reason === 'string' ? {error: reason} : {}),
     }
+  }
+
+  /**
+   * The apps subscribed to the Page's webhooks, read with its Page token (which needs
+   * pages_manage_metadata): Messenger reaches an app only if "messages" is among its fields.
+   */
+  async subscribedApps(pageId: string, pageToken: string): Promise<SubscribedApp[]> {
+    const action = `reading the apps subscribed to Page ${pageId}`
+    const path = `/${encodeURIComponent(pageId)}/subscribed_apps`
+    const answer = await this.request('GET', path, pageToken, `the Page token of ${pageId}`, action)
+    const body = objectBody(answer, this.http.settings, action)
+    const apps = (Array.isArray(body.data) ? body.data : []) as Array<Record<string, unknown>>
+    return apps.flatMap((app) => {
+      const id = typeof app?.id === 'string' || typeof app?.id === 'number' ? String(app.id) : undefined
+      if (id === undefined) return []
+      const fields = Array.isArray(app.subscribed_fields) ? app.subscribed_fields : []
+      return [
+        {
+          id,
+          ...(typeof app.name === 'string' ? {name: app.name} : {}),
+          subscribed_fields: fields.filter((field): field is string => typeof field === 'string'),
+        },
+      ]
+    })
   }
 
   /** One Page's name, read with a token allowed to read it (its Page token, or a user token that manages it). */
@@ -111,11 +179,12 @@ export class Graph {
           )
         }
 
+        // kept with its status and its Retry-After, a 429 is refused() as Vonage's is, and paced by the gate
         if (error?.code !== undefined && RATE_LIMIT_CODES.has(error.code)) {
           return new PluginError(
             'remote',
             `Facebook is rate-limiting ${action} (code ${error.code}): ${error.message ?? ''}; try again later`,
-            {retry: {}, status: answer.status},
+            {retry: {afterMs: retryAfterMs(answer.headers.get('retry-after'))}, status: answer.status},
           )
         }
 
