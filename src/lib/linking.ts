@@ -7,7 +7,7 @@
 import {checkApplicationId} from './applications.js'
 import {type Cleanup, type Finished, signalKind, withCleanup} from './cleanup.js'
 import type {Clients} from './clients.js'
-import {AdaptiveGate, mapLimit, MAX_CONCURRENCY} from './concurrency.js'
+import {AdaptiveGate, mapLimit} from './concurrency.js'
 import {batchFailureKind, type ErrorKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
 import {
   checkPageId,
@@ -16,11 +16,11 @@ import {
   type PublicAccount,
   publicAccount,
 } from './external-accounts.js'
-import type {FacebookPage, Graph} from './facebook.js'
+import type {Graph} from './facebook.js'
 import {isAmbiguous} from './http.js'
 import {type LinkAuthPlan, planLinkAuth} from './link-auth.js'
 import {pageLabel, printable, type Reporter} from './output.js'
-import {checkPageToken, type ChosenPage, choosePage} from './pages.js'
+import {checkPageToken, type ChosenPage, choosePage, linkDaysLeft} from './pages.js'
 import {confirmOrRefuse} from './prompts.js'
 import type {LinkingSettings, PageSettings} from './settings.js'
 
@@ -115,8 +115,13 @@ export async function linkPage(
 export interface RelinkResult {
   page: string
   name?: string
-  /** "stopped": a signal arrived before it was re-linked; it keeps its previous link. */
-  status: 'relinked' | 'failed' | 'stopped'
+  /**
+   * "stopped": a signal arrived before it was re-linked; it keeps its previous link. "skipped"
+   * (--expiring-within): its link lasts longer than asked, so it was left as it is.
+   */
+  status: 'relinked' | 'failed' | 'stopped' | 'skipped'
+  /** With "skipped": the days its link has left (absent: it never expires). */
+  days_left?: number
   applications?: string[]
   error?: string
   /** With a failure: its kind, as in the exit-code table. */
@@ -295,7 +300,7 @@ export async function relinkPage(
 }
 
 /** A Page whose relink failed, as --json reports it: the error, its kind, and whether the previous link is kept. */
-function failedPage(error: unknown, page: {id: string; name?: string}, kept: boolean): RelinkResult {
+export function failedPage(error: unknown, page: {id: string; name?: string}, kept: boolean): RelinkResult {
   return {
     error: messageOf(error),
     kind: kindOf(error),
@@ -303,39 +308,6 @@ function failedPage(error: unknown, page: {id: string; name?: string}, kept: boo
     page: page.id,
     previous_link_kept: kept,
     status: 'failed',
-  }
-}
-
-/** Re-links every linked Page the user token can reach, a few at a time; one result per Page. */
-export async function relinkAll(
-  accounts: ExternalAccounts,
-  pages: FacebookPage[],
-  options: RelinkOptions & {concurrency: number},
-): Promise<{results: RelinkResult[]; unreachable: string[]}> {
-  const linked = await accounts.list()
-  const support: PatchSupport = {available: true}
-  const reachable = new Map(pages.map((page) => [page.id, page]))
-  const targets = linked.filter((account) => reachable.has(account.external_id))
-  const results = await mapLimit(targets, options.concurrency, async (account): Promise<RelinkResult> => {
-    const page = reachable.get(account.external_id)!
-    try {
-      options.cleanup.checkpoint()
-      return await relinkPage(
-        accounts,
-        {id: page.id, name: page.name, token: page.access_token},
-        {...options, previous: account, support},
-      )
-    } catch (error) {
-      // Stopped before or during its steps: no new step was sent, and the fallback's undo restores a
-      // Page it had unlinked.
-      if (error === options.cleanup.abortSignal.reason)
-        return {name: page.name, page: page.id, previous_link_kept: true, status: 'stopped'}
-      return failedPage(error, page, (error as PluginError).result?.previous_link_kept !== false)
-    }
-  })
-  return {
-    results,
-    unreachable: linked.filter((account) => !reachable.has(account.external_id)).map((account) => account.external_id),
   }
 }
 
@@ -362,8 +334,7 @@ export async function listAccounts(
         return undefined
       })
     if (!info) return publicAccount(account)
-    const ends = [info.expires_at, info.data_access_expires_at].filter((at) => at > 0)
-    const daysLeft = ends.length === 0 ? undefined : Math.floor((Math.min(...ends) - expiry.now) / 86_400)
+    const daysLeft = linkDaysLeft(info, expiry.now)
     return {
       ...publicAccount(account),
       data_access_expires_at: info.data_access_expires_at,
@@ -434,7 +405,7 @@ async function planAndChoosePage(
  * Runs `act` under a Cleanup (what a failure or a signal leaves is undone), with the External
  * Accounts client authenticated as planned; with `gateMax`, its requests go through an AdaptiveGate.
  */
-function withAccounts<T>(
+export function withAccounts<T>(
   clients: Clients,
   plan: LinkAuthPlan,
   report: Reporter,
@@ -474,10 +445,6 @@ export async function link(
 
 export interface RelinkSettings extends LinkingSettings {
   page: PageSettings
-  /** Every linked Page the user token manages. */
-  all: boolean
-  /** With `all`: the most requests at once (default: as many as Vonage answers well, up to MAX_CONCURRENCY). */
-  concurrency?: number
   /** A new account name; without it, the name is kept. */
   name?: string
   /** How the user runs this CLI, for the commands messages give. */
@@ -488,50 +455,26 @@ export interface RelinkReport {
   results: RelinkResult[]
   /** With --all: linked Pages the user token does not manage, left alone. */
   unreachable?: string[]
+  /** With --all: the run ended (a signal, the list failing) before every linked Page was reached. */
+  incomplete?: true
 }
 
-/** messenger:relink: one Page, or with `all` every linked Page the user token manages. */
+/** messenger:relink of one Page (--all is relinkFleet, in fleet.ts). */
 export async function relink(
   settings: RelinkSettings,
   clients: Clients,
   report: Reporter,
 ): Promise<Finished<RelinkReport>> {
-  const {userToken} = settings.graph
-  if (!settings.all) {
-    const {page, plan} = await planAndChoosePage(settings, clients, report)
-    return withAccounts(clients, plan, report, async (accounts, cleanup) => {
-      const options = {bin: settings.bin, cleanup, name: settings.name, onFallback: report.warning}
-      const result = await report
-        .progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))
-        .catch((error: unknown) => {
-          throw asFailedPage(error, page)
-        })
-      return {results: [result]}
-    })
-  }
-
-  const plan = await planLinkAuth(settings, clients.now())
-  if (!userToken) {
-    throw usageError(
-      '--all needs a user token (--user-token or FACEBOOK_USER_TOKEN) to find your Pages and their fresh tokens',
-    )
-  }
-
-  const pages = await report.progress('Listing your Pages', () => clients.graph.listPages(userToken))
-  const concurrency = settings.concurrency ?? MAX_CONCURRENCY
-  const finished = await withAccounts(
-    clients,
-    plan,
-    report,
-    (accounts, cleanup) =>
-      relinkAll(accounts, pages, {bin: settings.bin, cleanup, concurrency, onFallback: report.warning}),
-    concurrency,
-  )
-  for (const id of finished.value.unreachable ?? []) {
-    report.warning(`${id} is linked but not among the Pages this user token manages; left alone`)
-  }
-
-  return finished
+  const {page, plan} = await planAndChoosePage(settings, clients, report)
+  return withAccounts(clients, plan, report, async (accounts, cleanup) => {
+    const options = {bin: settings.bin, cleanup, name: settings.name, onFallback: report.warning}
+    const result = await report
+      .progress(`Re-linking ${pageLabel(page)}`, () => relinkPage(accounts, page, options))
+      .catch((error: unknown) => {
+        throw asFailedPage(error, page)
+      })
+    return {results: [result]}
+  })
 }
 
 /**
@@ -554,16 +497,19 @@ export function judgeRelink(finished: Finished<RelinkReport>): {summary: string;
   const total = report.results.length
   const failed = report.results.filter((result) => result.status === 'failed')
   const stopped = report.results.filter((result) => result.status === 'stopped')
-  const relinked = total - failed.length - stopped.length
+  const skipped = report.results.filter((result) => result.status === 'skipped').length
+  const relinked = total - failed.length - stopped.length - skipped
   const summary = [
     `${relinked} of ${total} linked Page(s) re-linked`,
+    ...(skipped > 0 ? [`${skipped} skipped (their links last longer)`] : []),
     ...(failed.length > 0 ? [`${failed.length} failed`] : []),
     ...(stopped.length > 0 ? [`${stopped.length} stopped`] : []),
   ].join(', ')
   const result = {result: {...report}}
-  if (finished.signal && stopped.length > 0) {
+  if (finished.signal && (stopped.length > 0 || report.incomplete)) {
     const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
-    const message = `${finished.signal} stopped the run: ${summary}; the Pages not re-linked keep their previous link${also}`
+    const rest = report.incomplete ? ' (the rest of the list was not read)' : ''
+    const message = `${finished.signal} stopped the run: ${summary}${rest}; the Pages not re-linked keep their previous link${also}`
     return {failure: new PluginError(signalKind(finished.signal), message, result), summary}
   }
 
@@ -589,9 +535,11 @@ export function judgeRelink(finished: Finished<RelinkReport>): {summary: string;
   return {summary}
 }
 
-/** One line per Page on stdout: "PAGE relinked", "PAGE stopped: …" or "PAGE failed: why". */
+/** One line per Page on stdout: "PAGE relinked", "PAGE skipped: …", "PAGE stopped: …" or "PAGE failed: why". */
 export function relinkLine(result: RelinkResult): string {
   if (result.status === 'relinked') return `${result.page} relinked`
+  if (result.status === 'skipped')
+    return `${result.page} skipped: ${result.days_left === undefined ? 'its link does not expire' : `${result.days_left} day(s) left`}`
   if (result.status === 'stopped') return `${result.page} stopped: not re-linked`
   return `${result.page} failed: ${printable(result.error ?? '')}`
 }

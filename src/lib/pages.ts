@@ -175,6 +175,18 @@ export async function checkPageToken(
   return expiryWarnings(info, label, now)
 }
 
+/**
+ * Whole days a link made with this token has left: the earlier of the token's expiry and the end
+ * of Facebook data access (0 is never); undefined when neither ends.
+ */
+export function linkDaysLeft(
+  info: Pick<TokenInfo, 'expires_at' | 'data_access_expires_at'>,
+  now: number,
+): number | undefined {
+  const ends = [info.expires_at, info.data_access_expires_at].filter((at) => at > 0)
+  return ends.length === 0 ? undefined : Math.floor((Math.min(...ends) - now) / DAY)
+}
+
 export function expiryWarnings(info: TokenInfo, label: string, now: number): string[] {
   const warnings: string[] = []
   const soon = (at: number) => at !== 0 && at - now < WARN_WITHIN_DAYS * DAY

@@ -10,6 +10,7 @@ import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import {Graph} from '../../src/lib/facebook.js'
 import {Clients} from '../../src/lib/clients.js'
+import {relinkFleet} from '../../src/lib/fleet.js'
 import {
   findLinkedPage,
   finishCommand,
@@ -18,8 +19,6 @@ import {
   linkPage,
   list,
   listAccounts,
-  relink,
-  relinkAll,
   relinkPage,
   type RelinkResult,
   unlinkApplication,
@@ -422,68 +421,6 @@ describe('messenger (library, against the sandbox)', () => {
     })
   })
 
-  describe('relinkAll', () => {
-    let other: Record<string, string>
-
-    beforeEach(async () => {
-      other = await seed([{id: '103', name: 'Elsewhere'}], 'OTHER')
-      await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
-      await accounts.create({name: 'Bikes', pageId: '102', token: tokens['102']})
-      await accounts.create({name: 'Elsewhere', pageId: '103', token: other['103']})
-      tokens = await seed()
-    })
-
-    const pages = () => [
-      {access_token: tokens['101'], id: '101', name: 'Pizza'},
-      {access_token: tokens['102'], id: '102', name: 'Bikes'},
-    ]
-
-    it('relinks every linked Page the user reaches, from the list (no read of each), and names the unreachable ones', async () => {
-      const from = (await calls()).length
-      const {results, unreachable} = await relinkAll(accounts, pages(), {
-        bin: 'nexmo',
-        cleanup: new Cleanup(),
-        concurrency: 1,
-      })
-      expect(results).to.deep.equal([
-        {applications: [], name: 'Pizza', page: '101', status: 'relinked'},
-        {applications: [], name: 'Bikes', page: '102', status: 'relinked'},
-      ])
-      expect(unreachable).to.deep.equal(['103'])
-      const byPage = Object.fromEntries((await stored()).map((account) => [account.external_id, account.access_token]))
-      expect(byPage).to.deep.equal({101: tokens['101'], 102: tokens['102'], 103: other['103']})
-      expect((await callsSince(from)).filter((call) => call.startsWith('GET /messenger/'))).to.deep.equal([])
-    })
-
-    it('reports a failed Page with whether it kept its previous link, and goes on with the others', async () => {
-      await sandbox.settings({no_patch: true})
-      await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
-      const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
-      expect(results[0]).to.include({name: 'Pizza', page: '101', previous_link_kept: false, status: 'failed'})
-      expect(results[0].error).to.match(/^re-linking Page 101 failed: .*; restoring the previous link failed too/)
-      expect(results[1]).to.deep.equal({applications: [], name: 'Bikes', page: '102', status: 'relinked'})
-    })
-
-    it('a failed Page whose previous link was restored says previous_link_kept true', async () => {
-      await sandbox.settings({no_patch: true})
-      await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
-      const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup: new Cleanup(), concurrency: 1})
-      expect(results[0]).to.include({page: '101', previous_link_kept: true, status: 'failed'})
-      expect(results[1].status).to.equal('relinked')
-    })
-
-    it('after a signal no Page is started: each is reported stopped (keeping its link), not failed', async () => {
-      const cleanup = new Cleanup()
-      cleanup.markInterrupted('SIGINT')
-      const {results} = await relinkAll(accounts, pages(), {bin: 'nexmo', cleanup, concurrency: 2})
-      expect(results).to.deep.equal([
-        {name: 'Pizza', page: '101', previous_link_kept: true, status: 'stopped'},
-        {name: 'Bikes', page: '102', previous_link_kept: true, status: 'stopped'},
-      ])
-      expect((await stored()).map((account) => account.access_token)).not.to.include(tokens['101'])
-    })
-  })
-
   describe('linkPage', () => {
     it('links a Page with the application asked for', async () => {
       const app = await createApp('bot')
@@ -685,6 +622,11 @@ describe('messenger (library, against the sandbox)', () => {
           return work()
         },
         warning: (message) => seen.push(`warning: ${message}`),
+        fleet: (label) => ({
+          end: () => seen.push(`fleet end: ${label}`),
+          finished: (outcome, line) => seen.push(`${outcome}: ${line}`),
+          found: (count) => seen.push(`found: ${count}`),
+        }),
       }
       return {report, seen}
     }
@@ -729,25 +671,98 @@ describe('messenger (library, against the sandbox)', () => {
       expect(await calls(), 'no External Accounts request').to.have.length(before)
     })
 
-    it('relink --all: re-links every reachable Page, warns about the others, and judges the run', async () => {
-      await accounts.create({pageId: '101', token: tokens['101']})
-      await accounts.create({pageId: '102', token: tokens['102']})
-      const others = await seed([{id: '999', name: 'Not theirs'}], 'OTHER USER')
-      await accounts.create({pageId: '999', token: others['999']})
-      tokens = await seed()
-      const {report, seen} = recorder()
-      const given = {...settings(), all: true, bin: 'nexmo'}
-      const finished = await relink(given, new Clients(given), report)
-      expect(finished.value.results.map((result) => `${result.page} ${result.status}`).sort()).to.deep.equal([
-        '101 relinked',
-        '102 relinked',
-      ])
-      expect(seen).to.include('warning: 999 is linked but not among the Pages this user token manages; left alone')
-      expect(judgeRelink(finished)).to.deep.equal({summary: '2 of 2 linked Page(s) re-linked'})
-      expect((await stored()).filter((account) => account.external_id !== '999')).to.deep.equal([
-        {access_token: tokens['101'], applications: [], external_id: '101', name: undefined},
-        {access_token: tokens['102'], applications: [], external_id: '102', name: undefined},
-      ])
+    describe('relink --all (relinkFleet)', () => {
+      let others: Record<string, string>
+      beforeEach(async () => {
+        await accounts.create({name: 'Pizza', pageId: '101', token: tokens['101']})
+        await accounts.create({name: 'Bikes', pageId: '102', token: tokens['102']})
+        others = await seed([{id: '999', name: 'Not theirs'}], 'OTHER USER')
+        await accounts.create({pageId: '999', token: others['999']})
+        tokens = await seed()
+      })
+      const fleetSettings = (concurrency?: number) => ({...settings(), bin: 'nexmo', concurrency})
+
+      it('re-links every reachable Page from the list (no read of each), a line each, warns about the others, and judges the run', async () => {
+        const {report, seen} = recorder()
+        const from = (await calls()).length
+        const given = fleetSettings(1)
+        const finished = await relinkFleet(given, new Clients(given), report)
+        expect(finished.value.results.map((result) => `${result.page} ${result.status}`).sort()).to.deep.equal([
+          '101 relinked',
+          '102 relinked',
+        ])
+        expect(finished.value).to.deep.include({unreachable: ['999']})
+        expect(finished.value).not.to.have.property('incomplete')
+        expect(seen.filter((line) => line.startsWith('ok: ')).sort()).to.deep.equal([
+          'ok: 101 relinked',
+          'ok: 102 relinked',
+        ])
+        expect(seen).to.include('found: 2')
+        expect(seen).to.include('fleet end: Re-linking')
+        expect(seen).to.include('warning: 999 is linked but not among the Pages this user token manages; left alone')
+        expect(judgeRelink(finished)).to.deep.equal({summary: '2 of 2 linked Page(s) re-linked'})
+        const byPage = Object.fromEntries(
+          (await stored()).map((account) => [account.external_id, account.access_token]),
+        )
+        expect(byPage).to.deep.equal({101: tokens['101'], 102: tokens['102'], 999: others['999']})
+        expect((await callsSince(from)).filter((call) => call.startsWith('GET /messenger/'))).to.deep.equal([])
+      })
+
+      it('a Page whose relink and restore both failed says previous_link_kept false', async () => {
+        // one Page alone, so that both failing POSTs are its own (Pages of a fleet interleave)
+        await accounts.delete('102')
+        await sandbox.settings({no_patch: true})
+        await sandbox.fault({method: 'POST', path: MESSENGER, status: 500, times: 2})
+        const given = fleetSettings(1)
+        const {results} = (await relinkFleet(given, new Clients(given), recorder().report)).value
+        expect(results).to.have.length(1)
+        expect(results[0]).to.include({page: '101', previous_link_kept: false, status: 'failed'})
+        expect(results[0].error).to.match(/^re-linking Page 101 failed: .*; restoring the previous link failed too/)
+      })
+
+      it('a failed Page whose previous link was restored says previous_link_kept true', async () => {
+        await sandbox.settings({no_patch: true})
+        await sandbox.fault({method: 'POST', path: MESSENGER, status: 500})
+        const given = fleetSettings(1)
+        const {results} = (await relinkFleet(given, new Clients(given), recorder().report)).value
+        expect(results.find((result) => result.status === 'failed')).to.include({previous_link_kept: true})
+        expect(results.filter((result) => result.status === 'relinked')).to.have.length(1)
+      })
+
+      it('a signal while listing the Pages: nothing was changed, and the error says so', async () => {
+        const {report} = recorder()
+        const interrupting: Reporter = {
+          ...report,
+          progress: (message, work) => {
+            if (message === 'Listing your Pages') process.emit('SIGINT', 'SIGINT')
+            return report.progress(message, work)
+          },
+        }
+        const given = fleetSettings()
+        const stopped = await failure(relinkFleet(given, new Clients(given), interrupting), 'interrupted')
+        expect(stopped.message).to.equal('interrupted before anything was changed')
+      })
+
+      it('a signal once the list is read: no Page is started, each read is reported stopped, and the run is incomplete', async () => {
+        const {report} = recorder()
+        const interrupting: Reporter = {
+          ...report,
+          fleet: (label) => ({...report.fleet(label), found: () => process.emit('SIGINT', 'SIGINT')}),
+        }
+        const given = fleetSettings()
+        const finished = await relinkFleet(given, new Clients(given), interrupting)
+        expect(finished.value.incomplete).to.equal(true)
+        expect(
+          finished.value.results.map((result) => `${result.page} ${result.status} ${result.previous_link_kept}`).sort(),
+        ).to.deep.equal(['101 stopped true', '102 stopped true'])
+        expect(finished.signal).to.equal('SIGINT')
+        const judged = judgeRelink(finished)
+        expect(judged.failure).to.include({kind: 'interrupted'})
+        expect(judged.failure?.message).to.equal(
+          'SIGINT stopped the run: 0 of 2 linked Page(s) re-linked, 2 stopped (the rest of the list was not read); the Pages not re-linked keep their previous link',
+        )
+        expect((await stored()).map((account) => account.access_token)).not.to.include(tokens['101'])
+      })
     })
 
     it('list: every linked Page without its token, with the days its link has left', async () => {
