@@ -32,6 +32,7 @@ export const RESULT_TYPES: Readonly<Record<string, ResultType>> = {
   'messenger:link': {file: 'src/lib/linking.ts', type: 'LinkResult'},
   'messenger:list': {file: 'src/lib/linking.ts', type: 'ListReport'},
   'messenger:relink': {file: 'src/lib/linking.ts', type: 'RelinkReport'},
+  'messenger:status': {file: 'src/lib/health.ts', type: 'StatusReport'},
   'messenger:unlink': {file: 'src/lib/linking.ts', type: 'UnlinkResult'},
 }
 

@@ -1,0 +1,470 @@
+// messenger:status: the health of every linked Page, each check a column. At Vonage: linked, an
+// application linked, and that application exists with the Messages capability. At Facebook (with
+// a user token): the user still manages the Page, the stored Page token is valid, how many days the
+// link has left, the permissions Messenger needs are granted for this Page, and an app is
+// subscribed to its messages. Each Page gets a verdict (ok, warn, fail), its reasons in words and
+// the command that fixes each. Read-only: nothing is written anywhere; tokens are never reported.
+import type {VonageApplications} from './applications.js'
+import {type Finished, signalKind} from './cleanup.js'
+import type {Clients} from './clients.js'
+import {AdaptiveGate, MAX_CONCURRENCY} from './concurrency.js'
+import {findCredentials} from './credentials.js'
+import {messageOf, PluginError} from './errors.js'
+import {checkPageId, type MessengerAccount} from './external-accounts.js'
+import type {Graph, TokenCheck} from './facebook.js'
+import {FLEET_TASKS, forEachStreamed} from './fleet.js'
+import {planLinkAuth} from './link-auth.js'
+import {withAccounts} from './linking.js'
+import {formatTable, pageLabel, printable, type Reporter} from './output.js'
+import {linkDaysLeft} from './pages.js'
+import type {LinkingSettings} from './settings.js'
+
+/** The permissions Messenger needs on a Page: list it, send as it, subscribe to its webhooks. */
+export const NEEDED_SCOPES = ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'] as const
+
+/** "unknown": not checked (no user token, no API credentials, or the check itself failed: see detail). */
+export type CheckState = 'ok' | 'warn' | 'fail' | 'unknown'
+export type Verdict = 'ok' | 'warn' | 'fail'
+
+export interface Check {
+  state: CheckState
+  /** What was found, in words. */
+  detail: string
+  /** With warn or fail: the command that fixes it. */
+  fix?: string
+}
+
+export interface PageChecks {
+  /** At Vonage: the Page is linked. */
+  linked: Check
+  /** At Vonage: a Messages application is linked to the Page. */
+  application: Check
+  /** Applications API: that application exists and has the Messages capability. */
+  application_ok: Check
+  /** Facebook: the user token's user still manages the Page. */
+  page_managed: Check
+  /** Facebook: the stored Page token is valid (debug_token). */
+  token_valid: Check
+  /** Facebook: days the link has left, the earlier of the token's expiry and the end of data access. */
+  expiry: Check
+  /** Facebook: pages_messaging, pages_manage_metadata and pages_show_list are granted for this Page. */
+  scopes: Check
+  /** Facebook: an app is subscribed to the Page's `messages` webhook field. */
+  subscribed: Check
+}
+
+export interface PageStatus {
+  page: string
+  name?: string
+  verdict: Verdict
+  /** The application linked at Vonage, if any. */
+  application?: string
+  /** Days the link has left; null: it does not expire; absent: not known. */
+  days_left?: number | null
+  checks: PageChecks
+  /** Why the verdict is not ok, in words, one per check that is not. */
+  reasons: string[]
+  /** The commands that fix them, without repeats. */
+  fixes: string[]
+}
+
+export interface StatusReport {
+  pages: PageStatus[]
+  counts: {ok: number; warn: number; fail: number}
+  warn_days: number
+  /** A signal stopped the run before every linked Page was checked. */
+  incomplete?: true
+}
+
+export interface StatusSettings extends LinkingSettings {
+  /** Only these Pages (each must be linked, or its row fails). */
+  pageIds: string[]
+  /** A link with at most this many days left is a warn. */
+  warnDays: number
+  bin: string
+}
+
+const ok = (detail: string): Check => ({detail, state: 'ok'})
+const unknown = (detail: string): Check => ({detail, state: 'unknown'})
+const NEEDS_USER_TOKEN = unknown('unknown: give a user token (--user-token or FACEBOOK_USER_TOKEN)')
+const couldNot = (error: unknown): Check => ({detail: `could not check: ${messageOf(error)}`, state: 'unknown'})
+
+/** A check that could not be made because of a failed request is a warn: "ok" would not be the truth. */
+const couldNotCheck = (check: Check) => check.state === 'unknown' && check.detail.startsWith('could not check')
+
+/** A check worth a reason (and a fix): one that fails, warns, or could not be made. */
+const isProblem = (check: Check) => check.state === 'warn' || check.state === 'fail' || couldNotCheck(check)
+
+const allChecks = (checks: PageChecks): Check[] => Object.values(checks) as Check[]
+
+/** The verdict of a Page: fail if any check fails; warn if any warns or could not be made; else ok. */
+export function verdictOf(checks: PageChecks): Verdict {
+  const all = allChecks(checks)
+  if (all.some((check) => check.state === 'fail')) return 'fail'
+  return all.some((check) => isProblem(check)) ? 'warn' : 'ok'
+}
+
+/** Which Messenger permissions the token lacks for this Page, from granular_scopes (else its scopes). */
+export function missingScopes(info: Pick<TokenCheck, 'scopes' | 'granular_scopes'>, pageId: string): string[] {
+  return NEEDED_SCOPES.filter((scope) => {
+    const granular = info.granular_scopes?.find((entry) => entry.scope === scope)
+    if (granular) return granular.target_ids !== undefined && !granular.target_ids.includes(pageId)
+    return !(info.scopes ?? []).includes(scope)
+  })
+}
+
+interface Context {
+  graph?: Graph
+  userToken?: string
+  managed?: Set<string>
+  applications?: VonageApplications
+  /** One look-up per application, however many Pages share it. */
+  applicationChecks: Map<string, Promise<Check>>
+  warnDays: number
+  bin: string
+  now: number
+}
+
+/** The checks at Facebook, from what debug_token says of the stored token and the Page's subscribed apps. */
+async function facebookChecks(
+  account: MessengerAccount,
+  context: Context,
+): Promise<
+  Pick<PageChecks, 'page_managed' | 'token_valid' | 'expiry' | 'scopes' | 'subscribed'> & {days?: number | null}
+> {
+  const {bin, graph, managed, now, userToken, warnDays} = context
+  if (!graph || !userToken || !managed) {
+    return {
+      expiry: NEEDS_USER_TOKEN,
+      page_managed: NEEDS_USER_TOKEN,
+      scopes: NEEDS_USER_TOKEN,
+      subscribed: NEEDS_USER_TOKEN,
+      token_valid: NEEDS_USER_TOKEN,
+    }
+  }
+
+  const id = account.external_id
+  const relink = `${bin} messenger:relink --page-id ${id}`
+  const page_managed = managed.has(id)
+    ? ok('your Facebook user manages it')
+    : {
+        detail:
+          'your Facebook user no longer manages this Page (a role removed?), so its token cannot be renewed with it',
+        fix: `FACEBOOK_USER_TOKEN=<the user token of an admin of Page ${id}> ${relink}`,
+        state: 'fail' as const,
+      }
+  let info: TokenCheck
+  try {
+    info = await graph.debugToken(account.access_token, userToken, 'the user token')
+  } catch (error) {
+    // the user token itself refused: every row would say so; it is the command's failure
+    if (error instanceof PluginError && error.kind === 'auth') throw error
+    const failed = couldNot(error)
+    return {expiry: failed, page_managed, scopes: failed, subscribed: failed, token_valid: failed}
+  }
+
+  const notThisPage = info.type !== undefined && info.type !== 'PAGE' ? `a ${info.type} token` : undefined
+  const otherPage =
+    info.profile_id !== undefined && info.profile_id !== id ? `the token of Page ${info.profile_id}` : undefined
+  const wrong = notThisPage ?? otherPage
+  const token_valid: Check = !info.is_valid
+    ? {
+        detail: `Facebook says the stored Page token is invalid${info.error ? ` (${info.error})` : ''}: messages are not delivered`,
+        fix: relink,
+        state: 'fail',
+      }
+    : wrong
+      ? {detail: `the stored token is ${wrong}, not this Page's`, fix: relink, state: 'fail'}
+      : ok('valid')
+  const daysLeft = linkDaysLeft(info, now)
+  let expiry: Check
+  if (!info.is_valid) expiry = {detail: 'lapsed: the token is invalid', fix: relink, state: 'fail'}
+  else if (daysLeft === undefined) expiry = ok('does not expire')
+  else if (daysLeft <= 0) expiry = {detail: 'lapses today', fix: relink, state: 'fail'}
+  else if (daysLeft <= warnDays)
+    expiry = {detail: `lapses in ${daysLeft} day(s), within ${warnDays}`, fix: relink, state: 'warn'}
+  else expiry = ok(`${daysLeft} day(s) left`)
+  const missing = missingScopes(info, id)
+  const scopes: Check =
+    missing.length === 0
+      ? ok('granted')
+      : {
+          detail: `not granted for this Page: ${missing.join(', ')}`,
+          fix: `grant ${missing.join(', ')} for Page ${id} when logging in to Facebook, then ${relink}`,
+          state: 'fail',
+        }
+  const subscribed = info.is_valid
+    ? await subscription(graph, account, relink)
+    : unknown('unknown: the token is invalid')
+  return {days: daysLeft ?? null, expiry, page_managed, scopes, subscribed, token_valid}
+}
+
+async function subscription(graph: Graph, account: MessengerAccount, relink: string): Promise<Check> {
+  try {
+    const apps = await graph.subscribedApps(account.external_id, account.access_token)
+    return apps.some((app) => app.subscribed_fields.includes('messages'))
+      ? ok('an app is subscribed to its messages')
+      : {
+          detail: 'no app is subscribed to its messages: inbound messages do not arrive',
+          fix: relink,
+          state: 'fail',
+        }
+  } catch (error) {
+    return couldNot(error)
+  }
+}
+
+/** The checks at Vonage: an application linked, and (with API credentials) that it exists with Messages. */
+function vonageChecks(
+  account: MessengerAccount,
+  context: Context,
+): Promise<Pick<PageChecks, 'application' | 'application_ok'>> {
+  const id = account.external_id
+  const appId = account.applications[0]
+  if (!appId) {
+    const missing = unknown('no application to check')
+    return Promise.resolve({
+      application: {
+        detail: 'no application linked: inbound messages reach no application',
+        fix: `${context.bin} messenger:link --page-id ${id} --application <APPLICATION_ID>`,
+        state: 'fail',
+      },
+      application_ok: missing,
+    })
+  }
+
+  let check = context.applicationChecks.get(appId)
+  if (!check) {
+    check = applicationCheck(appId, context)
+    context.applicationChecks.set(appId, check)
+  }
+
+  return check.then((application_ok) => ({
+    application: ok(appId),
+    application_ok:
+      application_ok.state === 'fail'
+        ? {
+            ...application_ok,
+            fix: `${context.bin} messenger:unlink --page-id ${id} --application ${appId} && ${context.bin} messenger:link --page-id ${id} --application <APPLICATION_ID>`,
+          }
+        : application_ok,
+  }))
+}
+
+async function applicationCheck(appId: string, {applications}: Context): Promise<Check> {
+  if (!applications) return unknown('unknown: needs your API key and secret (VONAGE_API_KEY, VONAGE_API_SECRET)')
+  try {
+    const found = await applications.getApplication(appId)
+    if (!found) return {detail: `application ${appId} does not exist any more`, state: 'fail'}
+    if (!found.messages) return {detail: `application ${appId} has no Messages capability`, state: 'fail'}
+    return ok('exists, with the Messages capability')
+  } catch (error) {
+    return couldNot(error)
+  }
+}
+
+/** One Page's row: every check, the verdict, the reasons and fixes. */
+async function checkPage(account: MessengerAccount, context: Context): Promise<PageStatus> {
+  const [vonage, facebook] = await Promise.all([vonageChecks(account, context), facebookChecks(account, context)])
+  const {days, ...facebookRows} = facebook
+  const checks: PageChecks = {linked: ok('linked'), ...vonage, ...facebookRows}
+  return statusRow(account.external_id, account.name, checks, account.applications[0], days)
+}
+
+function statusRow(
+  page: string,
+  name: string | undefined,
+  checks: PageChecks,
+  application?: string,
+  days?: number | null,
+): PageStatus {
+  const failing = allChecks(checks).filter((check) => isProblem(check))
+  return {
+    ...(application ? {application} : {}),
+    checks,
+    ...(days === undefined ? {} : {days_left: days}),
+    fixes: [...new Set(failing.flatMap((check) => (check.fix ? [check.fix] : [])))],
+    name,
+    page,
+    reasons: failing.map((check) => check.detail),
+    verdict: verdictOf(checks),
+  }
+}
+
+/** The row of a Page asked for with --page-id that is not linked at all. */
+function notLinkedRow(pageId: string, bin: string): PageStatus {
+  const skipped = unknown('not linked')
+  return statusRow(pageId, undefined, {
+    application: skipped,
+    application_ok: skipped,
+    expiry: skipped,
+    linked: {
+      detail: 'not linked at Vonage: messages to it go nowhere',
+      fix: `${bin} messenger:link --page-id ${pageId}`,
+      state: 'fail',
+    },
+    page_managed: skipped,
+    scopes: skipped,
+    subscribed: skipped,
+    token_valid: skipped,
+  })
+}
+
+/** messenger:status: a row per linked Page (or per --page-id), streamed from the account list. */
+export async function status(
+  settings: StatusSettings,
+  clients: Clients,
+  report: Reporter,
+): Promise<Finished<StatusReport>> {
+  for (const id of settings.pageIds) checkPageId(id)
+  const plan = await planLinkAuth(settings, clients.now())
+  const credentials =
+    plan.mode === 'api key' || plan.mode === 'temporary application'
+      ? plan.credentials
+      : await findCredentials({apiKey: settings.vonage.apiKey, apiSecret: settings.vonage.apiSecret})
+  const {userToken} = settings.graph
+  return withAccounts(
+    clients,
+    plan,
+    report,
+    async (accounts, cleanup) => {
+      const graph = userToken
+        ? clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max: MAX_CONCURRENCY}))
+        : undefined
+      const managed =
+        graph && userToken
+          ? await report.progress('Listing your Pages', () => managedPages(graph, userToken))
+          : undefined
+      const context: Context = {
+        applicationChecks: new Map(),
+        applications: credentials ? await clients.applications(credentials) : undefined,
+        bin: settings.bin,
+        graph,
+        managed,
+        now: clients.now(),
+        userToken,
+        warnDays: settings.warnDays,
+      }
+      const wanted = settings.pageIds.length > 0 ? new Set(settings.pageIds) : undefined
+      const rows: PageStatus[] = []
+      const progress = report.fleet('Checking')
+      try {
+        const {complete} = await forEachStreamed(
+          accounts.batches(),
+          FLEET_TASKS,
+          async (account) => {
+            if (wanted && !wanted.has(account.external_id)) return
+            wanted?.delete(account.external_id)
+            const row = await checkPage(account, context)
+            rows.push(row)
+            progress.finished(row.verdict === 'ok' ? 'ok' : 'failed')
+          },
+          {
+            abort: cleanup.abortSignal,
+            onBatch: (batch) =>
+              progress.found(wanted ? batch.filter((account) => wanted.has(account.external_id)).length : batch.length),
+          },
+        )
+        if (complete) for (const id of wanted ?? []) rows.push(notLinkedRow(id, settings.bin))
+        return summarise(rows, settings.warnDays, complete)
+      } finally {
+        progress.end()
+      }
+    },
+    MAX_CONCURRENCY,
+  )
+}
+
+async function managedPages(graph: Graph, userToken: string): Promise<Set<string>> {
+  const ids = new Set<string>()
+  for await (const batch of graph.pageBatches(userToken)) for (const page of batch) ids.add(page.id)
+  return ids
+}
+
+function summarise(rows: PageStatus[], warnDays: number, complete: boolean): StatusReport {
+  const order = (row: PageStatus) => row.page
+  rows.sort((a, b) => order(a).localeCompare(order(b), 'en', {numeric: true}))
+  const counts = {fail: 0, ok: 0, warn: 0}
+  for (const row of rows) counts[row.verdict] += 1
+  return {counts, pages: rows, warn_days: warnDays, ...(complete ? {} : {incomplete: true as const})}
+}
+
+/** What a status run amounts to: its summary, and the failure (exit 11 or 10) when a row is not ok. */
+export function judgeStatus(finished: Finished<StatusReport>): {summary: string; failure?: PluginError} {
+  const {counts, incomplete, pages} = finished.value
+  const summary = `${pages.length} Page(s): ${counts.ok} ok, ${counts.warn} warn, ${counts.fail} fail`
+  const result = {result: {...finished.value}}
+  if (finished.signal && incomplete)
+    return {
+      failure: new PluginError(
+        signalKind(finished.signal),
+        `${finished.signal} stopped the checks: ${summary} (the rest not checked)`,
+        result,
+      ),
+      summary,
+    }
+  if (counts.fail > 0)
+    return {
+      failure: new PluginError('failing', `${counts.fail} of ${pages.length} Page(s) fail a check: ${summary}`, result),
+      summary,
+    }
+  if (counts.warn > 0)
+    return {
+      failure: new PluginError(
+        'warning',
+        `${counts.warn} of ${pages.length} Page(s) need attention: ${summary}`,
+        result,
+      ),
+      summary,
+    }
+  return {summary}
+}
+
+const CELL: Record<CheckState, string> = {fail: 'FAIL', ok: 'ok', unknown: 'unknown', warn: 'warn'}
+
+function daysCell(row: PageStatus): string {
+  if (row.checks.expiry.state === 'fail') return 'lapsed'
+  if (row.days_left === null) return 'never'
+  return row.days_left === undefined ? CELL[row.checks.expiry.state] : String(row.days_left)
+}
+
+/** The human form: a table, a row per Page and a column per check, then each problem with its fix. */
+export function formatStatus(report: StatusReport): string {
+  if (report.pages.length === 0) return 'No Facebook Page is linked.'
+  const header = [
+    'PAGE ID',
+    'NAME',
+    'APPLICATION',
+    'APP OK',
+    'MANAGED',
+    'TOKEN',
+    'DAYS LEFT',
+    'SCOPES',
+    'SUBSCRIBED',
+    'VERDICT',
+  ]
+  const rows = report.pages.map((row) => {
+    const {checks} = row
+    return [
+      row.page,
+      row.name ?? '',
+      row.application ?? (checks.application.state === 'fail' ? 'none' : '-'),
+      CELL[checks.application_ok.state],
+      CELL[checks.page_managed.state],
+      CELL[checks.token_valid.state],
+      daysCell(row),
+      CELL[checks.scopes.state],
+      CELL[checks.subscribed.state],
+      row.verdict.toUpperCase(),
+    ]
+  })
+  const problems = report.pages.flatMap((row) =>
+    allChecks(row.checks)
+      .filter((check) => isProblem(check))
+      .map(
+        (check) =>
+          `${pageLabel({id: row.page, name: row.name})}: ${printable(check.detail)}${check.fix ? `; fix: ${check.fix}` : ''}`,
+      ),
+  )
+  return [formatTable(header, rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n')
+}
