@@ -41,29 +41,42 @@ async function step(title: string, line: string, {expectCode = 0} = {}): Promise
   return stdout.trim()
 }
 
-/** Plays Facebook: a user who manages two Pages; called again, it issues fresh Page tokens. */
-async function seedFacebook(): Promise<void> {
-  const response = await fetch(`${sandbox.url}/_sandbox/facebook/users`, {
-    body: JSON.stringify({
-      pages: [
-        {id: '101', name: 'Pizza Place'},
-        {id: '102', name: 'Bike Shop'},
-      ],
-      user_token: 'demo-user-token',
-    }),
-    headers: {'content-type': 'application/json'},
+/** Sends a control request to the sandbox (playing Facebook, or the user's dashboard); its JSON answer. */
+async function sandboxCall(path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(`${sandbox.url}${path}`, {
+    body: JSON.stringify(body),
+    headers: {'content-type': 'application/json', ...headers},
     method: 'POST',
   })
-  if (response.status !== 201) throw new Error(`seeding the sandbox failed: ${response.status}`)
+  if (response.status >= 300) throw new Error(`${path} failed: ${response.status} ${await response.text()}`)
+  return response.json()
+}
+
+/** The user's own Messages application, made once in the dashboard: the Pages' messages go to it. */
+async function messagesApplication(): Promise<string> {
+  const basic = `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`
+  const body = {capabilities: {messages: {webhooks: {}}}, name: 'My Messages app'}
+  return ((await sandboxCall('/v2/applications', body, {authorization: basic})) as {id: string}).id
+}
+
+/** Plays Facebook: a user who manages two Pages; called again, it issues fresh Page tokens. */
+async function seedFacebook(): Promise<void> {
+  const pages = [
+    {id: '101', name: 'Pizza Place'},
+    {id: '102', name: 'Bike Shop'},
+  ]
+  await sandboxCall('/_sandbox/facebook/users', {pages, user_token: 'demo-user-token'})
 }
 
 let failed = false
 try {
   await seedFacebook()
+  env.MY_APP = await messagesApplication()
   process.stdout.write(
     `sandbox on ${sandbox.url}: Vonage credentials sandbox-key/sandbox-secret in VONAGE_API_KEY/VONAGE_API_SECRET;\n`,
   )
-  process.stdout.write('a Facebook user (FACEBOOK_USER_TOKEN) who manages "Pizza Place" (101) and "Bike Shop" (102)\n')
+  process.stdout.write('a Facebook user (FACEBOOK_USER_TOKEN) who manages "Pizza Place" (101) and "Bike Shop" (102);\n')
+  process.stdout.write(`your Messages application, made in the dashboard: MY_APP=${env.MY_APP}\n`)
   env.APP = await step(
     'Step 1 of the manual flow: a temporary Messages application and its key',
     '"$CLI" app:temp --keyfile temp.key',
@@ -75,11 +88,11 @@ try {
   await step('Read it back, checking the signature', '"$CLI" jwt:decode "$(cat jwt.txt)" --private-key ./temp.key')
   await step(
     'Steps 3-4, no browser: subscribe a Page with that JWT',
-    'VONAGE_JWT="$(cat jwt.txt)" "$CLI" messenger:link --page "Pizza Place"',
+    'VONAGE_JWT="$(cat jwt.txt)" "$CLI" messenger:link --page "Pizza Place" --application "$MY_APP"',
   )
   await step(
     'Or all of it in one command, with just your API key and secret: one request, no application to make or delete',
-    '"$CLI" messenger:link --page "Bike Shop"',
+    '"$CLI" messenger:link --page "Bike Shop" --application "$MY_APP"',
   )
   await step('What is linked, and how long each link has left', '"$CLI" messenger:list')
   await seedFacebook()
@@ -88,6 +101,21 @@ try {
     'The re-link, for every Page at once (one update each, never unlinked): safe to schedule',
     '"$CLI" messenger:relink --all',
   )
+  const now = Math.floor(Date.now() / 1000)
+  await sandboxCall('/_sandbox/facebook/pages/102', {expires_at: now + 10 * 86_400})
+  process.stdout.write("\n(Later: Bike Shop's Page token now lapses in 10 days)\n")
+  await step(
+    'The health of every Page: a column per check, a verdict, and the fix (exit 10: some Page needs attention)',
+    '"$CLI" messenger:status',
+    {expectCode: 10},
+  )
+  await seedFacebook()
+  process.stdout.write('\n(The user logs in to Facebook again: fresh Page tokens)\n')
+  await step(
+    'The scheduled job re-links only the Pages whose link lapses soon (examples/ has it for GitHub Actions and cron)',
+    '"$CLI" messenger:relink --all --expiring-within 30',
+  )
+  await step('All ok again (exit 0)', '"$CLI" messenger:status')
   await step('Unlinking asks first at a terminal; scripts say --yes', '"$CLI" messenger:unlink --page-id 102 --yes')
   await step('A mistake gets one clear line and its own exit code', '"$CLI" messenger:unlink --page-id 102 --yes', {
     expectCode: 4,
@@ -95,14 +123,15 @@ try {
   await step('What nobody does by hand: delete the temporary application', '"$CLI" app:temp:delete --all --yes')
   const state = (await (await fetch(`${sandbox.url}/_sandbox/state`)).json()) as {
     accounts: unknown[]
-    applications: unknown[]
+    applications: Array<{id: string}>
     requests: number
     violations: unknown[]
   }
+  const temporary = state.applications.filter((application) => application.id !== env.MY_APP)
   process.stdout.write(
-    `\nsandbox: ${state.requests} API requests, ${state.accounts.length} Page linked, ${state.applications.length} applications left, ${state.violations.length} contract violations\n`,
+    `\nsandbox: ${state.requests} API requests, ${state.accounts.length} Page linked, ${temporary.length} temporary applications left, ${state.violations.length} contract violations\n`,
   )
-  if (state.applications.length > 0 || state.violations.length > 0 || state.accounts.length !== 1)
+  if (temporary.length > 0 || state.violations.length > 0 || state.accounts.length !== 1)
     throw new Error('the demo left applications behind, broke the API contract or linked the wrong Pages')
   process.stdout.write('demo finished: every step behaved as expected\n')
 } catch (error) {

@@ -85,10 +85,11 @@ export async function forEachStreamed<T>(
 
   const settled = await Promise.allSettled(Array.from({length: Math.max(1, limit)}, worker))
   if (!exhausted) await iterator.return?.(undefined)
-  if (readFailure) throw readFailure.error
+  // after a signal, a read that was under way fails for that reason: the list is just not read to its end
+  if (readFailure && !options.abort.aborted) throw readFailure.error
   const failure = settled.find((outcome) => outcome.status === 'rejected')
   if (failure) throw failure.reason
-  return {complete: exhausted && queue.length === 0, unstarted: queue.splice(0)}
+  return {complete: exhausted && readFailure === undefined && queue.length === 0, unstarted: queue.splice(0)}
 }
 
 export interface RelinkFleetSettings extends LinkingSettings {
@@ -243,6 +244,7 @@ async function relinkStreamed(
 
     return complete ? {results, unreachable} : {incomplete: true, results, unreachable}
   } catch (error) {
+    if (cleanup.interrupted) return {incomplete: true, results, unreachable}
     // The list could not be read to its end: what was done is said, then the failure.
     const relinked = results.filter((result) => result.status === 'relinked').length
     const message = `${messageOf(error)}; ${relinked} Page(s) were re-linked before that, the rest keep their links`

@@ -394,29 +394,23 @@ export function judgeStatus(finished: Finished<StatusReport>): {summary: string;
   const {counts, incomplete, pages} = finished.value
   const summary = `${pages.length} Page(s): ${counts.ok} ok, ${counts.warn} warn, ${counts.fail} fail`
   const result = {result: {...finished.value}}
-  if (finished.signal && incomplete)
-    return {
-      failure: new PluginError(
-        signalKind(finished.signal),
-        `${finished.signal} stopped the checks: ${summary} (the rest not checked)`,
-        result,
-      ),
-      summary,
-    }
-  if (counts.fail > 0)
-    return {
-      failure: new PluginError('failing', `${counts.fail} of ${pages.length} Page(s) fail a check: ${summary}`, result),
-      summary,
-    }
-  if (counts.warn > 0)
-    return {
-      failure: new PluginError(
-        'warning',
-        `${counts.warn} of ${pages.length} Page(s) need attention: ${summary}`,
-        result,
-      ),
-      summary,
-    }
+  if (finished.signal && incomplete) {
+    const message = `${finished.signal} stopped the checks: ${summary} so far; the rest of the linked Pages were not checked`
+    return {failure: new PluginError(signalKind(finished.signal), message, result), summary}
+  }
+
+  const fixes = 'the fixes say what to run'
+  if (counts.fail > 0) {
+    const also = counts.warn > 0 ? `, ${counts.warn} more need attention` : ''
+    const message = `${counts.fail} of ${pages.length} Page(s) fail a check${also}; ${fixes}`
+    return {failure: new PluginError('failing', message, result), summary}
+  }
+
+  if (counts.warn > 0) {
+    const message = `${counts.warn} of ${pages.length} Page(s) need attention soon; ${fixes}`
+    return {failure: new PluginError('warning', message, result), summary}
+  }
+
   return {summary}
 }
 

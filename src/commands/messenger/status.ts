@@ -43,8 +43,8 @@ Each Page's verdict is ok, warn (its link lapses within --warn-days, or a check 
     const finished = await status(settings, new Clients(settings), this.reporter)
     if (!this.jsonEnabled()) this.log(formatStatus(finished.value))
     const {failure, summary} = judgeStatus(finished)
-    this.notice(`${summary}.`)
     if (failure) throw failure
+    this.notice(`${summary}.`)
     return settle(finished, summary)
   }
 }
