@@ -9,18 +9,9 @@ import {join} from 'node:path'
 import {ROOT, type RunResult, sh} from '../helpers/cli.js'
 import {useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
+import {packPlugin} from './pack.js'
 
 const scratch = tempDir('hosts')
-
-/** The plugin as users get it: `npm pack` (which builds and ships the manifest). */
-function packPlugin(): string {
-  const output = execFileSync('npm', ['pack', '--pack-destination', scratch, '--silent'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  return join(scratch, output.trim().split('\n').pop()!)
-}
 
 interface Host {
   name: string
