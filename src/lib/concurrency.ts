@@ -264,3 +264,19 @@ export async function mapLimit<I, R>(items: readonly I[], limit: number, work: (
   await Promise.all(Array.from({length: Math.max(1, Math.min(limit, items.length))}, worker))
   return results
 }
+
+/** A runner that lets at most `n` of the works given to it run at once; the others wait their turn, in order. */
+export function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve))
+    running += 1
+    try {
+      return await work()
+    } finally {
+      running -= 1
+      waiting.shift()?.()
+    }
+  }
+}

@@ -16,6 +16,7 @@ export type ErrorKind =
   | 'invalid' // a token was checked and is invalid or expired (jwt:decode)
   | 'warning' // a health check found something that needs attention soon, nothing failing (messenger:status)
   | 'failing' // a health check failed: some Page does not work now, or will not without a fix (messenger:status)
+  | 'output' // the output could not be written (a full disk, a broken terminal): what was printed is incomplete
   | 'interrupted' // SIGINT (Ctrl-C) at a prompt or during the work
   | 'terminated' // SIGTERM during the work
   | 'internal' // a bug: anything we did not anticipate
@@ -33,6 +34,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   invalid: 9,
   warning: 10,
   failing: 11,
+  output: 12,
   interrupted: 130,
   terminated: 143,
 }
@@ -137,15 +139,35 @@ function describeStack(error: unknown): string {
  * with EPIPE, which Node raises as an error event: a stack trace and exit 1. Like most Unix tools,
  * stop printing quietly instead: the command still runs to its end (undoing what it must) and
  * exits with its own code. oclif swallows EPIPE on stdout once it is loaded; this covers stderr
- * and the fast path, which never loads oclif.
+ * and the fast path, which never loads oclif. Any other failure to write (a full disk, an I/O
+ * error) must not pass unsaid: one line on stderr (when it is stdout that failed), the command
+ * still runs to its end — a fleet run does not stop half-way — and a run that would have exited 0
+ * exits with the "output" code instead, since what it printed is incomplete.
  */
 export function ignoreClosedOutput(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listeners('error').includes(rethrowUnlessClosed)) continue
-    stream.on('error', rethrowUnlessClosed)
+    // oclif's own listener on stdout swallows EPIPE and throws every other error (a stack trace): ours replaces it
+    for (const listener of stream.listeners('error'))
+      if (listener.name !== 'onOutputError') stream.off('error', listener as (error: Error) => void)
+    if (stream.listeners('error').length > 0) continue
+    stream.on('error', function onOutputError(error: NodeJS.ErrnoException) {
+      outputFailed(stream, error)
+    })
   }
 }
 
-function rethrowUnlessClosed(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') throw error
+let lostOutput = false
+
+function outputFailed(stream: NodeJS.WriteStream, error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || lostOutput) return
+  lostOutput = true
+  if (stream === process.stdout) {
+    process.stderr.write(
+      `Error: could not write the output (${error.code ?? error.message}): what this command printed is incomplete\n`,
+    )
+  }
+
+  process.once('exit', (code) => {
+    if (code === 0) process.exitCode = EXIT_CODES.output
+  })
 }

@@ -37,8 +37,16 @@ export class ExternalAccounts {
    * `settings.authorize` makes each request's Authorization header:
    * "Bearer <JWT>" (as the manual flow) or "Basic …".
    */
-  constructor(settings: Omit<HttpSettings, 'service'>) {
+  constructor(private readonly settings: Omit<HttpSettings, 'service'>) {
     this.http = new HttpClient({...settings, service: 'Vonage'})
+  }
+
+  /**
+   * The same client without the fleet's gate: for putting back what a signal interrupted, which
+   * must go out even though the gate, once the signal arrived, lets no new request through.
+   */
+  ungated(): ExternalAccounts {
+    return this.settings.gate ? new ExternalAccounts({...this.settings, gate: undefined}) : this
   }
 
   /** The account, or undefined when the Page is not linked. */

@@ -4,7 +4,7 @@
 // within some days. Requests go through one gate per service, paced to what each one allows.
 import type {Cleanup, Finished} from './cleanup.js'
 import type {Clients} from './clients.js'
-import {AdaptiveGate, MAX_CONCURRENCY} from './concurrency.js'
+import {AdaptiveGate, limiter, MAX_CONCURRENCY} from './concurrency.js'
 import {batchFailureKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
 import type {ExternalAccounts, MessengerAccount} from './external-accounts.js'
 import type {FacebookPage, Graph} from './facebook.js'
@@ -12,11 +12,15 @@ import {planLinkAuth} from './link-auth.js'
 import {failedPage, relinkLine, type RelinkReport, type RelinkResult, relinkPage, withAccounts} from './linking.js'
 import type {Reporter} from './output.js'
 import {linkDaysLeft} from './pages.js'
+import {reclaimIfGrown} from './memory.js'
 import type {Outcome} from './progress.js'
 import type {LinkingSettings} from './settings.js'
 
 /** How many Pages are worked on at once: enough to keep the gates' paced requests flowing. */
 export const FLEET_TASKS = 64
+
+/** How many Pages may be unlinked at once by the fallback relink (DELETE + POST, where there is no PATCH). */
+const FALLBACK_AT_ONCE = 4
 
 /**
  * Runs `work` on each item of a list that arrives in batches, at most `limit` at a time, reading
@@ -60,6 +64,7 @@ export async function forEachStreamed<T>(
       }))
 
   let broken = false
+  let done = 0
   const worker = async () => {
     for (;;) {
       if (options.abort.aborted || broken) return
@@ -75,6 +80,8 @@ export async function forEachStreamed<T>(
       if (item === undefined) return
       try {
         await work(item)
+        done += 1
+        if (done % 16 === 0) reclaimIfGrown()
       } catch (error) {
         // a bug in the work, not a Page's failure (the work reports those): stop starting more
         broken = true
@@ -108,11 +115,11 @@ async function needsRelink(
   userToken: string,
   days: number,
   now: number,
-): Promise<{due: boolean; daysLeft?: number}> {
+): Promise<{due: boolean; valid: boolean; daysLeft?: number}> {
   const info = await graph.debugToken(account.access_token, userToken, 'the user token')
   const daysLeft = linkDaysLeft(info, now)
   const due = !info.is_valid || (daysLeft !== undefined && daysLeft <= days)
-  return daysLeft === undefined ? {due} : {daysLeft, due}
+  return {...(daysLeft === undefined ? {} : {daysLeft}), due, valid: info.is_valid}
 }
 
 /**
@@ -177,10 +184,34 @@ async function relinkStreamed(
   const unreachable: string[] = []
   const support = {available: true}
   const progress = report.fleet('Re-linking')
+  // A Page that lost its link (its relink and the restore both failed) stops the run: whatever
+  // failed it would likely fail the next Pages too, and each would be left unlinked.
+  const halt = new AbortController()
+  const haltReason = new PluginError('interrupted', 'a Page lost its link')
+  let halted: string | undefined
   const record = (result: RelinkResult) => {
     results.push(result)
     progress.finished(OUTCOMES[result.status], relinkLine(result))
+    if (result.status === 'failed' && result.previous_link_kept === false && !halted) {
+      halted = `Page ${result.page} lost its link, so no further Page was started`
+      halt.abort(haltReason)
+    }
   }
+
+  // Where Vonage has no PATCH, a relink unlinks the Page until it is linked again: a few at a time,
+  // and none once one has lost its link (decided before its turn goes to the next Page).
+  const fallbackSlot = limiter(FALLBACK_AT_ONCE)
+  const fallbackGate = <T>(work: () => Promise<T>) =>
+    fallbackSlot(async () => {
+      halt.signal.throwIfAborted()
+      try {
+        return await work()
+      } catch (error) {
+        if (error instanceof PluginError && error.result?.previous_link_kept === false) halt.abort(haltReason)
+        throw error
+      }
+    })
+  const stoppedBy = (error: unknown) => error === cleanup.abortSignal.reason || error === halt.signal.reason
 
   const stopped = (page: FacebookPage): RelinkResult => ({
     name: page.name,
@@ -192,10 +223,15 @@ async function relinkStreamed(
     try {
       cleanup.checkpoint()
       if (expiringWithin !== undefined) {
-        const {daysLeft, due} = await needsRelink(graph, account, userToken, expiringWithin, options.now())
+        const {daysLeft, due, valid} = await needsRelink(graph, account, userToken, expiringWithin, options.now())
         if (!due) return {days_left: daysLeft, name: page.name, page: page.id, status: 'skipped'}
         if (page.access_token === account.access_token) {
-          const when = daysLeft === undefined ? 'is no longer valid' : `lapses in ${daysLeft} day(s)`
+          const when =
+            daysLeft === undefined || !valid
+              ? 'is no longer valid'
+              : daysLeft <= 0
+                ? 'has lapsed'
+                : `lapses in ${daysLeft} day(s)`
           throw new PluginError(
             'auth',
             `Facebook gives the same Page token, which ${when}, so re-linking changes nothing: log in to Facebook again (a fresh user token) and run this again`,
@@ -209,12 +245,12 @@ async function relinkStreamed(
       return await relinkPage(
         accounts,
         {id: page.id, name: page.name, token: page.access_token},
-        {bin: options.bin, cleanup, onFallback: report.warning, previous: account, support},
+        {bin: options.bin, cleanup, fallbackGate, onFallback: report.warning, previous: account, support},
       )
     } catch (error) {
       // Stopped before or during its steps: no new step was sent, and the fallback's undo restores
       // a Page it had unlinked.
-      if (error === cleanup.abortSignal.reason) return stopped(page)
+      if (stoppedBy(error)) return stopped(page)
       return failedPage(error, page, (error as PluginError).result?.previous_link_kept !== false)
     }
   }
@@ -222,7 +258,8 @@ async function relinkStreamed(
   try {
     const {complete, unstarted} = await forEachStreamed(
       accounts.batches(),
-      FLEET_TASKS,
+      // --concurrency N: N Pages at a time, as it says; else enough to keep the paced requests flowing
+      options.concurrency ?? FLEET_TASKS,
       async (account) => {
         const page = pages.get(account.external_id)
         if (!page) {
@@ -233,7 +270,7 @@ async function relinkStreamed(
         record(await relinkOne(account, page))
       },
       {
-        abort: cleanup.abortSignal,
+        abort: AbortSignal.any([cleanup.abortSignal, halt.signal]),
         onBatch: (batch) => progress.found(batch.filter((account) => pages.has(account.external_id)).length),
       },
     )
@@ -242,7 +279,7 @@ async function relinkStreamed(
       if (page) record(stopped(page))
     }
 
-    return complete ? {results, unreachable} : {incomplete: true, results, unreachable}
+    return {...(complete ? {} : {incomplete: true as const}), ...(halted ? {halted} : {}), results, unreachable}
   } catch (error) {
     if (cleanup.interrupted) return {incomplete: true, results, unreachable}
     // The list could not be read to its end: what was done is said, then the failure.

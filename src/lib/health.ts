@@ -9,7 +9,7 @@ import {type Finished, signalKind} from './cleanup.js'
 import type {Clients} from './clients.js'
 import {AdaptiveGate, MAX_CONCURRENCY} from './concurrency.js'
 import {findCredentials} from './credentials.js'
-import {messageOf, PluginError} from './errors.js'
+import {kindOf, messageOf, PluginError} from './errors.js'
 import {checkPageId, type MessengerAccount} from './external-accounts.js'
 import type {Graph, TokenCheck} from './facebook.js'
 import {FLEET_TASKS, forEachStreamed} from './fleet.js'
@@ -87,13 +87,20 @@ export interface StatusSettings extends LinkingSettings {
 const ok = (detail: string): Check => ({detail, state: 'ok'})
 const unknown = (detail: string): Check => ({detail, state: 'unknown'})
 const NEEDS_USER_TOKEN = unknown('unknown: give a user token (--user-token or FACEBOOK_USER_TOKEN)')
+const NEEDS_CREDENTIALS = unknown('unknown: needs your API key and secret (VONAGE_API_KEY, VONAGE_API_SECRET)')
 const couldNot = (error: unknown): Check => ({detail: `could not check: ${messageOf(error)}`, state: 'unknown'})
 
-/** A check that could not be made because of a failed request is a warn: "ok" would not be the truth. */
-const couldNotCheck = (check: Check) => check.state === 'unknown' && check.detail.startsWith('could not check')
+/** Not made because another check already failed (the token is invalid, the Page not linked): no reason of its own. */
+const notChecked = (because: string): Check => unknown(`not checked: ${because}`)
 
-/** A check worth a reason (and a fix): one that fails, warns, or could not be made. */
-const isProblem = (check: Check) => check.state === 'warn' || check.state === 'fail' || couldNotCheck(check)
+/**
+ * A check worth a reason (and a fix): one that fails or warns, or one that could not be made — a
+ * service failing, or no user token or API key to make it with: "ok" would not be the truth.
+ */
+const isProblem = (check: Check) =>
+  check.state === 'warn' ||
+  check.state === 'fail' ||
+  (check.state === 'unknown' && !check.detail.startsWith('not checked'))
 
 const allChecks = (checks: PageChecks): Check[] => Object.values(checks) as Check[]
 
@@ -144,13 +151,16 @@ async function facebookChecks(
   }
 
   const id = account.external_id
-  const relink = `${bin} messenger:relink --page-id ${id}`
+  // a Page this user no longer manages can only be re-linked with the user token of one who does
+  const relink = managed.has(id)
+    ? `${bin} messenger:relink --page ${id}`
+    : `FACEBOOK_USER_TOKEN=<the user token of an admin of Page ${id}> ${bin} messenger:relink --page ${id}`
   const page_managed = managed.has(id)
     ? ok('your Facebook user manages it')
     : {
         detail:
           'your Facebook user no longer manages this Page (a role removed?), so its token cannot be renewed with it',
-        fix: `FACEBOOK_USER_TOKEN=<the user token of an admin of Page ${id}> ${relink}`,
+        fix: relink,
         state: 'fail' as const,
       }
   let info: TokenCheck
@@ -178,7 +188,7 @@ async function facebookChecks(
       : ok('valid')
   const daysLeft = linkDaysLeft(info, now)
   let expiry: Check
-  if (!info.is_valid) expiry = {detail: 'lapsed: the token is invalid', fix: relink, state: 'fail'}
+  if (!info.is_valid) expiry = notChecked('the token is invalid')
   else if (daysLeft === undefined) expiry = ok('does not expire')
   else if (daysLeft <= 0) expiry = {detail: 'lapses today', fix: relink, state: 'fail'}
   else if (daysLeft <= warnDays)
@@ -193,9 +203,7 @@ async function facebookChecks(
           fix: `grant ${missing.join(', ')} for Page ${id} when logging in to Facebook, then ${relink}`,
           state: 'fail',
         }
-  const subscribed = info.is_valid
-    ? await subscription(graph, account, relink)
-    : unknown('unknown: the token is invalid')
+  const subscribed = info.is_valid ? await subscription(graph, account, relink) : notChecked('the token is invalid')
   return {days: daysLeft ?? null, expiry, page_managed, scopes, subscribed, token_valid}
 }
 
@@ -222,11 +230,11 @@ function vonageChecks(
   const id = account.external_id
   const appId = account.applications[0]
   if (!appId) {
-    const missing = unknown('no application to check')
+    const missing = notChecked('no application linked')
     return Promise.resolve({
       application: {
         detail: 'no application linked: inbound messages reach no application',
-        fix: `${context.bin} messenger:link --page-id ${id} --application <APPLICATION_ID>`,
+        fix: `${context.bin} messenger:link --page ${id} --application <APPLICATION_ID>`,
         state: 'fail',
       },
       application_ok: missing,
@@ -245,14 +253,14 @@ function vonageChecks(
       application_ok.state === 'fail'
         ? {
             ...application_ok,
-            fix: `${context.bin} messenger:unlink --page-id ${id} --application ${appId} && ${context.bin} messenger:link --page-id ${id} --application <APPLICATION_ID>`,
+            fix: `${context.bin} messenger:unlink --page-id ${id} --application ${appId} --yes && ${context.bin} messenger:link --page ${id} --application <APPLICATION_ID>`,
           }
         : application_ok,
   }))
 }
 
 async function applicationCheck(appId: string, {applications}: Context): Promise<Check> {
-  if (!applications) return unknown('unknown: needs your API key and secret (VONAGE_API_KEY, VONAGE_API_SECRET)')
+  if (!applications) return NEEDS_CREDENTIALS
   try {
     const found = await applications.getApplication(appId)
     if (!found) return {detail: `application ${appId} does not exist any more`, state: 'fail'}
@@ -286,21 +294,21 @@ function statusRow(
     fixes: [...new Set(failing.flatMap((check) => (check.fix ? [check.fix] : [])))],
     name,
     page,
-    reasons: failing.map((check) => check.detail),
+    reasons: [...new Set(failing.map((check) => check.detail))],
     verdict: verdictOf(checks),
   }
 }
 
 /** The row of a Page asked for with --page-id that is not linked at all. */
 function notLinkedRow(pageId: string, bin: string): PageStatus {
-  const skipped = unknown('not linked')
+  const skipped = notChecked('not linked')
   return statusRow(pageId, undefined, {
     application: skipped,
     application_ok: skipped,
     expiry: skipped,
     linked: {
       detail: 'not linked at Vonage: messages to it go nowhere',
-      fix: `${bin} messenger:link --page-id ${pageId}`,
+      fix: `${bin} messenger:link --page ${pageId}`,
       state: 'fail',
     },
     page_managed: skipped,
@@ -357,7 +365,7 @@ export async function status(
             wanted?.delete(account.external_id)
             const row = await checkPage(account, context)
             rows.push(row)
-            progress.finished(row.verdict === 'ok' ? 'ok' : 'failed')
+            progress.finished(row.verdict === 'fail' ? 'failed' : 'ok')
           },
           {
             abort: cleanup.abortSignal,
@@ -367,6 +375,13 @@ export async function status(
         )
         if (complete) for (const id of wanted ?? []) rows.push(notLinkedRow(id, settings.bin))
         return summarise(rows, settings.warnDays, complete)
+      } catch (error) {
+        // the list could not be read to its end: the rows checked so far go with the failure
+        const message = `${messageOf(error)}; ${rows.length} Page(s) were checked before that`
+        throw new PluginError(kindOf(error), message, {
+          cause: error,
+          result: {...summarise(rows, settings.warnDays, false)},
+        })
       } finally {
         progress.end()
       }
@@ -394,8 +409,10 @@ export function judgeStatus(finished: Finished<StatusReport>): {summary: string;
   const {counts, incomplete, pages} = finished.value
   const summary = `${pages.length} Page(s): ${counts.ok} ok, ${counts.warn} warn, ${counts.fail} fail`
   const result = {result: {...finished.value}}
-  if (finished.signal && incomplete) {
-    const message = `${finished.signal} stopped the checks: ${summary} so far; the rest of the linked Pages were not checked`
+  if (finished.signal) {
+    const message = incomplete
+      ? `${finished.signal} stopped the checks: ${summary} so far; the rest of the linked Pages were not checked`
+      : `${finished.signal} arrived after every Page was checked: ${summary}`
     return {failure: new PluginError(signalKind(finished.signal), message, result), summary}
   }
 
@@ -407,7 +424,7 @@ export function judgeStatus(finished: Finished<StatusReport>): {summary: string;
   }
 
   if (counts.warn > 0) {
-    const message = `${counts.warn} of ${pages.length} Page(s) need attention soon; ${fixes}`
+    const message = `${counts.warn} of ${pages.length} Page(s) need attention; ${fixes}`
     return {failure: new PluginError('warning', message, result), summary}
   }
 
@@ -417,14 +434,21 @@ export function judgeStatus(finished: Finished<StatusReport>): {summary: string;
 const CELL: Record<CheckState, string> = {fail: 'FAIL', ok: 'ok', unknown: 'unknown', warn: 'warn'}
 
 function daysCell(row: PageStatus): string {
+  if (row.checks.token_valid.state === 'fail') return '-'
   if (row.checks.expiry.state === 'fail') return 'lapsed'
   if (row.days_left === null) return 'never'
   return row.days_left === undefined ? CELL[row.checks.expiry.state] : String(row.days_left)
 }
 
-/** The human form: a table, a row per Page and a column per check, then each problem with its fix. */
+/** Checks no Page could have: said once under the table, not on every Page's lines. */
+const FOR_EVERY_PAGE = new Set([NEEDS_USER_TOKEN.detail, NEEDS_CREDENTIALS.detail])
+
+/**
+ * The human form: a table, a row per Page and a column per check, then each problem with its fix
+ * (what no Page could be checked for, once). Empty when a signal stopped it before any Page.
+ */
 export function formatStatus(report: StatusReport): string {
-  if (report.pages.length === 0) return 'No Facebook Page is linked.'
+  if (report.pages.length === 0) return report.incomplete ? '' : 'No Facebook Page is linked.'
   const header = [
     'PAGE ID',
     'NAME',
@@ -452,13 +476,18 @@ export function formatStatus(report: StatusReport): string {
       row.verdict.toUpperCase(),
     ]
   })
-  const problems = report.pages.flatMap((row) =>
-    allChecks(row.checks)
+  const everyPage = new Set<string>()
+  const problems = report.pages.flatMap((row) => {
+    const lines = allChecks(row.checks)
       .filter((check) => isProblem(check))
+      .filter((check) => !(FOR_EVERY_PAGE.has(check.detail) && everyPage.add(check.detail)))
       .map(
         (check) =>
           `${pageLabel({id: row.page, name: row.name})}: ${printable(check.detail)}${check.fix ? `; fix: ${check.fix}` : ''}`,
-      ),
-  )
-  return [formatTable(header, rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n')
+      )
+    return [...new Set(lines)]
+  })
+  const notes = [...everyPage].map((detail) => `Not checked for any Page: ${detail.replace(/^unknown: /, '')}.`)
+  const below = [...problems, ...notes]
+  return [formatTable(header, rows), ...(below.length > 0 ? ['', ...below] : [])].join('\n')
 }

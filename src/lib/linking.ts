@@ -130,17 +130,27 @@ export interface RelinkResult {
   previous_link_kept?: boolean
 }
 
-/** Puts the previous account back: nothing to do if it is there, re-created if it is not. */
-async function restore(accounts: ExternalAccounts, previous: MessengerAccount): Promise<void> {
+/**
+ * Puts the previous account back: nothing to do if it is there, re-created if it is not. When Vonage
+ * refuses it with its application (deleted, or without Messages since), the Page is linked again
+ * without it rather than left unlinked; the sentence returned says so.
+ */
+async function restore(accounts: ExternalAccounts, previous: MessengerAccount): Promise<string | undefined> {
   const current = await accounts.get(previous.external_id)
-  if (current?.access_token === previous.access_token) return
+  if (current?.access_token === previous.access_token) return undefined
   if (current) await accounts.delete(previous.external_id)
-  await accounts.create({
-    applications: previous.applications,
-    name: previous.name,
-    pageId: previous.external_id,
-    token: previous.access_token,
-  })
+  const account = {name: previous.name, pageId: previous.external_id, token: previous.access_token}
+  try {
+    await accounts.create({...account, applications: previous.applications})
+    return undefined
+  } catch (error) {
+    // a 4xx other than 429 refuses this request as it is: without the application it may pass
+    const status = error instanceof PluginError ? (error.status ?? 0) : 0
+    if (previous.applications.length === 0 || status < 400 || status >= 500 || status === 429) throw error
+    await accounts.create({...account, applications: []})
+    const [application] = previous.applications
+    return `the previous link of Page ${previous.external_id} was restored without application ${application}, which Vonage refused (${messageOf(error)}): link one with messenger:link --page ${previous.external_id} --application <APPLICATION_ID>`
+  }
 }
 
 /** The command that finishes a relink by hand, naming where the new token goes, never the token. */
@@ -172,32 +182,42 @@ async function replaceLink(
     pageId: page.id,
     token: page.token,
   }
-  const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, () => restore(accounts, previous), {
+  // What a signal interrupted is put back with requests the fleet's gate would no longer let through.
+  const putBack = () => restore(accounts.ungated(), previous)
+  const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, putBack, {
     done: `the previous link of Page ${page.id} was restored`,
-    manual: finishCommand(options.bin, spec),
+    manual: finishCommand(options.bin, {...spec, token: previous.access_token}),
   })
+  let unlinked = false
   try {
     await accounts.delete(page.id)
+    unlinked = true
     options.cleanup.checkpoint()
     // Once the new link is answered for, it is committed: a signal during that request is too late.
     const account = confirm((await createOrReadBack(accounts, spec)).account, spec)
     undo()
     return relinked(account)
   } catch (error) {
+    // Stopped before the DELETE went out: nothing was changed, nothing to put back.
+    if (!unlinked && error === options.cleanup.abortSignal.reason) {
+      undo()
+      throw error
+    }
+
     if (options.cleanup.interrupted) throw error
     undo()
-    const restored = await restore(accounts, previous).then(
-      () => true,
-      (restoreError: unknown) => restoreError,
+    const restored = await putBack().then(
+      (said) => ({said}),
+      (restoreError: unknown) => ({restoreError}),
     )
     const said =
-      restored === true
-        ? 'the previous link was restored'
-        : `restoring the previous link failed too (${messageOf(restored)}); finish by hand with: ${finishCommand(options.bin, spec)}`
+      'restoreError' in restored
+        ? `restoring the previous link failed too (${messageOf(restored.restoreError)}); finish by hand with: ${finishCommand(options.bin, spec)}`
+        : (restored.said ?? 'the previous link was restored')
     const kind = error instanceof PluginError ? error.kind : 'internal'
     throw new PluginError(kind, `re-linking Page ${page.id} failed: ${messageOf(error)}; ${said}`, {
       cause: error,
-      result: {previous_link_kept: restored === true},
+      result: {previous_link_kept: !('restoreError' in restored)},
     })
   }
 }
@@ -225,6 +245,11 @@ export interface RelinkOptions {
   bin: string
   /** Told once, the first time Vonage turns PATCH down and re-links fall back to DELETE + POST. */
   onFallback?: (message: string) => void
+  /**
+   * Runs each fallback relink (the Page unlinked until it is linked again): a fleet lets only a few
+   * at a time, and none once it has stopped.
+   */
+  fallbackGate?: <T>(work: () => Promise<T>) => Promise<T>
 }
 
 /** What one command has learnt about PATCH: once it is turned down, later Pages go straight to the fallback. */
@@ -296,7 +321,8 @@ export async function relinkPage(
     }
   }
 
-  return replaceLink(accounts, page, {...options, previous})
+  const fallback = () => replaceLink(accounts, page, {...options, previous})
+  return options.fallbackGate ? options.fallbackGate(fallback) : fallback()
 }
 
 /** A Page whose relink failed, as --json reports it: the error, its kind, and whether the previous link is kept. */
@@ -457,6 +483,8 @@ export interface RelinkReport {
   unreachable?: string[]
   /** With --all: the run ended (a signal, the list failing) before every linked Page was reached. */
   incomplete?: true
+  /** With --all: why the run stopped starting Pages by itself (a Page lost its link). */
+  halted?: string
 }
 
 /** messenger:relink of one Page (--all is relinkFleet, in fleet.ts). */
@@ -509,7 +537,10 @@ export function judgeRelink(finished: Finished<RelinkReport>): {summary: string;
   if (finished.signal && (stopped.length > 0 || report.incomplete)) {
     const also = finished.failures.length === 0 ? '' : `; but ${finished.failures.join('; ')}`
     const rest = report.incomplete ? ' (the rest of the list was not read)' : ''
-    const message = `${finished.signal} stopped the run: ${summary}${rest}; the Pages not re-linked keep their previous link${also}`
+    const message =
+      total === 0
+        ? `${finished.signal} stopped the run before any linked Page was started; each keeps its link${also}`
+        : `${finished.signal} stopped the run: ${summary}${rest}; the Pages not re-linked keep their previous link${also}`
     return {failure: new PluginError(signalKind(finished.signal), message, result), summary}
   }
 
@@ -519,9 +550,13 @@ export function judgeRelink(finished: Finished<RelinkReport>): {summary: string;
       lost.length === 0
         ? 'each kept its previous link'
         : `${lost.join(', ')} lost ${lost.length === 1 ? 'its link' : 'their links'}: finish by hand as each line says`
-    const message = `${failed.length} of ${total} Page(s) could not be re-linked; ${state}`
+    const halted = report.halted
+      ? `; ${report.halted}: the ${stopped.length} Page(s) stopped keep their previous link, run this again once that is fixed`
+      : ''
+    const message = `${failed.length} of ${total} Page(s) could not be re-linked; ${state}${halted}`
+    // a Page skipped (its link lasts longer) is as done as a Page re-linked
     return {
-      failure: new PluginError(batchFailureKind(relinked, failed[0].kind ?? 'internal'), message, result),
+      failure: new PluginError(batchFailureKind(relinked + skipped, failed[0].kind ?? 'internal'), message, result),
       summary,
     }
   }

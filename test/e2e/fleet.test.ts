@@ -2,7 +2,7 @@
 // limit, with the progress bar in a pseudo-terminal, and SIGINT in the middle of the run.
 import {expect} from 'chai'
 
-import {cli, inTerminal} from '../helpers/cli.js'
+import {cli, inTerminal, sh} from '../helpers/cli.js'
 import {nowSeconds, sandboxEnv, useSandbox} from '../helpers/sandbox.js'
 
 interface Account {
@@ -122,11 +122,73 @@ describe('e2e: a fleet of Pages', function () {
   it('--expiring-within: a Page for which Facebook still hands out the lapsing token fails, saying to log in again', async () => {
     await fleet(3, () => control('1001', {expires_at: nowSeconds() + 5 * DAY}), false)
     const {code, stderr, stdout} = await cli(['messenger:relink', '--all', '--expiring-within', '30'], {env})
-    expect(code).to.equal(3)
+    expect(code, 'partial: the skipped Pages are fine').to.equal(8)
     expect(stdout).to.match(
       /^1001 failed: Facebook gives the same Page token, which lapses in [45] day\(s\), so re-linking changes nothing: log in to Facebook again/m,
     )
     expect(stderr).to.include('0 of 3 linked Page(s) re-linked, 2 skipped (their links last longer), 1 failed.')
+  })
+
+  describe('where Vonage has no PATCH (re-link = unlink + link)', () => {
+    beforeEach(() => sandbox.settings({no_patch: true}))
+
+    it('a Page whose application was deleted is linked again without it, never left unlinked', async () => {
+      await fleet(3)
+      const app = (await accounts())[0].applications[0]
+      const basicAuth = `Basic ${Buffer.from('sandbox-key:sandbox-secret').toString('base64')}`
+      expect((await sandbox.request('DELETE', `/v2/applications/${app}`, {auth: basicAuth})).status).to.equal(204)
+      const {code, stdout} = await cli(['messenger:relink', '--all'], {env})
+      expect(stdout.split('\n').filter(Boolean)).to.have.length(3)
+      expect(stdout).to.match(
+        /^1000 failed: .*; the previous link of Page 1000 was restored without application [\w-]+, which Vonage refused \(.+\): link one with messenger:link --page 1000 --application <APPLICATION_ID>$/m,
+      )
+      expect(code, "the kind of Vonage's refusal (its 403 names the application as not found)").to.equal(4)
+      const after = await accounts()
+      expect(after.map((account) => account.external_id).sort()).to.deep.equal(['1000', '1001', '1002'])
+      expect(after.every((account) => account.applications.length === 0)).to.equal(true)
+    })
+
+    it('once a Page has lost its link, no further Page is started (the others keep theirs)', async () => {
+      await fleet(30)
+      await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger', status: 500, times: 1000})
+      const {code, stdout} = await cli(['messenger:relink', '--all', '--json'], {env})
+      expect(code).to.equal(6)
+      const report = JSON.parse(stdout)
+      expect(report.halted).to.match(/^Page \d+ lost its link, so no further Page was started$/)
+      expect(report.error.message).to.include('lost its link, so no further Page was started')
+      const lost = (report.results as Array<{page: string; previous_link_kept?: boolean}>).filter(
+        (result) => result.previous_link_kept === false,
+      )
+      const linked = (await accounts()).length
+      expect(lost.length, 'at most the few relinks under way at once').to.be.within(1, 4)
+      expect(30 - linked, 'the report names every Page that lost its link').to.equal(lost.length)
+      await sandbox.request('DELETE', '/_sandbox/faults')
+    })
+
+    it('SIGINT while a Page is unlinked: it is linked again (its restore is not held back), exit 130', async () => {
+      await fleet(10)
+      await sandbox.hold({method: 'POST', path: '/beta/chatapp-accounts/messenger'})
+      const run = cli(['messenger:relink', '--all'], {env})
+      await sandbox.waitForHeld()
+      run.child.kill('SIGINT')
+      await run.stderrMatches(/SIGINT: finishing the request under way/)
+      await sandbox.release()
+      const {code, stderr} = await run
+      expect(code, stderr).to.equal(130)
+      expect(stderr).not.to.match(/could not restore/)
+      expect((await accounts()).map((account) => account.external_id).sort()).to.deep.equal(
+        Array.from({length: 10}, (_, index) => String(1000 + index)),
+      )
+    })
+  })
+
+  it('a full disk on stdout: one line, the run goes to its end, exit 12 (not 0)', async () => {
+    await fleet(20)
+    const {code, stderr} = await sh('"$CLI" messenger:relink --all > /dev/full', {env})
+    expect(code).to.equal(12)
+    expect(stderr).to.match(/^Error: could not write the output \(ENOSPC\): what this command printed is incomplete$/m)
+    expect(stderr).not.to.match(/\n\s+at /)
+    expect(stderr).to.include('20 of 20 linked Page(s) re-linked.')
   })
 
   it("the progress bar in a terminal: done, failed, total, rate and ETA on the screen; only the failed Page's line", async () => {

@@ -10,7 +10,7 @@ import {WARN_WITHIN_DAYS} from '../../lib/pages.js'
 export default class MessengerStatus extends BaseCommand {
   static summary = 'Check the health of every linked Page: a row per Page, a column per check, and a verdict.'
   static description = `At Vonage: the Page is linked, an application is linked to it, and that application exists with the Messages capability (this needs your API key and secret). At Facebook, with a user token: you still manage the Page, the stored Page token is valid, the days the link has left (the earlier of the token's expiry and the end of data access), the permissions Messenger needs (pages_messaging, pages_manage_metadata, pages_show_list) are granted for this Page, and an app is subscribed to its messages. Without a user token those columns say "unknown".
-Each Page's verdict is ok, warn (its link lapses within --warn-days, or a check could not be made) or fail, with the reasons and the command that fixes each. Exit 0 when all are ok, 10 when some warn and none fails, 11 when some fail: a scheduled job can alert on it. Tokens are never shown.`
+Each Page's verdict is ok, warn (its link lapses within --warn-days, or a check could not be made: a service failing, no user token, no API key and secret) or fail, with the reasons and the command that fixes each. Exit 0 when all are ok, 10 when some warn and none fails, 11 when some fail: a scheduled job can alert on it. Tokens are never shown.`
 
   static examples = [
     {command: 'FACEBOOK_USER_TOKEN=... <%= config.bin %> <%= command.id %>', description: 'Every linked Page'},
@@ -41,7 +41,8 @@ Each Page's verdict is ok, warn (its link lapses within --warn-days, or a check 
       warnDays: flags['warn-days'],
     }
     const finished = await status(settings, new Clients(settings), this.reporter)
-    if (!this.jsonEnabled()) this.log(formatStatus(finished.value))
+    const text = this.jsonEnabled() ? '' : formatStatus(finished.value)
+    if (text) this.log(text)
     const {failure, summary} = judgeStatus(finished)
     if (failure) throw failure
     this.notice(`${summary}.`)

@@ -75,7 +75,7 @@ describe('messenger:status (in process)', () => {
     expect(rows['101'].verdict).to.equal('warn')
     expect(rows['101'].days_left).to.be.within(9, 10)
     expect(rows['101'].checks.expiry).to.deep.include({state: 'warn'})
-    expect(rows['101'].fixes).to.deep.equal(['nexmo messenger:relink --page-id 101'])
+    expect(rows['101'].fixes).to.deep.equal(['nexmo messenger:relink --page 101'])
     expect(rows['102'].verdict).to.equal('ok')
     expect((await status('--warn-days', '5')).code).to.equal(0)
   })
@@ -85,10 +85,12 @@ describe('messenger:status (in process)', () => {
     const {code, rows} = await status()
     expect(code).to.equal(11)
     expect(rows['101'].checks.token_valid.state).to.equal('fail')
-    expect(rows['101'].checks.expiry.state).to.equal('fail')
+    expect(rows['101'].checks.expiry).to.deep.equal({detail: 'not checked: the token is invalid', state: 'unknown'})
     expect(rows['101'].checks.subscribed.state).to.equal('unknown')
-    expect(rows['101'].fixes).to.deep.equal(['nexmo messenger:relink --page-id 101'])
-    expect((await run(['messenger:relink', '--page', '101'])).error).to.equal(undefined)
+    expect(rows['101'].reasons, 'one cause, one reason').to.have.length(1)
+    expect(rows['101'].fixes).to.deep.equal(['nexmo messenger:relink --page 101'])
+    // the fix, run as printed (the user token in the environment), fixes it
+    expect((await run(rows['101'].fixes[0].split(' ').slice(1))).error).to.equal(undefined)
     expect((await status()).code).to.equal(0)
   })
 
@@ -97,9 +99,9 @@ describe('messenger:status (in process)', () => {
     const {code, rows} = await status()
     expect(code).to.equal(11)
     expect(rows['102'].checks.page_managed).to.deep.include({state: 'fail'})
-    expect(rows['102'].checks.page_managed.fix).to.match(
-      /^FACEBOOK_USER_TOKEN=<the user token of an admin of Page 102> /,
-    )
+    expect(rows['102'].fixes).to.deep.equal([
+      'FACEBOOK_USER_TOKEN=<the user token of an admin of Page 102> nexmo messenger:relink --page 102',
+    ])
   })
 
   it('a permission revoked for the Page fails scopes, naming it', async () => {
@@ -124,10 +126,17 @@ describe('messenger:status (in process)', () => {
     await run(['messenger:unlink', '--page-id', '102', '--application', app, '--yes'])
     let {rows} = await status()
     expect(rows['102'].checks.application).to.deep.include({
-      fix: 'nexmo messenger:link --page-id 102 --application <APPLICATION_ID>',
+      fix: 'nexmo messenger:link --page 102 --application <APPLICATION_ID>',
       state: 'fail',
     })
-    expect(rows['102'].checks.application_ok.state).to.equal('unknown')
+    expect(rows['102'].checks.application_ok).to.deep.equal({
+      detail: 'not checked: no application linked',
+      state: 'unknown',
+    })
+    // the fix, run as printed with the application, fixes it
+    const fix = rows['102'].fixes[0].replace('<APPLICATION_ID>', app).split(' ').slice(1)
+    expect((await run(fix)).error).to.equal(undefined)
+    expect((await status()).rows['102'].verdict).to.equal('ok')
     const deleted = await context.sandbox.request('DELETE', `/v2/applications/${app}`, {auth: basic()})
     expect(deleted.status).to.equal(204)
     ;({rows} = await status())
@@ -137,16 +146,22 @@ describe('messenger:status (in process)', () => {
     })
   })
 
-  it('without a user token the Facebook columns say unknown, and the Vonage checks still decide', async () => {
+  it('without a user token the Facebook columns say unknown, and the Page is a warn, never an ok (exit 10)', async () => {
     delete process.env.FACEBOOK_USER_TOKEN
     const {code, rows} = await status()
-    expect(code).to.equal(0)
+    expect(code).to.equal(10)
+    expect(rows['101'].reasons).to.deep.equal(['unknown: give a user token (--user-token or FACEBOOK_USER_TOKEN)'])
     expect(rows['101'].checks.token_valid).to.deep.equal({
       detail: 'unknown: give a user token (--user-token or FACEBOOK_USER_TOKEN)',
       state: 'unknown',
     })
     const human = await run(['messenger:status'])
-    expect(human.stdout.split('\n')[1]).to.match(/ unknown +unknown +unknown +unknown +unknown +OK$/)
+    const lines = human.stdout.split('\n')
+    expect(lines[1]).to.match(/ unknown +unknown +unknown +unknown +unknown +WARN$/)
+    expect(lines.slice(4), 'said once, not for every Page').to.deep.equal([
+      'Not checked for any Page: give a user token (--user-token or FACEBOOK_USER_TOKEN).',
+      '',
+    ])
   })
 
   it('--page-id: only those Pages; one not linked is a fail row with the link command', async () => {
@@ -156,7 +171,7 @@ describe('messenger:status (in process)', () => {
       ['102', 'ok'],
       ['103', 'fail'],
     ])
-    expect(report.pages[1].fixes).to.deep.equal(['nexmo messenger:link --page-id 103'])
+    expect(report.pages[1].fixes).to.deep.equal(['nexmo messenger:link --page 103'])
   })
 
   it('a check that could not be made (debug_token failing) is a warn, never an ok', async () => {
