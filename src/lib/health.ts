@@ -88,7 +88,14 @@ const ok = (detail: string): Check => ({detail, state: 'ok'})
 const unknown = (detail: string): Check => ({detail, state: 'unknown'})
 const NEEDS_USER_TOKEN = unknown('unknown: give a user token (--user-token or FACEBOOK_USER_TOKEN)')
 const NEEDS_CREDENTIALS = unknown('unknown: needs your API key and secret (VONAGE_API_KEY, VONAGE_API_SECRET)')
-const couldNot = (error: unknown): Check => ({detail: `could not check: ${messageOf(error)}`, state: 'unknown'})
+/** A check a failed request kept from being made; a signal is not such a failure (the Page is just not checked). */
+function couldNot(error: unknown): Check {
+  if (stoppedBySignal(error)) throw error
+  return {detail: `could not check: ${messageOf(error)}`, state: 'unknown'}
+}
+
+const stoppedBySignal = (error: unknown) =>
+  error instanceof PluginError && (error.kind === 'interrupted' || error.kind === 'terminated')
 
 /** Not made because another check already failed (the token is invalid, the Page not linked): no reason of its own. */
 const notChecked = (because: string): Check => unknown(`not checked: ${because}`)
@@ -363,7 +370,12 @@ export async function status(
           async (account) => {
             if (wanted && !wanted.has(account.external_id)) return
             wanted?.delete(account.external_id)
-            const row = await checkPage(account, context)
+            const row = await checkPage(account, context).catch((error: unknown) => {
+              // a signal stopped its checks: the Page is not reported rather than reported half-checked
+              if (stoppedBySignal(error) && cleanup.interrupted) return undefined
+              throw error
+            })
+            if (!row) return
             rows.push(row)
             progress.finished(row.verdict === 'fail' ? 'failed' : 'ok')
           },

@@ -95,6 +95,23 @@ describe('e2e: a fleet of Pages', function () {
     }
   })
 
+  it('status, SIGINT mid-fleet: the Pages fully checked so far are reported (none half-checked), exit 130', async () => {
+    await fleet(200)
+    await sandbox.hold({method: 'GET', path: '/v25.0/debug_token', skip: 150})
+    const run = cli(['messenger:status', '--json'], {env})
+    await sandbox.waitForHeld()
+    run.child.kill('SIGINT')
+    await run.stderrMatches(/SIGINT: /)
+    await sandbox.release()
+    const {code, stdout} = await run
+    expect(code).to.equal(130)
+    const report = JSON.parse(stdout)
+    expect(report.incomplete).to.equal(true)
+    expect(report.pages.length, 'the Pages checked before the signal').to.be.within(1, 199)
+    expect(report.error.message).to.match(/^SIGINT stopped the checks: \d+ Page\(s\): \d+ ok, 0 warn, 0 fail so far/)
+    expect(report.pages.every((row: {verdict: string}) => row.verdict === 'ok')).to.equal(true)
+  })
+
   it('relink --all --expiring-within: only the Pages that lapse within the days (or are invalid) are written; a re-run has nothing to do', async () => {
     const before = await fleet(20, async () => {
       await control('1003', {expires_at: nowSeconds() + 5 * DAY})

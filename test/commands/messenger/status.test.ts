@@ -80,6 +80,30 @@ describe('messenger:status (in process)', () => {
     expect((await status('--warn-days', '5')).code).to.equal(0)
   })
 
+  it('a link with less than a day left fails (exit 11), saying it lapses today', async () => {
+    await control('102', {expires_at: nowSeconds() + 3600})
+    const {code, rows} = await status()
+    expect(code).to.equal(11)
+    expect(rows['102'].days_left).to.equal(0)
+    expect(rows['102'].checks.expiry).to.deep.equal({
+      detail: 'lapses today',
+      fix: 'nexmo messenger:relink --page 102',
+      state: 'fail',
+    })
+  })
+
+  it('an application without the Messages capability fails application_ok', async () => {
+    const voiceOnly = {capabilities: {voice: {webhooks: {}}}, name: 'voice only'}
+    const changed = await context.sandbox.request('PUT', `/v2/applications/${app}`, {auth: basic(), body: voiceOnly})
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(200)
+    const {code, rows} = await status()
+    expect(code).to.equal(11)
+    expect(rows['101'].checks.application_ok).to.deep.include({
+      detail: `application ${app} has no Messages capability`,
+      state: 'fail',
+    })
+  })
+
   it('a Page token Facebook invalidated (a password change) fails (exit 11); the relink it names fixes it', async () => {
     await control('101', {invalidate_tokens: true})
     const {code, rows} = await status()
