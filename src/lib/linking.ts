@@ -550,9 +550,10 @@ export function judgeRelink(finished: Finished<RelinkReport>): {summary: string;
       lost.length === 0
         ? 'each kept its previous link'
         : `${lost.join(', ')} lost ${lost.length === 1 ? 'its link' : 'their links'}: finish by hand as each line says`
-    const halted = report.halted
-      ? `; ${report.halted}: the ${stopped.length} Page(s) stopped keep their previous link, run this again once that is fixed`
-      : ''
+    const halted =
+      report.halted && stopped.length > 0
+        ? `; ${report.halted}: the ${stopped.length} Page(s) stopped keep their previous link, run this again once that is fixed`
+        : ''
     const message = `${failed.length} of ${total} Page(s) could not be re-linked; ${state}${halted}`
     // a Page skipped (its link lasts longer) is as done as a Page re-linked
     return {
