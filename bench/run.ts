@@ -3,7 +3,7 @@
 // the sandbox with 50 ms latency: wall time and requests made. Commands are alternated round by
 // round so that a busy moment hurts them all alike; medians and ratios come from this one run.
 // Then a fleet of 5,000 Pages under a rate limit (bench/fleet.ts). Writes bench/results.md.
-// BENCH_ROUNDS (default 15) sets the rounds; BENCH_ONLY=fleet runs (and prints) only the fleet.
+// BENCH_ROUNDS (default 15) sets the rounds; BENCH_ONLY=fleet or =linking runs (and prints) only that part.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
@@ -310,6 +310,9 @@ mkdirSync(fleetHome, {recursive: true})
 if (process.env.BENCH_ONLY === 'fleet') {
   // a quick look at the fleet alone: printed, bench/results.md left as it is
   process.stdout.write(fleetReport(await fleetBench(BIN, fleetHome, log)))
+} else if (process.env.BENCH_ONLY === 'linking') {
+  // the linking scenarios alone, likewise
+  await network()
 } else {
   log(`start-up: ${commands.length} commands × ${ROUNDS} rounds …`)
   startup(commands)

@@ -8,13 +8,16 @@ import {runInNewContext} from 'node:vm'
 /** How far the heap (bytes in use) may grow past what the last collection left before the next one. */
 const HEAP_GROWTH = 24 * 1024 * 1024
 
-let ceiling = HEAP_GROWTH
+/** Unset until the first look: the growth counts from the heap the run started with (oclif and the modules). */
+let ceiling: number | undefined
 
 let collect: (() => void) | undefined
 
 /** A full garbage collection when the heap has grown past the ceiling (V8's gc exposed once, the first time). */
 export function reclaimIfGrown(): void {
-  if (getHeapStatistics().used_heap_size < ceiling) return
+  const used = getHeapStatistics().used_heap_size
+  ceiling ??= used + HEAP_GROWTH
+  if (used < ceiling) return
   if (!collect) {
     setFlagsFromString('--expose-gc')
     collect = runInNewContext('gc') as () => void
