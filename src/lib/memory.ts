@@ -6,7 +6,7 @@ import {getHeapStatistics, setFlagsFromString} from 'node:v8'
 import {runInNewContext} from 'node:vm'
 
 /** How far the heap (bytes in use) may grow past what the last collection left before the next one. */
-const HEAP_GROWTH = 24 * 1024 * 1024
+const HEAP_GROWTH = 16 * 1024 * 1024
 
 /** Unset until the first look: the growth counts from the heap the run started with (oclif and the modules). */
 let ceiling: number | undefined
