@@ -160,7 +160,7 @@ export async function relinkFleet(
 }
 
 /** The user's Pages by id, read a page of /me/accounts at a time. */
-async function pagesById(graph: Graph, userToken: string): Promise<Map<string, FacebookPage>> {
+export async function pagesById(graph: Graph, userToken: string): Promise<Map<string, FacebookPage>> {
   const pages = new Map<string, FacebookPage>()
   for await (const batch of graph.pageBatches(userToken)) for (const page of batch) pages.set(page.id, page)
   return pages

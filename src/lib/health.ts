@@ -12,7 +12,7 @@ import {findCredentials} from './credentials.js'
 import {kindOf, messageOf, PluginError} from './errors.js'
 import {checkPageId, type MessengerAccount} from './external-accounts.js'
 import type {Graph, TokenCheck} from './facebook.js'
-import {FLEET_TASKS, forEachStreamed} from './fleet.js'
+import {FLEET_TASKS, forEachStreamed, pagesById} from './fleet.js'
 import {planLinkAuth} from './link-auth.js'
 import {withAccounts} from './linking.js'
 import {formatTable, pageLabel, printable, type Reporter} from './output.js'
@@ -136,7 +136,8 @@ export function missingScopes(info: Pick<TokenCheck, 'scopes' | 'granular_scopes
 interface Context {
   graph?: Graph
   userToken?: string
-  managed?: Set<string>
+  /** The Pages the user token manages, by id. */
+  managed?: Map<string, unknown>
   applications?: VonageApplications
   /** One look-up per application, however many Pages share it. */
   applicationChecks: Map<string, Promise<Check>>
@@ -353,9 +354,7 @@ export async function status(
         ? clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max: MAX_CONCURRENCY}))
         : undefined
       const managed =
-        graph && userToken
-          ? await report.progress('Listing your Pages', () => managedPages(graph, userToken))
-          : undefined
+        graph && userToken ? await report.progress('Listing your Pages', () => pagesById(graph, userToken)) : undefined
       const context: Context = {
         applicationChecks: new Map(),
         applications: credentials ? await clients.applications(credentials) : undefined,
@@ -406,12 +405,6 @@ export async function status(
     },
     MAX_CONCURRENCY,
   )
-}
-
-async function managedPages(graph: Graph, userToken: string): Promise<Set<string>> {
-  const ids = new Set<string>()
-  for await (const batch of graph.pageBatches(userToken)) for (const page of batch) ids.add(page.id)
-  return ids
 }
 
 function summarise(rows: PageStatus[], warnDays: number, complete: boolean): StatusReport {
