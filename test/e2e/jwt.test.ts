@@ -65,6 +65,21 @@ describe('e2e: jwt commands from the built binary', function () {
     expect(bad).to.match(/application_id\s+someone-else/)
   })
 
+  it('jwt:validate (the Vonage CLI 3.x name) is jwt:decode: same output, same exit codes', async () => {
+    const {code, stdout} = await sh(
+      `
+      JWT="$("$CLI" jwt:generate "${keys.privateFile}" application_id=${APP})"
+      "$CLI" jwt:decode "$JWT" --private-key "${keys.privateFile}" --json > decoded.json
+      "$CLI" jwt:validate "$JWT" --private-key "${keys.privateFile}" --json > validated.json; echo "exit=$?"
+      cmp decoded.json validated.json && echo same
+      "$CLI" jwt:validate not-a-token 2>&1; echo "exit=$?"
+    `,
+      {cwd: keys.dir},
+    )
+    expect(code).to.equal(0)
+    expect(stdout).to.match(/^exit=0\nsame\nError: .*\nexit=2\n$/)
+  })
+
   it('pipes a token from jwt:generate into jwt:decode - --json', async () => {
     const {code, stdout} = await sh(
       `"$CLI" jwt:generate "${keys.privateFile}" application_id=${APP} | "$CLI" jwt:decode - --private-key "${keys.privateFile}" --json`,

@@ -11,7 +11,10 @@ import {systemClock} from '../../lib/settings.js'
 export default class JwtDecode extends BaseCommand {
   static summary = 'Show what a JWT says, whether it has expired, and whether its signature is valid.'
   static description = `Times are shown in UTC and relative to now. With --public-key (or --private-key, whose public half is used) the RS256 signature is checked.
-Exits with 0 when the token is usable now, and with 9 when it is expired, not yet valid or wrongly signed.`
+Exits with 0 when the token is usable now, and with 9 when it is expired, not yet valid or wrongly signed.
+Also answers to jwt:validate, the name today's Vonage CLI (3.x) gives it.`
+
+  static aliases = ['jwt:validate']
 
   static examples = [
     {command: '<%= config.bin %> <%= command.id %> "$JWT"', description: 'Read the claims and the expiry'},
