@@ -5,7 +5,7 @@
 // subscribed to its messages. Each Page gets a verdict (ok, warn, fail), its reasons in words and
 // the command that fixes each. Read-only: nothing is written anywhere; tokens are never reported.
 import type {VonageApplications} from './applications.js'
-import {type Finished, signalKind} from './cleanup.js'
+import {type Cleanup, type Finished, signalKind} from './cleanup.js'
 import type {Clients} from './clients.js'
 import {AdaptiveGate, MAX_CONCURRENCY} from './concurrency.js'
 import {findCredentials} from './credentials.js'
@@ -20,7 +20,7 @@ import {linkDaysLeft} from './pages.js'
 import type {LinkingSettings} from './settings.js'
 
 /** The permissions Messenger needs on a Page: list it, send as it, subscribe to its webhooks. */
-export const NEEDED_SCOPES = ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'] as const
+const NEEDED_SCOPES = ['pages_messaging', 'pages_manage_metadata', 'pages_show_list'] as const
 
 /** "unknown": not checked (no user token, no API credentials, or the check itself failed: see detail). */
 export type CheckState = 'ok' | 'warn' | 'fail' | 'unknown'
@@ -118,26 +118,31 @@ const isProblem = (check: Check) =>
 const allChecks = (checks: PageChecks): Check[] => Object.values(checks) as Check[]
 
 /** The verdict of a Page: fail if any check fails; warn if any warns or could not be made; else ok. */
-export function verdictOf(checks: PageChecks): Verdict {
+function verdictOf(checks: PageChecks): Verdict {
   const all = allChecks(checks)
   if (all.some((check) => check.state === 'fail')) return 'fail'
   return all.some((check) => isProblem(check)) ? 'warn' : 'ok'
 }
 
 /** Which Messenger permissions the token lacks for this Page, from granular_scopes (else its scopes). */
-export function missingScopes(info: Pick<TokenCheck, 'scopes' | 'granular_scopes'>, pageId: string): string[] {
+function missingScopes(info: Pick<TokenCheck, 'scopes' | 'granular_scopes'>, pageId: string): string[] {
   return NEEDED_SCOPES.filter((scope) => {
-    const granular = info.granular_scopes?.find((entry) => entry.scope === scope)
+    const granular = info.granular_scopes.find((entry) => entry.scope === scope)
     if (granular) return granular.target_ids !== undefined && !granular.target_ids.includes(pageId)
-    return !(info.scopes ?? []).includes(scope)
+    return !info.scopes.includes(scope)
   })
 }
 
+/** With a user token: the Graph client, the token, and the Pages it manages (by id). */
+interface FacebookContext {
+  graph: Graph
+  userToken: string
+  managed: Map<string, unknown>
+}
+
 interface Context {
-  graph?: Graph
-  userToken?: string
-  /** The Pages the user token manages, by id. */
-  managed?: Map<string, unknown>
+  /** Absent without a user token: the Facebook checks are then not made. */
+  facebook?: FacebookContext
   applications?: VonageApplications
   /** One look-up per application, however many Pages share it. */
   applicationChecks: Map<string, Promise<Check>>
@@ -153,8 +158,8 @@ async function facebookChecks(
 ): Promise<
   Pick<PageChecks, 'page_managed' | 'token_valid' | 'expiry' | 'scopes' | 'subscribed'> & {days?: number | null}
 > {
-  const {bin, graph, managed, now, userToken, warnDays} = context
-  if (!graph || !userToken || !managed) {
+  const {bin, facebook, now, warnDays} = context
+  if (!facebook) {
     return {
       expiry: NEEDS_USER_TOKEN,
       page_managed: NEEDS_USER_TOKEN,
@@ -164,6 +169,7 @@ async function facebookChecks(
     }
   }
 
+  const {graph, managed, userToken} = facebook
   const id = account.external_id
   // a Page this user no longer manages can only be re-linked with the user token of one who does
   const relink = managed.has(id)
@@ -332,6 +338,18 @@ function notLinkedRow(pageId: string, bin: string): PageStatus {
   })
 }
 
+/** The Graph client of a status run (its own gate, closed by a signal) and the Pages the user token manages. */
+async function facebookContext(
+  clients: Clients,
+  cleanup: Cleanup,
+  userToken: string,
+  report: Reporter,
+): Promise<FacebookContext> {
+  const graph = clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max: MAX_CONCURRENCY}))
+  const managed = await report.progress('Listing your Pages', () => pagesById(graph, userToken))
+  return {graph, managed, userToken}
+}
+
 /** messenger:status: a row per linked Page (or per --page-id), streamed from the account list. */
 export async function status(
   settings: StatusSettings,
@@ -350,19 +368,13 @@ export async function status(
     plan,
     report,
     async (accounts, cleanup) => {
-      const graph = userToken
-        ? clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max: MAX_CONCURRENCY}))
-        : undefined
-      const managed =
-        graph && userToken ? await report.progress('Listing your Pages', () => pagesById(graph, userToken)) : undefined
+      const facebook = userToken ? await facebookContext(clients, cleanup, userToken, report) : undefined
       const context: Context = {
         applicationChecks: new Map(),
         applications: credentials ? await clients.applications(credentials) : undefined,
         bin: settings.bin,
-        graph,
-        managed,
+        facebook,
         now: clients.now(),
-        userToken,
         warnDays: settings.warnDays,
       }
       const wanted = settings.pageIds.length > 0 ? new Set(settings.pageIds) : undefined
