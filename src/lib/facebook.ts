@@ -53,6 +53,13 @@ interface GraphError {
   message?: string
 }
 
+/** A Graph id or name as text: Graph sends ids as strings, sometimes as numbers; anything else is absent. */
+const text = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined)
+
+/** The strings of a Graph list (scopes, fields), anything else left out. */
+const strings = (value: unknown) =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+
 const graphError = (answer: HttpAnswer): GraphError | undefined =>
   (answer.body as {error?: GraphError} | undefined)?.error
 
@@ -100,10 +107,6 @@ export class Graph {
     const action = 'checking the token with debug_token'
     const answer = await this.request('GET', '/debug_token', inspector, inspectorName, action, {input_token: token})
     const data = objectBody(answer, this.http.settings, action).data as Record<string, unknown> | undefined
-    const text = (value: unknown) =>
-      typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
-    const strings = (value: unknown) =>
-      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
     const granular = (Array.isArray(data?.granular_scopes) ? data.granular_scopes : []) as unknown[]
     const isValid = data?.is_valid === true
     const reason = (data?.error as {message?: unknown} | undefined)?.message
@@ -134,14 +137,13 @@ export class Graph {
     const body = objectBody(answer, this.http.settings, action)
     const apps = (Array.isArray(body.data) ? body.data : []) as Array<Record<string, unknown>>
     return apps.flatMap((app) => {
-      const id = typeof app?.id === 'string' || typeof app?.id === 'number' ? String(app.id) : undefined
+      const id = text(app?.id)
       if (id === undefined) return []
-      const fields = Array.isArray(app.subscribed_fields) ? app.subscribed_fields : []
       return [
         {
           id,
           ...(typeof app.name === 'string' ? {name: app.name} : {}),
-          subscribed_fields: fields.filter((field): field is string => typeof field === 'string'),
+          subscribed_fields: strings(app.subscribed_fields),
         },
       ]
     })
