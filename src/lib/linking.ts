@@ -186,7 +186,7 @@ async function replaceLink(
   const putBack = () => restore(accounts.ungated(), previous)
   const undo = options.cleanup.add(`restore the previous link of Page ${page.id}`, putBack, {
     done: `the previous link of Page ${page.id} was restored`,
-    manual: finishCommand(options.bin, {...spec, token: previous.access_token}),
+    manual: finishCommand(options.bin, spec),
   })
   let unlinked = false
   try {
