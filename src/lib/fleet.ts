@@ -146,8 +146,7 @@ export async function relinkFleet(
     plan,
     report,
     async (accounts, cleanup) => {
-      const graph = clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max}))
-      const pages = await report.progress('Listing your Pages', () => pagesById(graph, userToken))
+      const {graph, pages} = await userPages(clients, cleanup, userToken, report, max)
       return relinkStreamed(accounts, graph, pages, {...settings, cleanup, now: clients.now, report, userToken})
     },
     max,
@@ -159,11 +158,23 @@ export async function relinkFleet(
   return finished
 }
 
-/** The user's Pages by id, read a page of /me/accounts at a time. */
-export async function pagesById(graph: Graph, userToken: string): Promise<Map<string, FacebookPage>> {
+/**
+ * A fleet run's Graph client — its own gate, paced apart from Vonage's and closed by a signal —
+ * and the Pages the user token manages, by id, read a page of /me/accounts at a time.
+ */
+export async function userPages(
+  clients: Clients,
+  cleanup: Cleanup,
+  userToken: string,
+  report: Reporter,
+  max: number,
+): Promise<{graph: Graph; pages: Map<string, FacebookPage>}> {
+  const graph = clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max}))
   const pages = new Map<string, FacebookPage>()
-  for await (const batch of graph.pageBatches(userToken)) for (const page of batch) pages.set(page.id, page)
-  return pages
+  await report.progress('Listing your Pages', async () => {
+    for await (const batch of graph.pageBatches(userToken)) for (const page of batch) pages.set(page.id, page)
+  })
+  return {graph, pages}
 }
 
 const OUTCOMES: Record<RelinkResult['status'], Outcome> = {

@@ -7,12 +7,12 @@
 import type {VonageApplications} from './applications.js'
 import {type Cleanup, type Finished, signalKind} from './cleanup.js'
 import type {Clients} from './clients.js'
-import {AdaptiveGate, MAX_CONCURRENCY} from './concurrency.js'
+import {MAX_CONCURRENCY} from './concurrency.js'
 import {findCredentials} from './credentials.js'
 import {kindOf, messageOf, PluginError} from './errors.js'
 import {checkPageId, type MessengerAccount} from './external-accounts.js'
 import type {Graph, TokenCheck} from './facebook.js'
-import {FLEET_TASKS, forEachStreamed, pagesById} from './fleet.js'
+import {FLEET_TASKS, forEachStreamed, userPages} from './fleet.js'
 import {planLinkAuth} from './link-auth.js'
 import {withAccounts} from './linking.js'
 import {formatTable, pageLabel, printable, type Reporter} from './output.js'
@@ -338,16 +338,15 @@ function notLinkedRow(pageId: string, bin: string): PageStatus {
   })
 }
 
-/** The Graph client of a status run (its own gate, closed by a signal) and the Pages the user token manages. */
+/** The Graph client of a status run and the Pages the user token manages. */
 async function facebookContext(
   clients: Clients,
   cleanup: Cleanup,
   userToken: string,
   report: Reporter,
 ): Promise<FacebookContext> {
-  const graph = clients.graphWith(new AdaptiveGate({abort: cleanup.abortSignal, max: MAX_CONCURRENCY}))
-  const managed = await report.progress('Listing your Pages', () => pagesById(graph, userToken))
-  return {graph, managed, userToken}
+  const {graph, pages} = await userPages(clients, cleanup, userToken, report, MAX_CONCURRENCY)
+  return {graph, managed: pages, userToken}
 }
 
 /** messenger:status: a row per linked Page (or per --page-id), streamed from the account list. */
