@@ -1,18 +1,20 @@
-// `npm run bench`: start-up of the JWT commands next to bare Node, the node:crypto floor and the
-// CLIs users have today (nexmo-cli 0.3.17, @vonage/cli 1.2.4), then the linking commands against
+// `npm run bench`: start-up of the JWT commands and every command's --help next to bare Node, the
+// node:crypto floor and the CLIs users have today (nexmo-cli 0.3.17, @vonage/cli 1.2.4); the
+// packed plugin inside both hosts (bench/hosts.ts: start-up and install size); then the linking commands against
 // the sandbox with 50 ms latency: wall time and requests made. Commands are alternated round by
 // round so that a busy moment hurts them all alike; medians and ratios come from this one run.
 // Then a fleet of 5,000 Pages under a rate limit (bench/fleet.ts). Writes bench/results.md.
-// BENCH_ROUNDS (default 15) sets the rounds; BENCH_ONLY=fleet or =linking runs (and prints) only that part.
+// BENCH_ROUNDS (default 15) sets the rounds; BENCH_ONLY=fleet, =linking or =startup runs (and prints) only that part.
 import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {generateKeyPairSync} from 'node:crypto'
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {cpus, release} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {startSandbox} from '../sandbox/server.js'
 import {fleetBench, fleetReport} from './fleet.js'
+import {type Install, prepareHosts} from './hosts.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const CACHE = join(ROOT, 'bench', '.cache')
@@ -234,21 +236,90 @@ async function network(): Promise<Scenario[]> {
   return scenarios
 }
 
-function report(commands: Timed[], scenarios: Scenario[]): string {
+function hostSection(commands: Timed[], installs: Install[]): {markdown: string; targets: string[]} {
+  const rows: string[] = []
+  const targets: string[] = []
+  for (const host of ['nexmo', 'vonage']) {
+    const own = commands.filter((command) => command.name.startsWith(`${host} `))
+    const version = own.find((command) => command.name.endsWith('--version'))!
+    const base = median(version.times)
+    for (const command of own) {
+      if (command.failed) {
+        rows.push(`| ${command.name} | failed: ${command.failed} | | |`)
+        continue
+      }
+
+      const ratio = median(command.times) / base
+      rows.push(
+        `| \`${command.name}\` | ${median(command.times).toFixed(1)} | ${ratio.toFixed(2)}× | ${command.rss?.toFixed(1) ?? '?'} |`,
+      )
+      if (/jwt:(generate|decode)$/.test(command.name))
+        targets.push(
+          `\`${command.name}\` ≤ 1.25× \`${host} --version\`: ${ratio.toFixed(2)}× — ${ratio <= 1.25 ? 'met' : 'NOT met'}`,
+        )
+    }
+  }
+
+  const sizes = installs.map(
+    (install) => `| ${install.host} | ${(install.bytes / 1e6).toFixed(2)} MB | ${install.packages} |`,
+  )
+  for (const install of installs)
+    targets.push(
+      `installed into ${install.host}: ${(install.bytes / 1e6).toFixed(2)} MB (≤ 8), ${install.packages} package(s) (≤ 30) — ${install.bytes <= 8e6 && install.packages <= 30 ? 'met' : 'NOT met'}`,
+    )
+  return {
+    markdown: `## Inside the hosts (the packed plugin installed; wall time, ms)
+
+| command | median | vs the host's \`--version\` | peak RSS (MiB) |
+|---|---|---|---|
+${rows.join('\n')}
+
+## Installed size (\`HOST plugins:install file:….tgz\`: the host's plugin node_modules)
+
+| host | on disk (apparent size) | packages |
+|---|---|---|
+${sizes.join('\n')}
+`,
+    targets,
+  }
+}
+
+/** #13's targets, from the linking scenarios (none when only start-up was measured). */
+function linkingTargets(scenarios: Scenario[]): string {
+  if (scenarios.length === 0) return ''
+  const all = scenarios.filter((scenario) => scenario.name.includes('--all'))
+  const byName = (part: string) => scenarios.find((scenario) => scenario.name.includes(part))!
+  const adaptive = byName('default (adaptive')
+  return `- #13: messenger:link with API credentials: 1 Vonage request, no application: ${byName('Basic').vonage} — ${byName('Basic').vonage === 1 ? 'met' : 'NOT met'}; with a JWT: ${byName('--jwt').vonage}; --temp-app (create, link, delete): ${byName('--temp-app').vonage}.
+- #13: messenger:relink of one Page: 1 Vonage request: ${byName('relink of one').vonage} — ${byName('relink of one').vonage === 1 ? 'met' : 'NOT met'}.
+- #13: relink --all over 100 Pages at default settings ≤ 1.0 s and ≤ 102 Vonage requests: ${(median(adaptive.wall) / 1000).toFixed(2)} s, ${adaptive.vonage} requests — ${median(adaptive.wall) <= 1000 && adaptive.vonage <= 102 ? 'met' : 'NOT met'}${all
+    .filter((scenario) => scenario !== adaptive)
+    .map(
+      (scenario) =>
+        `; ${scenario.name.replace('messenger:relink --all, 100 Pages, ', '')}: ${(median(scenario.wall) / 1000).toFixed(2)} s`,
+    )
+    .join('')}.
+`
+}
+
+function report(commands: Timed[], scenarios: Scenario[], hosts: {markdown: string; targets: string[]}): string {
   const base = median(commands[0].times)
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: ROOT, encoding: 'utf8'}).stdout.trim()
   const ms = (value: number) => value.toFixed(1)
-  const rows = commands.map((command) => {
+  const standalone = commands.filter((command) => !/^(nexmo|vonage) /.test(command.name))
+  const rows = standalone.map((command) => {
     if (command.failed) return `| ${command.name} | failed: ${command.failed} | | | | |`
     const mid = median(command.times)
     return `| ${command.name} | ${ms(Math.min(...command.times))} | ${ms(mid)} | ${ms(Math.max(...command.times))} | ${(mid / base).toFixed(2)}× | ${command.rss?.toFixed(1) ?? '?'} |`
   })
   const generate = commands.find((command) => command.name.startsWith('our jwt:generate'))!
   const ratio = median(generate.times) / base
-  const all = scenarios.filter((scenario) => scenario.name.includes('--all'))
-  const byName = (part: string) => scenarios.find((scenario) => scenario.name.includes(part))!
-  const adaptive = byName('default (adaptive')
+  const helps = standalone.filter((command) => command.name.endsWith(' --help`') && !command.env)
+  const slowestHelp = helps.reduce((worst, command) => (median(command.times) > median(worst.times) ? command : worst))
+  const helpRatio = median(slowestHelp.times) / base
+  const ours = standalone.filter((command) => command.name.startsWith('our ') || command.name.startsWith('`our '))
+  const heaviest = ours.reduce((worst, command) => ((command.rss ?? 0) > (worst.rss ?? 0) ? command : worst))
   return `# Benchmark results
 
 ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit}: Node ${process.version}, Linux ${release()}, ${cpus().length} × ${cpu}.
@@ -260,6 +331,7 @@ Made by \`npm run bench\` (${ROUNDS} alternating rounds after 2 warm-up rounds; 
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
+${hosts.markdown}
 ## Linking against the sandbox (50 ms latency per request)
 
 | scenario | median wall (ms) | Vonage requests | Graph requests |
@@ -268,17 +340,10 @@ ${scenarios.map((scenario) => `| ${scenario.name} | ${median(scenario.wall).toFi
 
 ## Targets
 
+- #16: standalone jwt:generate ≤ 1.3× \`node -e 0\`: ${ratio.toFixed(2)}× — ${ratio <= 1.3 ? 'met' : 'NOT met'}; every other command's --help ≤ 1.8×: the slowest, ${slowestHelp.name}, ${helpRatio.toFixed(2)}× — ${helpRatio <= 1.8 ? 'met' : 'NOT met'}; peak RSS of each ≤ 55 MiB: the largest, ${heaviest.name}, ${heaviest.rss?.toFixed(1)} MiB — ${(heaviest.rss ?? 99) <= 55 ? 'met' : 'NOT met'}.
+${hosts.targets.map((line) => `- #16: ${line}.`).join('\n')}
 - #7: jwt:generate ≤ 1.5× \`node -e 0\`: ${ratio.toFixed(2)}× — ${ratio <= 1.5 ? 'met' : 'NOT met'}; peak RSS ≤ 50 MiB: ${generate.rss?.toFixed(1)} MiB — ${(generate.rss ?? 99) <= 50 ? 'met' : 'NOT met'}.
-- #13: messenger:link with API credentials: 1 Vonage request, no application: ${byName('Basic').vonage} — ${byName('Basic').vonage === 1 ? 'met' : 'NOT met'}; with a JWT: ${byName('--jwt').vonage}; --temp-app (create, link, delete): ${byName('--temp-app').vonage}.
-- #13: messenger:relink of one Page: 1 Vonage request: ${byName('relink of one').vonage} — ${byName('relink of one').vonage === 1 ? 'met' : 'NOT met'}.
-- #13: relink --all over 100 Pages at default settings ≤ 1.0 s and ≤ 102 Vonage requests: ${(median(adaptive.wall) / 1000).toFixed(2)} s, ${adaptive.vonage} requests — ${median(adaptive.wall) <= 1000 && adaptive.vonage <= 102 ? 'met' : 'NOT met'}${all
-    .filter((scenario) => scenario !== adaptive)
-    .map(
-      (scenario) =>
-        `; ${scenario.name.replace('messenger:relink --all, 100 Pages, ', '')}: ${(median(scenario.wall) / 1000).toFixed(2)} s`,
-    )
-    .join('')}.
-`
+${linkingTargets(scenarios)}`
 }
 
 const {key, nexmo, vonage} = prepare()
@@ -302,6 +367,16 @@ const commands: Timed[] = [
   {argv: [BIN, 'jwt:decode', token], name: 'our jwt:decode', times: []},
   {argv: [BIN, '--version'], name: 'our --version', times: []},
   {argv: [BIN, '--help'], name: 'our --help', times: []},
+  ...Object.keys((JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: object}).commands)
+    .sort()
+    .map((id) => ({argv: [BIN, id, '--help'], name: `\`our ${id} --help\``, times: []})),
+  {
+    argv: [BIN, 'messenger:list', '--help'],
+    // a cache folder that cannot be made: compiled from scratch, as on the very first run
+    env: {XDG_CACHE_HOME: '/dev/null/none'},
+    name: 'our messenger:list --help, first run (no compiled code kept yet)',
+    times: [],
+  },
   {argv: [nexmo, 'jwt:generate', key, `application_id=${APP}`], name: 'nexmo-cli 0.3.17 jwt:generate', times: []},
   {argv: [vonage, 'jwt', `--key_file=${key}`, `--app_id=${APP}`], name: '@vonage/cli 1.2.4 jwt', times: []},
 ]
@@ -313,11 +388,20 @@ if (process.env.BENCH_ONLY === 'fleet') {
 } else if (process.env.BENCH_ONLY === 'linking') {
   // the linking scenarios alone, likewise
   await network()
+} else if (process.env.BENCH_ONLY === 'startup') {
+  // start-up and install size alone, likewise (the linking rows are left out)
+  const hosts = prepareHosts(ROOT, CACHE, vonage, key, APP, token, log)
+  commands.push(...hosts.commands)
+  startup(commands)
+  process.stdout.write(report(commands, [], hostSection(commands, hosts.installs)))
 } else {
+  const hosts = prepareHosts(ROOT, CACHE, vonage, key, APP, token, log)
+  commands.push(...hosts.commands)
   log(`start-up: ${commands.length} commands × ${ROUNDS} rounds …`)
   startup(commands)
+  const hostReport = hostSection(commands, hosts.installs)
   const scenarios = await network()
-  const markdown = `${report(commands, scenarios)}\n${fleetReport(await fleetBench(BIN, fleetHome, log))}`
+  const markdown = `${report(commands, scenarios, hostReport)}\n${fleetReport(await fleetBench(BIN, fleetHome, log))}`
   writeFileSync(join(ROOT, 'bench', 'results.md'), markdown)
   process.stdout.write(markdown)
 }

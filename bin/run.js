@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// A plain `jwt:generate` takes a bundled fast path that does not load oclif (see src/fast);
-// everything else, and jwt:generate whenever the fast path declines, runs through oclif.
-// NEXMO_MESSENGER_FAST=0 turns the fast path off (to compare the two).
+// The standalone binary. jwt:generate and jwt:decode (jwt:validate) first try dist/fast.js, which
+// does not load oclif (src/fast); everything else, and those whenever the fast path declines, runs
+// through oclif in dist/cli.cjs, whose compiled code V8 keeps between runs (bin/load-cli.cjs).
+// NEXMO_MESSENGER_FAST=0 turns the fast path off.
+import {createRequire} from 'node:module'
+
+const [id, ...argv] = process.argv.slice(2)
 let handled = false
-if (process.argv[2] === 'jwt:generate' && process.env.NEXMO_MESSENGER_FAST !== '0') {
-  const {runFast} = await import('../dist/fast/jwt-generate.js')
-  const code = await runFast(process.argv.slice(3))
+if (['jwt:generate', 'jwt:decode', 'jwt:validate'].includes(id) && process.env.NEXMO_MESSENGER_FAST !== '0') {
+  const {runFast} = await import('../dist/fast.js')
+  const code = await runFast(id, argv)
   if (code !== undefined) {
     process.exitCode = code
     handled = true
@@ -13,6 +17,7 @@ if (process.argv[2] === 'jwt:generate' && process.env.NEXMO_MESSENGER_FAST !== '
 }
 
 if (!handled) {
-  const {execute} = await import('@oclif/core')
+  const {loadCli} = createRequire(import.meta.url)('./load-cli.cjs')
+  const {execute} = loadCli(new URL('..', import.meta.url).pathname)
   await execute({dir: import.meta.url})
 }

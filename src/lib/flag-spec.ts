@@ -37,6 +37,8 @@ interface CommonSpec {
   char?: LowercaseLetter | Uppercase<LowercaseLetter>
   /** A variable read when the flag is not given (a non-empty one, as oclif does). */
   env?: string
+  /** Flags that cannot be given with this one (oclif refuses them; parseWithSpec declines). */
+  exclusive?: readonly string[]
 }
 
 export interface StringFlagSpec extends CommonSpec {
@@ -130,6 +132,10 @@ export function parseWithSpec<S extends FlagSpecs>(
     if (value === DECLINE) return undefined
     if (value !== undefined) flags[name] = value
   }
+
+  // oclif refuses a flag given with one it excludes (with its own words): leave that to oclif.
+  for (const [name, flag] of Object.entries(spec))
+    if (name in flags && flag.exclusive?.some((other) => other in flags)) return undefined
 
   // oclif sorts the arguments by where each value first occurs in the command line, so an argument
   // equal to an earlier flag value moves forward. Rare, and not worth copying: let oclif do it.

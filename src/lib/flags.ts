@@ -5,6 +5,7 @@ import {Flags, type Interfaces} from '@oclif/core'
 import {DEFAULT_API_HOST} from './applications.js'
 import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
+import type {FlagSpec, FlagSpecs} from './flag-spec.js'
 import type {AuthSettings, GraphSettings, LinkingSettings, PageSettings, VonageSettings} from './settings.js'
 
 const VONAGE = 'VONAGE'
@@ -153,4 +154,36 @@ export function linkingSettings(flags: Parsed<typeof linkAuthFlags & typeof grap
 
 export function pageSettings(flags: Parsed<typeof pageFlags>): PageSettings {
   return {page: flags.page, pageId: flags['page-id'], pageToken: flags['page-token']}
+}
+
+// A plain flag spec (src/lib/flag-spec.ts) as oclif flags: the spec's only translation to oclif
+// (for jwt:generate and jwt:decode, which also run without oclif).
+// test/lib/flag-spec.test.ts checks that oclif then reads a command line as parseWithSpec does.
+
+type SpecValue<F extends FlagSpec> = F extends {kind: 'integer'} ? number : string
+type OclifFlag<F extends FlagSpec> = F extends {kind: 'boolean'}
+  ? Interfaces.BooleanFlag<boolean>
+  : Interfaces.OptionFlag<F extends {default: unknown} ? SpecValue<F> : SpecValue<F> | undefined>
+
+/** oclif's Flags.* for a spec: name, kind, description, char, env, exclusive, default, min and max. */
+export function oclifFlags<S extends FlagSpecs>(spec: S): {[K in keyof S]: OclifFlag<S[K]>} {
+  return Object.fromEntries(Object.entries(spec).map(([name, flag]) => [name, oclifFlag(flag)])) as {
+    [K in keyof S]: OclifFlag<S[K]>
+  }
+}
+
+function oclifFlag(flag: FlagSpec) {
+  const exclusive = flag.exclusive && [...flag.exclusive]
+  if (flag.kind === 'boolean') {
+    const {kind: _, ...options} = flag
+    return Flags.boolean({...options, exclusive})
+  }
+
+  if (flag.kind === 'integer') {
+    const {kind: _, ...options} = flag
+    return Flags.integer({...options, exclusive})
+  }
+
+  const {kind: _, ...options} = flag
+  return Flags.string({...options, exclusive})
 }

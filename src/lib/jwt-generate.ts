@@ -1,6 +1,6 @@
 // jwt:generate without oclif: its flags, its procedure (arguments + flags → a signed JWT) and how
 // the token is printed. The oclif command (src/commands/jwt/generate.ts) and the bundled fast path
-// (src/fast/jwt-generate.ts) are both thin shells around this module, so they cannot drift apart.
+// (src/fast/index.ts) are both thin shells around this module, so they cannot drift apart.
 import {existsSync} from 'node:fs'
 
 import {buildClaims, type Claims, DEFAULT_TTL, MAX_TTL, parseClaimArgs, splitKeyAndClaims} from './claims.js'

@@ -1,10 +1,6 @@
 // How a fleet run (many Pages) shows its progress: one line per Page on stdout for a pipeline, and
 // at a terminal a progress bar on stderr (cli-progress) with done, failed, total, rate and ETA.
-import type {SingleBar} from 'cli-progress'
-import {createRequire} from 'node:module'
-
-// Loaded only when a bar is drawn: every command imports this module through the base command.
-const loadBar = () => (createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress')).SingleBar
+import cliProgress, {type SingleBar} from 'cli-progress'
 
 /** How one item of a fleet run ended. */
 export type Outcome = 'ok' | 'failed' | 'skipped' | 'stopped'
@@ -42,8 +38,7 @@ export function fleetProgress(label: string, output: ProgressOutput): FleetProgr
   let bar: SingleBar | undefined
   // drawn from the first item known on: a bar of 0/0 would say nothing (or that all is done)
   const draw = () => {
-    const Bar = loadBar()
-    const drawn = new Bar({
+    const drawn = new cliProgress.SingleBar({
       clearOnComplete: true,
       forceRedraw: true,
       format: `${label} [{bar}] {value}/{total} done, {failed} failed | {rate}/s | ETA {eta_formatted}`,

@@ -1,5 +1,6 @@
 // Runs the built CLI (bin/run.js) as a user would: a child process, a temporary HOME, a shell.
 import {type ChildProcess, spawn} from 'node:child_process'
+import {existsSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -20,12 +21,28 @@ export function tempHome(): string {
   return tempDir('home')
 }
 
+let cacheHome: string | undefined
+
+/**
+ * One $XDG_CACHE_HOME for the run's CLI processes, outside every HOME: the compiled code the CLI
+ * keeps there (bin/load-cli.cjs) is then made once, and a HOME shows only what a command wrote.
+ */
+export function testCacheHome(): string {
+  if (!cacheHome || !existsSync(cacheHome)) cacheHome = tempDir('cache')
+  return cacheHome
+}
+
 /**
  * A clean environment: no credentials or keys leak in from the developer's shell. A HOME in
  * `extra` is used as given (its test removes it); else a new one is made.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {HOME: extra.HOME ?? tempHome(), LANG: 'C.UTF-8', PATH: process.env.PATH}
+  const env: NodeJS.ProcessEnv = {
+    HOME: extra.HOME ?? tempHome(),
+    LANG: 'C.UTF-8',
+    PATH: process.env.PATH,
+    XDG_CACHE_HOME: testCacheHome(),
+  }
   return {...env, ...extra}
 }
 

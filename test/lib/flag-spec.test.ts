@@ -7,18 +7,21 @@ import {Args, Flags, Parser} from '@oclif/core'
 import {expect} from 'chai'
 import fc from 'fast-check'
 
-import {oclifFlags} from '../../src/commands/jwt/generate.js'
+import {oclifFlags} from '../../src/lib/flags.js'
 import {type FlagSpecs, parseWithSpec} from '../../src/lib/flag-spec.js'
+import {JWT_DECODE_FLAGS} from '../../src/lib/jwt-decode.js'
 import {JWT_GENERATE_FLAGS} from '../../src/lib/jwt-generate.js'
 
-/** Every feature of a spec: char, env, default, min and max, for each kind. */
+/** Every feature of a spec: char, env, default, min, max and exclusive, for each kind. */
 const SPEC = {
+  left: {description: 'a string, not with --right', exclusive: ['right'], kind: 'string'},
   count: {description: 'an integer in 1..10, or COUNT', env: 'FLAG_SPEC_COUNT', kind: 'integer', max: 10, min: 1},
   greeting: {description: 'a string, GREETING, or hello', default: 'hello', env: 'FLAG_SPEC_GREETING', kind: 'string'},
   loud: {char: 'l', description: 'a boolean, or LOUD', env: 'FLAG_SPEC_LOUD', kind: 'boolean'},
   name: {char: 'n', description: 'a string', kind: 'string'},
   offset: {default: -3, description: 'an integer, -3 by default', kind: 'integer'},
   quiet: {description: 'a boolean', kind: 'boolean'},
+  right: {description: 'a boolean, not with --left', exclusive: ['left'], kind: 'boolean'},
   size: {
     default: 99,
     description: 'an integer in 0..50 (its default is not checked)',
@@ -121,6 +124,7 @@ describe('flag-spec: parseWithSpec reads a command line as oclif does, or declin
     ['env: an integer variable under min', [], {FLAG_SPEC_COUNT: '0'}],
     ['env: an integer variable over max', [], {FLAG_SPEC_COUNT: '11'}],
     ['arguments oclif would reorder (one equal to an earlier flag value)', ['--name', 'a=1', 'key', 'a=1']],
+    ['exclusive flags given together (oclif refuses them)', ['--left', 'a', '--right']],
   ]
   for (const [name, argv, env] of declined) {
     it(`declines ${name}`, async () => {
@@ -135,6 +139,7 @@ describe('flag-spec: parseWithSpec reads a command line as oclif does, or declin
       [['--count', '0'], {}, /greater than or equal to 1/],
       [[], {FLAG_SPEC_COUNT: '11'}, /less than or equal to 10/],
       [['--count', 'x'], {}, /Expected an integer/],
+      [['--right', '--left', 'a'], {}, /cannot also be provided/],
     ] as const) {
       expect((await oclifParse(SPEC, [...argv], env)).error).to.match(message)
     }
@@ -149,10 +154,21 @@ describe('flag-spec: parseWithSpec reads a command line as oclif does, or declin
     expect(fast?.flags).to.deep.equal({acl: '{}', 'app-id': 'x', force: true, nbf: 0, ttl: 60})
   })
 
+  it('jwt:decode: oclif reads the same as parseWithSpec, and both refuse the two key flags together', async () => {
+    const {fast} = await compare(JWT_DECODE_FLAGS, ['TOKEN', '--public-key', 'pub.pem'])
+    expect(fast).to.deep.equal({argv: ['TOKEN'], flags: {'public-key': 'pub.pem'}})
+    const both = await compare(JWT_DECODE_FLAGS, ['TOKEN', '--public-key', 'a', '--private-key', 'b'])
+    expect(both.fast).to.equal(undefined)
+    expect(both.oclif)
+      .to.have.property('error')
+      .that.matches(/cannot also be provided/)
+  })
+
   it('any command line: what parseWithSpec accepts, oclif reads the same way', async () => {
     const word = fc.constantFrom(
       ...['--count', '--count=3', '--count=0', '--count=11', '--count=x', '--greeting', '--greeting=', '--loud'],
       ...['--loud=no', '--name', '--name=a=b', '--offset', '--quiet', '--size', '--verbose', '--json', '--bogus'],
+      ...['--left', '--left=a', '--right'],
       ...['-l', '-n', '-x', '-ln', '--', '-', '-5', '0', '3', '10', '51', '007', '2.5', 'a', 'b=1', 'key', ''],
     )
     const variable = (...values: string[]) => fc.option(fc.constantFrom(...values), {nil: undefined})

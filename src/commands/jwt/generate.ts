@@ -1,8 +1,8 @@
-import {Args, Flags, type Interfaces} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
 import {DEFAULT_TTL, MAX_TTL} from '../../lib/claims.js'
-import type {FlagSpec, FlagSpecs} from '../../lib/flag-spec.js'
+import {oclifFlags} from '../../lib/flags.js'
 import {type GeneratedJwt, generateToken, JWT_GENERATE_FLAGS, tokenLine} from '../../lib/jwt-generate.js'
 
 export default class JwtGenerate extends BaseCommand {
@@ -51,35 +51,4 @@ PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the P
     if (!this.jsonEnabled()) process.stdout.write(tokenLine(result))
     return result
   }
-}
-
-// A plain flag spec (src/lib/flag-spec.ts) as oclif flags: the spec's only translation to oclif,
-// here because no module under src/lib but base-command.ts and flags.ts may import oclif.
-// test/lib/flag-spec.test.ts checks that oclif then reads a command line as parseWithSpec does.
-
-type SpecValue<F extends FlagSpec> = F extends {kind: 'integer'} ? number : string
-type OclifFlag<F extends FlagSpec> = F extends {kind: 'boolean'}
-  ? Interfaces.BooleanFlag<boolean>
-  : Interfaces.OptionFlag<F extends {default: unknown} ? SpecValue<F> : SpecValue<F> | undefined>
-
-/** oclif's Flags.* for a spec: name, kind, description, char, env, default, min and max. */
-export function oclifFlags<S extends FlagSpecs>(spec: S): {[K in keyof S]: OclifFlag<S[K]>} {
-  return Object.fromEntries(Object.entries(spec).map(([name, flag]) => [name, oclifFlag(flag)])) as {
-    [K in keyof S]: OclifFlag<S[K]>
-  }
-}
-
-function oclifFlag(flag: FlagSpec) {
-  if (flag.kind === 'boolean') {
-    const {kind: _, ...options} = flag
-    return Flags.boolean(options)
-  }
-
-  if (flag.kind === 'integer') {
-    const {kind: _, ...options} = flag
-    return Flags.integer(options)
-  }
-
-  const {kind: _, ...options} = flag
-  return Flags.string(options)
 }
