@@ -5,8 +5,9 @@
 // and the data written when the process exits if there was none or V8 refused it (another Node, or
 // another build: the file's size and time are part of the name). Any failure (no HOME, a read-only
 // disk) only means compiling as usual. Code compiled so on Node 20 cannot import(): oclif loads the
-// commands' modules with require, as they are CommonJS (scripts/build.ts). v8-compile-cache does the same for every module but names its
-// cache after the main module, which is ESM here: it would write one cache per working directory.
+// commands' modules with require, as they are CommonJS (scripts/build.ts). v8-compile-cache does
+// the same for every module but names its cache after the main module, which is ESM here: it would
+// write one cache per working directory.
 'use strict'
 const {
   mkdirSync,
