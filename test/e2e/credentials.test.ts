@@ -170,7 +170,7 @@ describe('e2e: Vonage CLI 3.x credentials files and jwt:generate --private-key',
     })
 
     it('the key both as the argument and as --private-key is a one-line usage error (exit 2), on the fast path and through oclif', async () => {
-      for (const env of [{}, {NEXMO_MESSENGER_FAST: '0'}]) {
+      for (const env of [{}, {NEXMO_MESSENGER_FAST: '0'}] as Array<Record<string, string>>) {
         for (const argument of [keys.privateFile, '-']) {
           const {code, stderr, stdout} = await cli(
             ['jwt:generate', argument, '--private-key', keys.privateFile, `application_id=${APP}`],
