@@ -72,7 +72,8 @@ export function buildClaims(options: ClaimOptions): Claims {
     throw usageError('application_id is required: pass application_id=YOUR_APP_ID or --app-id YOUR_APP_ID')
   }
 
-  if (options.ttl !== undefined && given.exp !== undefined) throw usageError('give either --ttl or exp, not both')
+  if (options.ttl !== undefined && given.exp !== undefined)
+    throw usageError('give either --ttl or exp (--exp or exp=…), not both: --ttl sets exp to iat + ttl')
   const ttl = options.ttl ?? DEFAULT_TTL
   if (!Number.isInteger(ttl) || ttl <= 0)
     throw usageError(`--ttl must be a whole number of seconds above 0, not ${ttl}`)

@@ -1,10 +1,13 @@
-// Finding the account's API key and secret the way users of both existing CLIs already keep them.
-// Order: flags > VONAGE_API_* > NEXMO_API_* > ./.nexmorc > ~/.nexmorc > @vonage/cli's config file.
+// Finding the account's credentials the way users of the existing CLIs already keep them. Order:
+// flags > VONAGE_API_* > NEXMO_API_* > ./.vonagerc > ~/.vonage/config.json (Vonage CLI 3.x) >
+// ./.nexmorc > ~/.nexmorc > @vonage/cli 1.x's config file. The Vonage CLI 3.x files may also hold an
+// application id and its private key, which the linking calls prefer to the API key and secret.
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import {PluginError, usageError} from './errors.js'
 import {readOptionalTextFile} from './files.js'
+import {type KeyText, looksLikePem, normalizePem, readNamedKeyFile} from './keys.js'
 
 export interface Credentials {
   apiKey: string
@@ -12,6 +15,18 @@ export interface Credentials {
   /** Where they were found, for messages ("--api-key/--api-secret", "~/.nexmorc"); never the values. */
   source: string
 }
+
+/** An application id and its private key (read, not yet parsed), from a Vonage CLI 3.x file. */
+export interface ApplicationKey {
+  appId: string
+  key: KeyText
+  /** "./.vonagerc" or "~/.vonage/config.json". */
+  source: string
+}
+
+/** What the first source that holds anything gives the linking calls: its application key if it has one. */
+export type AccountAuth =
+  {application: ApplicationKey; mode: 'application key'} | {credentials: Credentials; mode: 'api key'}
 
 export interface CredentialSources {
   apiKey?: string
@@ -23,33 +38,79 @@ export interface CredentialSources {
 
 type Found = Credentials | undefined
 
+/** A private-key setting not read yet: its value, and what a relative path is relative to. */
+interface KeySetting {
+  appId: string
+  privateKey: string
+  baseDir: string
+  source: string
+}
+
+/** What one source holds; undefined when it holds nothing (absent, empty). */
+interface Held {
+  credentials?: Credentials
+  application?: KeySetting
+}
+
 export async function resolveCredentials(sources: CredentialSources = {}): Promise<Credentials> {
   const found = await findCredentials(sources)
   if (!found) {
     throw new PluginError(
       'auth',
-      'no Vonage API credentials found: pass --api-key and --api-secret, set VONAGE_API_KEY and VONAGE_API_SECRET, or run `vonage config:set`',
+      'no Vonage API credentials found: pass --api-key and --api-secret, set VONAGE_API_KEY and VONAGE_API_SECRET, or run `vonage auth set`',
     )
   }
 
   return found
 }
 
-/** The credentials from the first source that has them, or undefined when none has (a half pair is still an error). */
+/**
+ * The API key and secret from the first source that has them, or undefined when none has (a half
+ * pair, or a broken file, met on the way is still an error). A file with only an application key
+ * is passed over: what needs the API key (the Applications API, --temp-app) looks further.
+ */
 export async function findCredentials(sources: CredentialSources = {}): Promise<Credentials | undefined> {
+  for (const source of inOrder(sources)) {
+    const held = await source()
+    if (held?.credentials) return held.credentials
+  }
+
+  return undefined
+}
+
+/**
+ * How the linking calls can authenticate from the first source that holds anything: its
+ * application id and private key when it has both (the key read and checked here), else its API key
+ * and secret. Undefined when no source holds anything.
+ */
+export async function findAccountAuth(sources: CredentialSources = {}): Promise<AccountAuth | undefined> {
+  for (const source of inOrder(sources)) {
+    const held = await source()
+    if (held?.application)
+      return {application: await readApplicationKey(held.application, sources), mode: 'application key'}
+    if (held?.credentials) return {credentials: held.credentials, mode: 'api key'}
+  }
+
+  return undefined
+}
+
+/** Each source in order, read only when asked: a broken file after the one that answers is never read. */
+function inOrder(sources: CredentialSources): Array<() => Promise<Held | undefined>> {
   const env = sources.env ?? process.env
   const home = sources.home ?? homedir()
   const cwd = sources.cwd ?? process.cwd()
   const configHome = env.XDG_CONFIG_HOME || join(home, '.config')
-
-  return (
-    pair(sources.apiKey, sources.apiSecret, '--api-key', '--api-secret') ??
-    pair(env.VONAGE_API_KEY, env.VONAGE_API_SECRET, 'VONAGE_API_KEY', 'VONAGE_API_SECRET') ??
-    pair(env.NEXMO_API_KEY, env.NEXMO_API_SECRET, 'NEXMO_API_KEY', 'NEXMO_API_SECRET') ??
-    (await fromNexmorc(join(cwd, '.nexmorc'), './.nexmorc')) ??
-    (await fromNexmorc(join(home, '.nexmorc'), '~/.nexmorc')) ??
-    (await fromVonageConfig(join(configHome, '@vonage', 'cli', 'vonage.config.json')))
-  )
+  const credentials = (found: Found) => Promise.resolve(found && {credentials: found})
+  return [
+    () => credentials(pair(sources.apiKey, sources.apiSecret, '--api-key', '--api-secret')),
+    () => credentials(pair(env.VONAGE_API_KEY, env.VONAGE_API_SECRET, 'VONAGE_API_KEY', 'VONAGE_API_SECRET')),
+    () => credentials(pair(env.NEXMO_API_KEY, env.NEXMO_API_SECRET, 'NEXMO_API_KEY', 'NEXMO_API_SECRET')),
+    () => fromVonageCli3(join(cwd, '.vonagerc'), './.vonagerc'),
+    () => fromVonageCli3(join(home, '.vonage', 'config.json'), '~/.vonage/config.json'),
+    async () => credentials(await fromNexmorc(join(cwd, '.nexmorc'), './.nexmorc')),
+    async () => credentials(await fromNexmorc(join(home, '.nexmorc'), '~/.nexmorc')),
+    async () => credentials(await fromVonageConfig(join(configHome, '@vonage', 'cli', 'vonage.config.json'))),
+  ]
 }
 
 /** The HTTP Basic Authorization header of the credentials (for requests only: never printed). */
@@ -59,12 +120,24 @@ export function basicAuthorization({apiKey, apiSecret}: Credentials): string {
 
 /** Both halves from one source, or neither; one half alone is a mistake worth naming. */
 function pair(key: string | undefined, secret: string | undefined, keyName: string, secretName: string): Found {
-  const apiKey = key?.trim()
-  const apiSecret = secret?.trim()
-  if (!apiKey && !apiSecret) return undefined
-  if (!apiKey) throw usageError(`${secretName} is set but ${keyName} is not; give both or neither`)
-  if (!apiSecret) throw usageError(`${keyName} is set but ${secretName} is not; give both or neither`)
+  const values = both(key, secret, keyName, secretName)
+  if (!values) return undefined
+  const [apiKey, apiSecret] = values
   return {apiKey, apiSecret, source: keyName === '--api-key' ? '--api-key/--api-secret' : `${keyName}/${secretName}`}
+}
+
+function both(
+  first: string | undefined,
+  second: string | undefined,
+  firstName: string,
+  secondName: string,
+): [string, string] | undefined {
+  const one = first?.trim()
+  const other = second?.trim()
+  if (!one && !other) return undefined
+  if (!one) throw usageError(`${secondName} is set but ${firstName} is not; give both or neither`)
+  if (!other) throw usageError(`${firstName} is set but ${secondName} is not; give both or neither`)
+  return [one, other]
 }
 
 /**
@@ -114,6 +187,60 @@ async function fromVonageConfig(path: string): Promise<Found> {
 
   const label = '@vonage/cli config'
   return pair(asString(config?.apiKey), asString(config?.apiSecret), `apiKey in ${label}`, `apiSecret in ${label}`)
+}
+
+/**
+ * Vonage CLI 3.x's JSON file (`vonage auth set` writes it, `--local` in the current folder):
+ * `{"api-key", "api-secret", "app-id", "private-key"}`, any of the pairs alone. `private-key` holds
+ * the PEM text (what `vonage auth set` stores) or, written by hand, a key file's path, relative to
+ * the file's folder. Neither the content nor a value is ever repeated: the file holds secrets.
+ */
+async function fromVonageCli3(path: string, label: string): Promise<Held | undefined> {
+  const text = await readOptionalTextFile(path, 'Vonage CLI settings')
+  if (text === undefined || text.trim() === '') return undefined
+  let config: unknown
+  try {
+    config = JSON.parse(text)
+  } catch {
+    // No cause: JSON.parse quotes the text around the mistake, and the file holds secrets.
+    throw usageError(`${label} is not valid JSON; fix it or run \`vonage auth set\` again`)
+  }
+
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw usageError(`${label} is not a JSON object; fix it or run \`vonage auth set\` again`)
+  }
+
+  const setting = (name: string) => {
+    const value = (config as Record<string, unknown>)[name]
+    if (value === undefined || value === null) return undefined
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' && name !== 'private-key') return String(value)
+    throw usageError(`${name} in ${label} is not a string; fix it or run \`vonage auth set\` again`)
+  }
+
+  const apiKey = both(setting('api-key'), setting('api-secret'), `api-key in ${label}`, `api-secret in ${label}`)
+  const application = both(setting('app-id'), setting('private-key'), `app-id in ${label}`, `private-key in ${label}`)
+  const held: Held = {
+    application: application && {
+      appId: application[0],
+      baseDir: dirname(path),
+      privateKey: application[1],
+      source: label,
+    },
+    credentials: apiKey && {apiKey: apiKey[0], apiSecret: apiKey[1], source: label},
+  }
+  return held.application || held.credentials ? held : undefined
+}
+
+/** The private key a file names: its PEM text, or the key file at the path it gives. */
+async function readApplicationKey(setting: KeySetting, sources: CredentialSources): Promise<ApplicationKey> {
+  const name = `private-key in ${setting.source}`
+  const {appId, privateKey, source} = setting
+  if (looksLikePem(privateKey)) return {appId, key: {origin: name, text: normalizePem(privateKey)}, source}
+  const path = privateKey.startsWith('~/')
+    ? join(sources.home ?? homedir(), privateKey.slice(2))
+    : resolve(setting.baseDir, privateKey)
+  return {appId, key: await readNamedKeyFile(path, name), source}
 }
 
 function asString(value: unknown): string | undefined {

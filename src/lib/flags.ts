@@ -19,7 +19,8 @@ export const vonageFlags = {
     helpGroup: VONAGE,
   }),
   'api-key': Flags.string({
-    description: 'Vonage API key (default: VONAGE_API_KEY, NEXMO_API_KEY, .nexmorc or @vonage/cli config)',
+    description:
+      'Vonage API key; else VONAGE_API_KEY, NEXMO_API_KEY, ./.vonagerc, ~/.vonage/config.json, ./.nexmorc, ~/.nexmorc, @vonage/cli 1.x config, in that order',
     helpGroup: VONAGE,
   }),
   'api-secret': Flags.string({
@@ -64,7 +65,7 @@ export const linkAuthFlags = {
   }),
   jwt: Flags.string({
     description:
-      'JWT for the linking calls (prefer VONAGE_JWT); without it or --app-id, the API key and secret are used',
+      'JWT for the linking calls (prefer VONAGE_JWT); without it or --app-id, the first credentials source (see --api-key) is used: its app-id and private-key if a .vonagerc or ~/.vonage/config.json has them, else its API key and secret',
     env: 'VONAGE_JWT',
     helpGroup: AUTH,
   }),

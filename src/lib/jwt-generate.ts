@@ -4,6 +4,7 @@
 import {existsSync} from 'node:fs'
 
 import {buildClaims, type Claims, DEFAULT_TTL, MAX_TTL, parseClaimArgs, splitKeyAndClaims} from './claims.js'
+import {usageError} from './errors.js'
 import type {FlagSpecs, FlagValues} from './flag-spec.js'
 import {JWT_HEADER, signJwt} from './jwt.js'
 import {parsePrivateKey, readKeyText} from './keys.js'
@@ -23,6 +24,10 @@ export const JWT_GENERATE_FLAGS = {
   },
   jti: {description: 'jti claim (default: a random UUID)', kind: 'string'},
   nbf: {description: 'nbf claim: not valid before, in seconds since 1970', kind: 'integer'},
+  'private-key': {
+    description: 'the private key (file, "-" or PEM) instead of the PRIVATE_KEY argument, as `vonage jwt create`',
+    kind: 'string',
+  },
   sub: {description: 'sub claim: the user the token is for', kind: 'string'},
   ttl: {description: `lifetime in seconds [default: ${DEFAULT_TTL}]`, kind: 'integer'},
 } as const satisfies FlagSpecs
@@ -38,16 +43,30 @@ export interface GeneratedJwt {
 
 /** `[PRIVATE_KEY] [NAME=VALUE...]` plus flags → a signed token. Claims are checked before the key is read. */
 export async function generateToken(args: readonly string[], flags: GenerateFlags): Promise<GeneratedJwt> {
-  const split = splitKeyAndClaims(args, (path) => existsSync(path))
+  const keyFlag = flags['private-key']
+  const split = keyFlag === undefined ? splitKeyAndClaims(args, (path) => existsSync(path)) : claimsOnly(args)
   const claims = buildClaims({...flags, appId: flags['app-id'], claims: parseClaimArgs(split.claims)})
+  if (keyFlag?.trim() === '') throw usageError('--private-key is empty; give a key file, "-" or the PEM text')
   const privateKey = parsePrivateKey(
-    await readKeyText(split.key, {
+    await readKeyText(keyFlag ?? split.key, {
       envName: 'VONAGE_PRIVATE_KEY',
-      source: 'the PRIVATE_KEY argument',
+      source: keyFlag === undefined ? 'the PRIVATE_KEY argument' : '--private-key',
       what: 'private key',
     }),
   )
   return {claims, header: JWT_HEADER, token: await signJwt(privateKey, claims)}
+}
+
+/**
+ * With --private-key every argument is a claim; a first one that would otherwise be read as the
+ * key (not NAME=VALUE) is the key given twice. Its value is not repeated: it may be the key itself.
+ */
+function claimsOnly(args: readonly string[]): {key?: string; claims: string[]} {
+  if (splitKeyAndClaims(args, () => false).key !== undefined) {
+    throw usageError('the private key is given twice, as the PRIVATE_KEY argument and as --private-key; give one')
+  }
+
+  return {claims: [...args]}
 }
 
 /** What jwt:generate prints without --json: the token and a newline, nothing else (for JWT="$(…)"). */

@@ -85,6 +85,22 @@ async function readKeyFile(
   }
 }
 
+/**
+ * The key file at `path`, named by a setting (`source`: "private-key in ./.vonagerc"): the same
+ * checks as a key file given on the command line, with messages that say which setting named it.
+ */
+export async function readNamedKeyFile(path: string, source: string): Promise<KeyText> {
+  const label = `the file named by ${source}`
+  try {
+    const text = await readTextFile(path, 'private key', {label, maxBytes: MAX_KEY_BYTES})
+    return {origin: looksSecret(path) ? label : `${path} (${source})`, text: normalizePem(text)}
+  } catch (error) {
+    if (error instanceof PluginError && error.kind === 'usage')
+      throw usageError(`${source}: ${error.message}`, error.cause)
+    throw error
+  }
+}
+
 /** fs codes that mean "this string is no usable path" rather than "that file cannot be read". */
 const NOT_A_PATH = new Set(['ENOENT', 'ENAMETOOLONG', 'ENOTDIR', 'EINVAL', 'ERR_INVALID_ARG_VALUE'])
 

@@ -1,5 +1,6 @@
 // How the linking calls authenticate, in order of preference: a JWT the user gives; one signed
-// here from --app-id and its private key; else the account's API key and secret as HTTP Basic,
+// here from --app-id and its private key; else what the first credentials source holds (see
+// credentials.ts): a Vonage CLI 3.x file's app-id and private-key, or the API key and secret as HTTP Basic,
 // which the External Accounts API takes on every operation: one request per write, nothing made
 // that must be deleted, nothing left behind by Ctrl-C. Only when asked (--temp-app) is the manual
 // flow's temporary application made, its key kept in memory and the application deleted however
@@ -10,7 +11,13 @@ import type {KeyObject} from 'node:crypto'
 import type {VonageApplications} from './applications.js'
 import {buildClaims} from './claims.js'
 import type {Cleanup} from './cleanup.js'
-import {basicAuthorization, type Credentials, findCredentials} from './credentials.js'
+import {
+  basicAuthorization,
+  type CredentialSources,
+  type Credentials,
+  findAccountAuth,
+  findCredentials,
+} from './credentials.js'
 import {PluginError, usageError} from './errors.js'
 import {decodeJwt, signJwt, timeClaimsProblem} from './jwt.js'
 import {parsePrivateKey, readKeyText} from './keys.js'
@@ -29,8 +36,11 @@ export type LinkAuthPlan =
   | {mode: 'api key'; credentials: Credentials}
   | {mode: 'temporary application'; credentials: Credentials}
 
-const API_CREDENTIALS = '--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config'
-const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (${API_CREDENTIALS})`
+const API_CREDENTIALS =
+  '--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, NEXMO_API_KEY/NEXMO_API_SECRET, ./.vonagerc, ~/.vonage/config.json, .nexmorc or the @vonage/cli 1.x config'
+// Word for word as before (tests and scripts match it); --help and the README give the whole order.
+const THE_THREE_WAYS =
+  'give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config)'
 
 /**
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,
@@ -39,6 +49,8 @@ const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with
 export async function planLinkAuth(
   {auth, vonage}: {auth: AuthSettings; vonage: VonageSettings},
   now: number,
+  /** Where the credentials files and variables are looked for (tests); the process's own by default. */
+  where: Omit<CredentialSources, 'apiKey' | 'apiSecret'> = {},
 ): Promise<LinkAuthPlan> {
   const ways = [
     auth.jwt !== undefined && 'a JWT (--jwt or VONAGE_JWT)',
@@ -59,8 +71,9 @@ export async function planLinkAuth(
     return {applicationId: auth.appId, key: parsePrivateKey(key), mode: 'application key'}
   }
 
-  const credentials = await findCredentials({apiKey: vonage.apiKey, apiSecret: vonage.apiSecret})
+  const given = {...where, apiKey: vonage.apiKey, apiSecret: vonage.apiSecret}
   if (auth.tempApp) {
+    const credentials = await findCredentials(given)
     if (!credentials)
       throw usageError(
         `--temp-app makes an application with your API key and secret, and none was found: ${API_CREDENTIALS}`,
@@ -68,8 +81,12 @@ export async function planLinkAuth(
     return {credentials, mode: 'temporary application'}
   }
 
-  if (!credentials) throw usageError(`no way to authenticate the linking calls: ${THE_THREE_WAYS}`)
-  return {credentials, mode: 'api key'}
+  // The first source that holds anything decides; a Vonage CLI 3.x file's application key wins over its API key.
+  const found = await findAccountAuth(given)
+  if (!found) throw usageError(`no way to authenticate the linking calls: ${THE_THREE_WAYS}`)
+  if (found.mode === 'api key') return {credentials: found.credentials, mode: 'api key'}
+  const {appId, key} = found.application
+  return {applicationId: appId, key: parsePrivateKey(key), mode: 'application key'}
 }
 
 type Authorize = NonNullable<HttpSettings['authorize']>

@@ -148,6 +148,80 @@ describe('host CLIs install and run the packed plugin', function () {
         expect(unlink.code, unlink.stderr).to.equal(0)
         expect((await run('"$HOST" jwt:generate')).code).to.not.equal(0)
       })
+
+      it('installs the packed plugin again, for the Vonage CLI 3.x conventions below', async () => {
+        const install = await run(`"$HOST" plugins:install file:${tarball}`)
+        expect(install.code, install.stderr + install.stdout).to.equal(0)
+      })
+
+      it('links with the credentials of a ./.vonagerc alone', async () => {
+        const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza Place'}], user_token: 'USER'})
+        const {code, stderr, stdout} = await run(
+          `set -e
+           unset VONAGE_API_KEY VONAGE_API_SECRET
+           mkdir -p project && cd project
+           trap 'rm -f .vonagerc' EXIT
+           printf '{"api-key":"sandbox-key","api-secret":"sandbox-secret"}' > .vonagerc
+           FACEBOOK_PAGE_TOKEN="$PAGE_TOKEN" "$HOST" messenger:link --page-id 101`,
+          {PAGE_TOKEN: body.pages[0].access_token},
+        )
+        expect(code, stderr).to.equal(0)
+        expect(stdout).to.equal('101\n')
+        const state = await sandbox.state()
+        expect(state.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
+        expect(state.violations).to.deep.equal([])
+      })
+
+      it('links with the app-id and private-key of ~/.vonage/config.json alone, making no application', async () => {
+        const {body} = await sandbox.seedUser({pages: [{id: '101', name: 'Pizza Place'}], user_token: 'USER'})
+        const app = await sandbox.createApp('mine')
+        const {code, stderr, stdout} = await run(
+          `set -e
+           unset VONAGE_API_KEY VONAGE_API_SECRET
+           trap 'rm -rf "$HOME/.vonage"' EXIT
+           mkdir -p "$HOME/.vonage"
+           printf '%s' "$CONFIG" > "$HOME/.vonage/config.json"
+           FACEBOOK_PAGE_TOKEN="$PAGE_TOKEN" "$HOST" messenger:link --page-id 101`,
+          {
+            CONFIG: JSON.stringify({'app-id': app.id, 'private-key': app.privateKey}),
+            PAGE_TOKEN: body.pages[0].access_token,
+          },
+        )
+        expect(code, stderr).to.equal(0)
+        expect(stdout).to.equal('101\n')
+        const state = await sandbox.state()
+        expect(state.accounts.map((account: {external_id: string}) => account.external_id)).to.deep.equal(['101'])
+        expect(state.applications.map((application: {name: string}) => application.name)).to.deep.equal(['mine'])
+        expect(state.violations).to.deep.equal([])
+      })
+
+      it("signs with jwt:generate --private-key as with `vonage jwt create`'s flags; the key given twice is exit 2", async () => {
+        // The key is made at test time and removed however the script ends.
+        const {code, stderr, stdout} = await run(
+          `set -e
+           trap 'rm -f jwt-test.key' EXIT
+           (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out jwt-test.key 2>/dev/null)
+           "$HOST" jwt:generate --private-key ./jwt-test.key --app-id APP --ttl 60 --sub alice
+           set +e
+           "$HOST" jwt:generate ./jwt-test.key --private-key ./jwt-test.key --app-id APP 2>twice.txt
+           echo "exit=$?"
+           cat twice.txt && rm twice.txt`,
+        )
+        expect(code, stderr).to.equal(0)
+        const [token, exit, twice] = stdout.split('\n')
+        const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())
+        expect(claims).to.deep.include({application_id: 'APP', sub: 'alice'})
+        expect(claims.exp - claims.iat).to.equal(60)
+        expect(exit).to.equal('exit=2')
+        expect(twice).to.equal(
+          'Error: the private key is given twice, as the PRIVATE_KEY argument and as --private-key; give one',
+        )
+      })
+
+      it('uninstalls the plugin again', async () => {
+        const uninstall = await run('"$HOST" plugins:uninstall nexmo-plugin-messenger')
+        expect(uninstall.code, uninstall.stderr).to.equal(0)
+      })
     })
   }
 

@@ -164,6 +164,31 @@ describe('flag-spec: parseWithSpec reads a command line as oclif does, or declin
       .that.matches(/cannot also be provided/)
   })
 
+  it("jwt:generate --private-key: `vonage jwt create`'s command line reads the same; a dash value is left to oclif", async () => {
+    const vonage = ['--private-key', './k', '--app-id', 'X', '--exp', '1', '--ttl', '60', '--sub', 'S', '--acl', '{}']
+    const {fast} = await compare(JWT_GENERATE_FLAGS, vonage)
+    expect(fast).to.deep.equal({
+      argv: [],
+      flags: {acl: '{}', 'app-id': 'X', exp: 1, 'private-key': './k', sub: 'S', ttl: 60},
+    })
+    expect((await compare(JWT_GENERATE_FLAGS, ['a=1', '--private-key=k.pem', 'b=2'])).fast?.argv).to.deep.equal([
+      'a=1',
+      'b=2',
+    ])
+    // "-" (stdin) and PEM text start with a dash: parseWithSpec declines, and oclif takes them as the value
+    for (const value of ['-', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n']) {
+      for (const argv of [
+        ['--private-key', value, 'application_id=x'],
+        [`--private-key=${value}`, 'application_id=x'],
+      ]) {
+        const {fast: declined, oclif} = await compare(JWT_GENERATE_FLAGS, argv)
+        expect(declined, JSON.stringify(argv)).to.equal(undefined)
+        expect(oclif).to.deep.include({argv: ['application_id=x']})
+        expect((oclif as {flags: Record<string, unknown>}).flags['private-key']).to.equal(value)
+      }
+    }
+  })
+
   it('any command line: what parseWithSpec accepts, oclif reads the same way', async () => {
     const word = fc.constantFrom(
       ...['--count', '--count=3', '--count=0', '--count=11', '--count=x', '--greeting', '--greeting=', '--loud'],

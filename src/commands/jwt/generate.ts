@@ -10,7 +10,7 @@ export default class JwtGenerate extends BaseCommand {
   static description = `The token goes to stdout with a newline and nothing else, so JWT="$(<%= config.bin %> <%= command.id %> …)" works.
 Claims are the NAME=VALUE arguments; exp, nbf, iat and acl are read as JSON, everything else as text. application_id is required.
 The token is RS256 with iat, a random jti and exp = iat + ${DEFAULT_TTL} s unless --ttl or exp says otherwise; lifetimes over ${MAX_TTL} s (Vonage's maximum) need --force.
-PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the PEM text (after --, as it starts with dashes); without it, VONAGE_PRIVATE_KEY (a path or the PEM, literal \\n accepted) is used.`
+PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the PEM text (after --, as it starts with dashes); --private-key takes the same instead (then every argument is a claim), so \`vonage jwt create\`'s flags work unchanged. Without either, VONAGE_PRIVATE_KEY (a path or the PEM, literal \\n accepted) is used.`
 
   static usage = '<%= command.id %> [PRIVATE_KEY] [NAME=VALUE...] [FLAGS]'
   static examples = [
@@ -25,6 +25,11 @@ PRIVATE_KEY, the first argument, is a key file, "-" for standard input, or the P
     {
       command: `<%= config.bin %> <%= command.id %> ./private.key application_id=YOUR_APP_ID sub=alice acl='{"paths":{"/*/users/**":{}}}'`,
       description: 'Client SDK token for a user',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --private-key ./private.key --app-id YOUR_APP_ID --ttl 3600 --sub alice',
+      description: "`vonage jwt create`'s flags",
     },
     {
       command: 'VONAGE_PRIVATE_KEY="$(cat private.key)" <%= config.bin %> <%= command.id %> --app-id YOUR_APP_ID',
