@@ -38,9 +38,7 @@ export type LinkAuthPlan =
 
 const API_CREDENTIALS =
   '--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, NEXMO_API_KEY/NEXMO_API_SECRET, ./.vonagerc, ~/.vonage/config.json, .nexmorc or the @vonage/cli 1.x config'
-// Word for word as before (tests and scripts match it); --help and the README give the whole order.
-const THE_THREE_WAYS =
-  'give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config)'
+const THE_THREE_WAYS = `give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY, or app-id and private-key in ./.vonagerc or ~/.vonage/config.json), or your API key and secret (${API_CREDENTIALS})`
 
 /**
  * Everything that can be checked without the network: a JWT that is malformed or about to expire,

@@ -62,7 +62,7 @@ describe('messenger:link (in process)', () => {
       const {error, stderr} = await run(['messenger:link', '--page', '101'])
       expect(error?.oclif?.exit).to.equal(2)
       expect(stderr).to.equal(
-        'Error: no way to authenticate the linking calls: give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, .nexmorc or the @vonage/cli config)\n',
+        'Error: no way to authenticate the linking calls: give a JWT (--jwt or VONAGE_JWT), an application id with its private key (--app-id with --private-key or VONAGE_PRIVATE_KEY, or app-id and private-key in ./.vonagerc or ~/.vonage/config.json), or your API key and secret (--api-key/--api-secret, VONAGE_API_KEY/VONAGE_API_SECRET, NEXMO_API_KEY/NEXMO_API_SECRET, ./.vonagerc, ~/.vonage/config.json, .nexmorc or the @vonage/cli 1.x config)\n',
       )
       expect(await vonageRequests()).to.deep.equal([])
     })
