@@ -148,6 +148,73 @@ describe('host CLIs install and run the packed plugin', function () {
         expect(unlink.code, unlink.stderr).to.equal(0)
         expect((await run('"$HOST" jwt:generate')).code).to.not.equal(0)
       })
+
+      it("answers jwt:validate (jwt:decode's alias, today's Vonage CLI name) through the host's binary", async () => {
+        const install = await run(`"$HOST" plugins:install file:${tarball}`)
+        expect(install.code, install.stderr + install.stdout).to.equal(0)
+        const {code, stderr, stdout} = await run(
+          `set -e
+           openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out validate.key 2>/dev/null
+           JWT="$("$HOST" jwt:generate ./validate.key application_id=app-validate)"
+           printf '%s' "$JWT" > validate.jwt
+           "$HOST" jwt:validate "$JWT" --private-key ./validate.key`,
+        )
+        expect(code, stderr).to.equal(0)
+        expect(stdout).to.match(/signature\s+valid/)
+        expect(stdout).to.include('app-validate')
+        const json = await run('"$HOST" jwt:validate "$(cat validate.jwt)" --private-key ./validate.key --json')
+        expect(json.code, json.stderr).to.equal(0)
+        expect(JSON.parse(json.stdout)).to.include({signature: 'valid', status: 'valid', valid: true})
+      })
+
+      // Needs the plugin installed (the test above). @vonage/cli 1.2.4 ships no autocomplete plugin.
+      it("completes our commands and their flags in bash and zsh (the host's autocomplete plugin)", async function () {
+        if ((await run('"$HOST" autocomplete --help')).code !== 0) this.skip()
+        const refresh = await run('"$HOST" autocomplete --refresh-cache')
+        expect(refresh.code, refresh.stderr).to.equal(0)
+        // bash: what a user's ~/.bashrc gets from `autocomplete:script bash`, then the completion
+        // function asked as bash asks it. Its two helpers come from the bash-completion package,
+        // which this machine lacks: stand-ins that leave the words as they are.
+        const bash = await run(
+          `_get_comp_words_by_ref() { :; }
+           __ltrim_colon_completions() { :; }
+           eval "$("$HOST" autocomplete:script bash)"
+           complete -p nexmo >/dev/null || exit 1
+           fn=$(complete -p nexmo | sed -E 's/.* -F ([^ ]+) .*/\\1/')
+           comp() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); "$fn"; echo "\${COMPREPLY[*]}"; }
+           comp nexmo messenger:
+           comp nexmo jwt:
+           comp nexmo messenger:link --
+           comp nexmo jwt:generate --`,
+        )
+        expect(bash.code, bash.stderr).to.equal(0)
+        const [messenger, jwt, linkFlags, generateFlags] = bash.stdout.split('\n').map((line) => line.split(' '))
+        expect(messenger).to.include.members([
+          'messenger:link',
+          'messenger:list',
+          'messenger:relink',
+          'messenger:status',
+          'messenger:unlink',
+        ])
+        expect(jwt).to.include.members(['jwt:decode', 'jwt:generate', 'jwt:validate'])
+        expect(linkFlags).to.include.members(['--page-id', '--page-token', '--app-id', '--user-token', '--json'])
+        expect(generateFlags).to.include.members(['--app-id', '--ttl', '--sub', '--acl'])
+        expect(generateFlags).not.to.include('--page-id')
+        // zsh (not on this machine): the setup line names a file that puts the functions' folder on
+        // fpath; its _nexmo lists each command and, per command, its flags
+        const zsh = await run(
+          `setup=$("$HOST" autocomplete:script zsh | sed -n 's/^[A-Z_]*ZSH_SETUP_PATH=\\([^ ]*\\) .*/\\1/p')
+           folder=$(grep -o '^/.*' "$setup")
+           cat "$folder/_nexmo"`,
+        )
+        expect(zsh.code, zsh.stderr).to.equal(0)
+        for (const id of ['messenger:link', 'messenger:relink', 'messenger:status', 'jwt:generate', 'jwt:validate'])
+          expect(zsh.stdout).to.include(`"${id.replaceAll(':', String.raw`\:`)}:`)
+        const linkCase = zsh.stdout.slice(zsh.stdout.indexOf('\nmessenger:link)'))
+        expect(linkCase.slice(0, linkCase.indexOf(';;')))
+          .to.include('"--page-id=')
+          .and.include('"--app-id=')
+      })
     })
   }
 
