@@ -6,9 +6,11 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ROOT, type RunResult, sh} from '../helpers/cli.js'
+import {ROOT, type RunResult, sh, start} from '../helpers/cli.js'
+import {testKeys} from '../helpers/keys.js'
 import {useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
+import {NETWORK} from './network.js'
 import {packPlugin} from './pack.js'
 
 const scratch = tempDir('hosts')
@@ -222,5 +224,67 @@ describe('host CLIs install and run the packed plugin', function () {
     // The folder goes at the end of the run (helpers/temp.ts) unless KEEP_TEST_DIRS=1.
     if (process.env.DEBUG || process.env.KEEP_TEST_DIRS)
       process.stderr.write(`${scratch}: ${readdirSync(scratch).join(', ')}\n`)
+  })
+})
+
+// What `npm publish` would upload is the tarball npm pack makes (the same prepack, the same "files"):
+// its entries are checked against what a user needs, as an allow-list of top-level paths plus
+// patterns nothing may match wherever it sits, so the check holds whatever the layout under dist/ is.
+describe('the published package: what it holds, and npx running it', function () {
+  let tarball: string
+  before(() => {
+    tarball = packPlugin()
+  })
+
+  const ALLOWED = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICEN[CS]E(\.md|\.txt)?$/,
+    /^bin\/run\.js$/,
+    /^oclif\.manifest\.json$/,
+    /^schemas\/[\w-]+\.json$/,
+    /^dist\//,
+  ]
+  const DENIED = [
+    /(^|\/)(test|tests|src|sandbox|bench|scripts|examples|coverage|reports|node_modules|\.cache|\.tmp)\//,
+    /(^|\/)\.(env|npmrc|git|stryker|mocharc|prettierrc|ci)/,
+    /(^|\/)(tsconfig|eslint\.config|stryker\.config|command-snapshot)[\w.]*$/,
+    /\.(key|pem|p12|pfx|tgz|log)$/,
+    /(?<!\.d)\.[cm]?ts$/, // sources; type declarations may ship
+  ]
+
+  it('lists only what a user needs: package.json, README, bin/run.js, the manifest, schemas and dist/', () => {
+    const entries = execFileSync('tar', ['-tzf', tarball], {encoding: 'utf8'})
+      .split('\n')
+      .filter((entry) => entry !== '' && !entry.endsWith('/'))
+      .map((entry) => entry.replace(/^package\//, ''))
+    expect(entries).to.include.members(['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json'])
+    expect(entries.some((entry) => entry.startsWith('dist/'))).to.equal(true)
+    expect(entries.some((entry) => entry.startsWith('schemas/'))).to.equal(true)
+    expect(entries.filter((entry) => !ALLOWED.some((pattern) => pattern.test(entry)))).to.deep.equal([])
+    expect(entries.filter((entry) => DENIED.some((pattern) => pattern.test(entry)))).to.deep.equal([])
+    // a source map that embeds the sources ships them after all
+    const maps = entries.filter((entry) => entry.endsWith('.map'))
+    for (const map of maps) {
+      const text = execFileSync('tar', ['-xzOf', tarball, `package/${map}`], {encoding: 'utf8'})
+      expect(JSON.parse(text).sourcesContent, `${map} embeds its sources`).to.equal(undefined)
+    }
+  })
+
+  it('runs from the tarball through npx (bin nexmo-messenger), with an empty npm cache and HOME: prints a JWT', async () => {
+    const folder = tempDir('npx')
+    const key = testKeys().privateFile
+    const {code, stderr, stdout} = await start(
+      'npx',
+      ['--yes', '--package', `file:${tarball}`, 'nexmo-messenger', 'jwt:generate', key, 'application_id=npx-app'],
+      {
+        cwd: folder,
+        env: {...NETWORK, HOME: join(folder, 'home'), npm_config_cache: join(folder, 'npm-cache')},
+      },
+    )
+    expect(code, stderr).to.equal(0)
+    expect(stdout).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/)
+    const claims = JSON.parse(Buffer.from(stdout.split('.')[1], 'base64url').toString())
+    expect(claims.application_id).to.equal('npx-app')
   })
 })
