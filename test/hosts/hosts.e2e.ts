@@ -6,9 +6,11 @@ import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ROOT, type RunResult, sh} from '../helpers/cli.js'
+import {ROOT, type RunResult, sh, start} from '../helpers/cli.js'
+import {testKeys} from '../helpers/keys.js'
 import {useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
+import {NETWORK} from './network.js'
 import {packPlugin} from './pack.js'
 
 const scratch = tempDir('hosts')
@@ -222,6 +224,73 @@ describe('host CLIs install and run the packed plugin', function () {
         const uninstall = await run('"$HOST" plugins:uninstall nexmo-plugin-messenger')
         expect(uninstall.code, uninstall.stderr).to.equal(0)
       })
+
+      it("answers jwt:validate (jwt:decode's alias, today's Vonage CLI name) through the host's binary", async () => {
+        const install = await run(`"$HOST" plugins:install file:${tarball}`)
+        expect(install.code, install.stderr + install.stdout).to.equal(0)
+        const {code, stderr, stdout} = await run(
+          `set -e
+           openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out validate.key 2>/dev/null
+           JWT="$("$HOST" jwt:generate ./validate.key application_id=app-validate)"
+           printf '%s' "$JWT" > validate.jwt
+           "$HOST" jwt:validate "$JWT" --private-key ./validate.key`,
+        )
+        expect(code, stderr).to.equal(0)
+        expect(stdout).to.match(/signature\s+valid/)
+        expect(stdout).to.include('app-validate')
+        const json = await run('"$HOST" jwt:validate "$(cat validate.jwt)" --private-key ./validate.key --json')
+        expect(json.code, json.stderr).to.equal(0)
+        expect(JSON.parse(json.stdout)).to.include({signature: 'valid', status: 'valid', valid: true})
+      })
+
+      // Needs the plugin installed (the test above). @vonage/cli 1.2.4 ships no autocomplete plugin.
+      it("completes our commands and their flags in bash and zsh (the host's autocomplete plugin)", async function () {
+        if ((await run('"$HOST" autocomplete --help')).code !== 0) this.skip()
+        const refresh = await run('"$HOST" autocomplete --refresh-cache')
+        expect(refresh.code, refresh.stderr).to.equal(0)
+        // bash: what a user's ~/.bashrc gets from `autocomplete:script bash`, then the completion
+        // function asked as bash asks it. Its two helpers come from the bash-completion package,
+        // which this machine lacks: stand-ins that leave the words as they are.
+        const bash = await run(
+          `_get_comp_words_by_ref() { :; }
+           __ltrim_colon_completions() { :; }
+           eval "$("$HOST" autocomplete:script bash)"
+           complete -p nexmo >/dev/null || exit 1
+           fn=$(complete -p nexmo | sed -E 's/.* -F ([^ ]+) .*/\\1/')
+           comp() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); "$fn"; echo "\${COMPREPLY[*]}"; }
+           comp nexmo messenger:
+           comp nexmo jwt:
+           comp nexmo messenger:link --
+           comp nexmo jwt:generate --`,
+        )
+        expect(bash.code, bash.stderr).to.equal(0)
+        const [messenger, jwt, linkFlags, generateFlags] = bash.stdout.split('\n').map((line) => line.split(' '))
+        expect(messenger).to.include.members([
+          'messenger:link',
+          'messenger:list',
+          'messenger:relink',
+          'messenger:status',
+          'messenger:unlink',
+        ])
+        expect(jwt).to.include.members(['jwt:decode', 'jwt:generate', 'jwt:validate'])
+        expect(linkFlags).to.include.members(['--page-id', '--page-token', '--app-id', '--user-token', '--json'])
+        expect(generateFlags).to.include.members(['--app-id', '--ttl', '--sub', '--acl'])
+        expect(generateFlags).not.to.include('--page-id')
+        // zsh (not on this machine): the setup line names a file that puts the functions' folder on
+        // fpath; its _nexmo lists each command and, per command, its flags
+        const zsh = await run(
+          `setup=$("$HOST" autocomplete:script zsh | sed -n 's/^[A-Z_]*ZSH_SETUP_PATH=\\([^ ]*\\) .*/\\1/p')
+           folder=$(grep -o '^/.*' "$setup")
+           cat "$folder/_nexmo"`,
+        )
+        expect(zsh.code, zsh.stderr).to.equal(0)
+        for (const id of ['messenger:link', 'messenger:relink', 'messenger:status', 'jwt:generate', 'jwt:validate'])
+          expect(zsh.stdout).to.include(`"${id.replaceAll(':', String.raw`\:`)}:`)
+        const linkCase = zsh.stdout.slice(zsh.stdout.indexOf('\nmessenger:link)'))
+        expect(linkCase.slice(0, linkCase.indexOf(';;')))
+          .to.include('"--page-id=')
+          .and.include('"--app-id=')
+      })
     })
   }
 
@@ -229,5 +298,68 @@ describe('host CLIs install and run the packed plugin', function () {
     // The folder goes at the end of the run (helpers/temp.ts) unless KEEP_TEST_DIRS=1.
     if (process.env.DEBUG || process.env.KEEP_TEST_DIRS)
       process.stderr.write(`${scratch}: ${readdirSync(scratch).join(', ')}\n`)
+  })
+})
+
+// What `npm publish` would upload is the tarball npm pack makes (the same prepack, the same "files"):
+// its entries are checked against what a user needs, as an allow-list of top-level paths plus
+// patterns nothing may match wherever it sits, so the check holds whatever the layout under dist/ is.
+describe('the published package: what it holds, and npx running it', function () {
+  let tarball: string
+  before(() => {
+    tarball = packPlugin()
+  })
+
+  const ALLOWED = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^LICEN[CS]E(\.md|\.txt)?$/,
+    /^bin\/run\.js$/,
+    /^bin\/load-cli\.cjs$/,
+    /^oclif\.manifest\.json$/,
+    /^schemas\/[\w-]+\.json$/,
+    /^dist\//,
+  ]
+  const DENIED = [
+    /(^|\/)(test|tests|src|sandbox|bench|scripts|examples|coverage|reports|node_modules|\.cache|\.tmp)\//,
+    /(^|\/)\.(env|npmrc|git|stryker|mocharc|prettierrc|ci)/,
+    /(^|\/)(tsconfig|eslint\.config|stryker\.config|command-snapshot)[\w.]*$/,
+    /\.(key|pem|p12|pfx|tgz|log)$/,
+    /(?<!\.d)\.[cm]?ts$/, // sources; type declarations may ship
+  ]
+
+  it('lists only what a user needs: package.json, README, bin/run.js, the manifest, schemas and dist/', () => {
+    const entries = execFileSync('tar', ['-tzf', tarball], {encoding: 'utf8'})
+      .split('\n')
+      .filter((entry) => entry !== '' && !entry.endsWith('/'))
+      .map((entry) => entry.replace(/^package\//, ''))
+    expect(entries).to.include.members(['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json'])
+    expect(entries.some((entry) => entry.startsWith('dist/'))).to.equal(true)
+    expect(entries.some((entry) => entry.startsWith('schemas/'))).to.equal(true)
+    expect(entries.filter((entry) => !ALLOWED.some((pattern) => pattern.test(entry)))).to.deep.equal([])
+    expect(entries.filter((entry) => DENIED.some((pattern) => pattern.test(entry)))).to.deep.equal([])
+    // a source map that embeds the sources ships them after all
+    const maps = entries.filter((entry) => entry.endsWith('.map'))
+    for (const map of maps) {
+      const text = execFileSync('tar', ['-xzOf', tarball, `package/${map}`], {encoding: 'utf8'})
+      expect(JSON.parse(text).sourcesContent, `${map} embeds its sources`).to.equal(undefined)
+    }
+  })
+
+  it('runs from the tarball through npx (bin nexmo-messenger), with an empty npm cache and HOME: prints a JWT', async () => {
+    const folder = tempDir('npx')
+    const key = testKeys().privateFile
+    const {code, stderr, stdout} = await start(
+      'npx',
+      ['--yes', '--package', `file:${tarball}`, 'nexmo-messenger', 'jwt:generate', key, 'application_id=npx-app'],
+      {
+        cwd: folder,
+        env: {...NETWORK, HOME: join(folder, 'home'), npm_config_cache: join(folder, 'npm-cache')},
+      },
+    )
+    expect(code, stderr).to.equal(0)
+    expect(stdout).to.match(/^[\w-]+\.[\w-]+\.[\w-]+\n$/)
+    const claims = JSON.parse(Buffer.from(stdout.split('.')[1], 'base64url').toString())
+    expect(claims.application_id).to.equal('npx-app')
   })
 })
