@@ -51,9 +51,12 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    // mocha loads reporters with require(), so the reporter is CommonJS
-    files: ['**/*.cjs'],
-    languageOptions: {globals: {module: 'writable', require: 'readonly'}, sourceType: 'commonjs'},
+    // CommonJS: mocha loads reporters with require(); bin/ (bin/package.json) starts no ES module loader
+    files: ['**/*.cjs', 'bin/*.js'],
+    languageOptions: {
+      globals: {module: 'writable', require: 'readonly', __dirname: 'readonly', __filename: 'readonly'},
+      sourceType: 'commonjs',
+    },
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },
 )

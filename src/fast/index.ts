@@ -1,4 +1,4 @@
-// The JWT commands without oclif, bundled into dist/fast.js by esbuild (npm run build; tsc only
+// The JWT commands without oclif, bundled into dist/fast.cjs by esbuild (npm run build; tsc only
 // type-checks it, in npm run typecheck) and tried before oclif is loaded: by bin/run.js, and inside
 // a host by the commands' own modules (scripts/build.ts). `JWT="$(nexmo jwt:generate …)"` runs in
 // loops, and loading oclif costs more than signing. Each reads the command line by the flag spec its

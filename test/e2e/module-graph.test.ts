@@ -15,7 +15,7 @@ import {tempDir} from '../helpers/temp.js'
 
 const HEAVY = [/^node:zlib$/, /^node:internal\/deps\/undici\//]
 const BUNDLE = /\/dist\/cli\.cjs$/
-const FAST = /\/dist\/fast\.js$/
+const FAST = /\/dist\/fast\.cjs$/
 
 async function modulesLoadedBy(args: string[], expectedCode = 0): Promise<string[]> {
   const folder = tempDir('modules')
