@@ -4,7 +4,7 @@ import {defineConfig} from 'eslint/config'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig(
-  {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.tmp/', '.stryker-tmp/', 'reports/']},
+  {ignores: ['dist/', 'node_modules/', 'oclif.manifest.json', '.tmp/', '.stryker-tmp/', 'reports/', 'bench/.cache/']},
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
