@@ -9,9 +9,11 @@
 //   small module each, handing over the class from dist/cli.cjs, or for the JWT commands a class
 //   whose `run` tries dist/fast.cjs first and loads dist/cli.cjs only when the fast path declines.
 //   CommonJS, so oclif requires them: code compiled with V8's cached data on Node 20 cannot import();
-// - dist/THIRD-PARTY-LICENSES.txt, the licenses of what is bundled; oclif.manifest.json, by oclif.
+// - dist/build-id (a hash of dist/cli.cjs, naming its compiled code), dist/THIRD-PARTY-LICENSES.txt
+//   (the licenses of what is bundled) and oclif.manifest.json, by oclif.
 import * as esbuild from 'esbuild'
 import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join, relative, resolve, sep} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
@@ -166,6 +168,14 @@ async function build(): Promise<void> {
   const commands = commandFiles()
 
   const cli = await bundleCli(commands, true)
+  // names the compiled code bin/load-cli.cjs keeps for this bundle
+  writeFileSync(
+    join(DIST, 'build-id'),
+    `${createHash('sha256')
+      .update(readFileSync(join(DIST, 'cli.cjs')))
+      .digest('hex')
+      .slice(0, 32)}\n`,
+  )
   const fast = await esbuild.build({
     ...shared,
     entryPoints: [join(SRC, 'fast', 'index.ts')],
