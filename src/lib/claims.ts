@@ -40,7 +40,8 @@ export function parseClaimArgs(args: readonly string[]): Claims {
     const match = /^([A-Za-z_][\w.:-]*)=(.*)$/s.exec(arg)
     if (!match) throw usageError(`claim ${showInput(arg)} is not name=value (for example application_id=YOUR_APP_ID)`)
     const [, name, raw] = match
-    if (name in claims) throw usageError(`claim ${name} is given twice`)
+    if (name === '__proto__') throw usageError('claim __proto__ is not allowed: it is no claim, and not safe to set')
+    if (Object.hasOwn(claims, name)) throw usageError(`claim ${name} is given twice`)
     claims[name] = JSON_CLAIMS.has(name) ? parseJsonValue(name, raw) : raw
   }
 
@@ -60,7 +61,7 @@ export function buildClaims(options: ClaimOptions): Claims {
   }
   for (const [name, value] of Object.entries(fromFlags)) {
     if (value === undefined) continue
-    if (name in given && JSON.stringify(given[name]) !== JSON.stringify(value)) {
+    if (Object.hasOwn(given, name) && JSON.stringify(given[name]) !== JSON.stringify(value)) {
       throw usageError(`${name} is given twice with different values (as --${flagName(name)} and as ${name}=…)`)
     }
 
@@ -77,6 +78,8 @@ export function buildClaims(options: ClaimOptions): Claims {
   const ttl = options.ttl ?? DEFAULT_TTL
   if (!Number.isInteger(ttl) || ttl <= 0)
     throw usageError(`--ttl must be a whole number of seconds above 0, not ${ttl}`)
+  // the lifetime first: a huge --ttl is too long, whatever exp it would make
+  checkLifetime(0, ttl, options.force ?? false)
 
   const {exp: givenExp, iat: givenIat, jti: givenJti, ...rest} = given
   const iat = givenIat ?? options.now ?? systemClock()

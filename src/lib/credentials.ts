@@ -146,7 +146,7 @@ function both(
  * user meant it to be used. Its content is never repeated.
  */
 async function fromNexmorc(path: string, label: string): Promise<Found> {
-  const text = await readOptionalTextFile(path, 'nexmo-cli settings')
+  const text = await readOptionalTextFile(path, 'nexmo-cli configuration')
   if (text === undefined || text.trim() === '') return undefined
   const credentials = await nexmorcCredentials(text)
   if (!credentials) {
@@ -174,12 +174,12 @@ async function nexmorcCredentials(text: string): Promise<Record<string, unknown>
 
 /** @vonage/cli's JSON file: `{"apiKey": "...", "apiSecret": "..."}` (it writes empty strings when unset). */
 async function fromVonageConfig(path: string): Promise<Found> {
-  const text = await readOptionalTextFile(path, '@vonage/cli settings')
+  const text = await readOptionalTextFile(path, '@vonage/cli configuration')
   if (text === undefined || text.trim() === '') return undefined
   let config: Record<string, unknown> | null
   try {
     // Any JSON value: reading a property of a number, string or array below gives undefined, as for a missing key.
-    config = JSON.parse(text) as Record<string, unknown> | null
+    config = JSON.parse(withoutBom(text)) as Record<string, unknown> | null
   } catch {
     // No cause: JSON.parse quotes the text around the mistake, and the file holds the API secret.
     throw usageError(`${path} is not valid JSON; fix it or run \`vonage config:set\` again`)
@@ -196,11 +196,11 @@ async function fromVonageConfig(path: string): Promise<Found> {
  * the file's folder. Neither the content nor a value is ever repeated: the file holds secrets.
  */
 async function fromVonageCli3(path: string, label: string): Promise<Held | undefined> {
-  const text = await readOptionalTextFile(path, 'Vonage CLI settings')
+  const text = await readOptionalTextFile(path, 'Vonage CLI configuration')
   if (text === undefined || text.trim() === '') return undefined
   let config: unknown
   try {
-    config = JSON.parse(text)
+    config = JSON.parse(withoutBom(text))
   } catch {
     // No cause: JSON.parse quotes the text around the mistake, and the file holds secrets.
     throw usageError(`${label} is not valid JSON; fix it or run \`vonage auth set\` again`)
@@ -247,4 +247,9 @@ function asString(value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (typeof value === 'number') return String(value)
   return undefined
+}
+
+/** The text without the byte-order mark some editors (Notepad) put first, which JSON.parse refuses. */
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text
 }

@@ -36,6 +36,18 @@ describe('parseClaimArgs', () => {
     })
   })
 
+  it("takes claims named like an object's own methods (constructor, toString) as claims, and refuses __proto__", () => {
+    expect(parseClaimArgs(['constructor=1', 'toString=a', 'hasOwnProperty=b'])).to.deep.equal({
+      constructor: '1',
+      hasOwnProperty: 'b',
+      toString: 'a',
+    })
+    expect(() => parseClaimArgs(['__proto__=1'])).to.throw(/claim __proto__ is not allowed/)
+    expect(buildClaims({appId: 'app', claims: parseClaimArgs(['constructor=x']), now: 0})).to.include({
+      constructor: 'x',
+    })
+  })
+
   it('refuses text that is not name=value', () => {
     expect(usageMessage(() => parseClaimArgs(['application_id']))).to.match(/claim "application_id" is not name=value/)
     expect(usageMessage(() => parseClaimArgs(['=x']))).to.match(/not name=value/)
@@ -200,6 +212,8 @@ describe('buildClaims', () => {
     )
     expect(buildClaims({appId: 'a', now: NOW, ttl: 86_400}).exp).to.equal(NOW + 86_400)
     expect(buildClaims({appId: 'a', force: true, now: NOW, ttl: 10 * 86_400}).exp).to.equal(NOW + 10 * 86_400)
+    // a huge --ttl is too long a lifetime, not an exp that looks like milliseconds
+    expect(usageMessage(() => buildClaims({appId: 'a', now: NOW, ttl: 1e20}))).to.match(/over Vonage's 24 h maximum/)
   })
 
   it('refuses a token that would be expired when signed, unless forced', () => {

@@ -53,6 +53,12 @@ describe('credentials: Vonage CLI 3.x files (./.vonagerc, ~/.vonage/config.json)
     expect(await find({apiKey: 'k1', apiSecret: 's1'})).to.include({apiKey: 'k1'})
   })
 
+  it('a file an editor began with a byte-order mark is read like any other', async () => {
+    const {cwd, home, vonagerc} = dirs()
+    writeFileSync(vonagerc, `\uFEFF${json({'api-key': 'k', 'api-secret': 's'})}`)
+    expect(await findCredentials({cwd, env: {}, home})).to.include({apiKey: 'k', source: './.vonagerc'})
+  })
+
   it('a number as api-key is read as text, as JSON written by hand may have it', async () => {
     const {cwd, home, vonagerc} = dirs()
     writeFileSync(vonagerc, json({'api-key': 12_345, 'api-secret': 'secret'}))
