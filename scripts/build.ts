@@ -2,7 +2,8 @@
 // instead of a tree of ~200 modules, and the package ships no runtime dependency:
 // - dist/cli.cjs: every command, the library, oclif and the SDK's Applications module, in one
 //   CommonJS file (CommonJS so that bin/load-cli.cjs can keep V8's compiled code for it between
-//   runs); each command, and what only it needs (the SDK, prompts), is evaluated on first use;
+//   runs); each command is evaluated on first use, and what only some need (the SDK, prompts, jose,
+//   ini) is in dist/vendor/*.cjs, read when first imported;
 // - dist/fast.cjs: the JWT commands without oclif (src/fast), tried first by bin/run.js and by the
 //   commands' own modules inside a host; one file, each command's part evaluated when it runs;
 // - dist/commands/**.cjs, where oclif looks for the commands (the manifest's `relativePath`): one
@@ -97,6 +98,53 @@ const helpTemplates: esbuild.Plugin = {
   },
 }
 
+/**
+ * What only some commands load, and only when they use it (each is an import() in src): kept out of
+ * dist/cli.cjs, in a file of its own under dist/vendor/, so that every other run (a `--help`, say)
+ * neither reads nor keeps it. Module specifier → that file and the names the code takes from it.
+ */
+const VENDOR: Record<string, {file: string; names: string[]}> = {
+  '@inquirer/confirm': {file: 'confirm', names: ['default']},
+  '@inquirer/select': {file: 'select', names: ['default']},
+  '@vonage/applications': {file: 'applications', names: ['Applications']},
+  ini: {file: 'ini', names: ['parse']},
+  'jose/decode/protected_header': {file: 'jose', names: ['decodeProtectedHeader']},
+  'jose/jws/compact/verify': {file: 'jose', names: ['compactVerify']},
+  'jose/jwt/decode': {file: 'jose', names: ['decodeJwt']},
+  'jose/jwt/sign': {file: 'jose', names: ['SignJWT']},
+}
+
+/** In dist/cli.cjs, each VENDOR specifier is a module that requires its file when first imported. */
+const vendored: esbuild.Plugin = {
+  name: 'vendored',
+  setup(build) {
+    build.onResolve({filter: /^\.\/vendor\//}, ({path}) => ({external: true, path}))
+    build.onResolve({filter: /.*/}, ({kind, path}) => {
+      if (!Object.hasOwn(VENDOR, path)) return undefined
+      if (kind !== 'dynamic-import') throw new Error(`${path} is vendored (scripts/build.ts): import it with import()`)
+      return {namespace: 'vendor', path}
+    })
+    build.onLoad({filter: /.*/, namespace: 'vendor'}, ({path}) => {
+      const {file, names} = VENDOR[path]
+      const lines = names.map((name) =>
+        name === 'default' ? 'export default vendor.default' : `export const ${name} = vendor.${name}`,
+      )
+      return {contents: [`const vendor = require('./vendor/${file}.cjs')`, ...lines].join('\n'), loader: 'js'}
+    })
+  },
+}
+
+/** dist/vendor/<file>.cjs: the VENDOR names of each file, from their packages. */
+function vendorEntries(): Map<string, string> {
+  const entries = new Map<string, string[]>()
+  for (const [specifier, {file, names}] of Object.entries(VENDOR))
+    entries.set(file, [
+      ...(entries.get(file) ?? []),
+      ...names.map((name) => `export {${name}} from ${JSON.stringify(specifier)}`),
+    ])
+  return new Map([...entries].map(([file, lines]) => [file, lines.join('\n')]))
+}
+
 const shared: esbuild.BuildOptions = {
   bundle: true,
   // oclif's ts-node/tsx support, used only for a linked working tree with TypeScript sources
@@ -130,7 +178,7 @@ function licenses(metafiles: esbuild.Metafile[]): string {
       : `License: ${manifest.license ?? 'see the package'}`
     return `${manifest.name} ${manifest.version}\n${'-'.repeat(40)}\n${text}\n`
   })
-  return `Packages bundled into dist/cli.cjs and dist/fast.cjs, and their licenses.\n\n${sections.join('\n')}`
+  return `Packages bundled into dist/ (cli.cjs, fast.cjs, vendor/), and their licenses.\n\n${sections.join('\n')}`
 }
 
 /**
@@ -156,7 +204,7 @@ export async function bundleCli(
     format: 'cjs',
     metafile: true,
     outfile: join(DIST, 'cli.cjs'),
-    plugins: [trim, helpTemplates],
+    plugins: [trim, helpTemplates, vendored],
     stdin: {contents: entry, loader: 'js', resolveDir: SRC, sourcefile: 'cli.cjs'},
     write,
   })
@@ -176,6 +224,18 @@ async function build(): Promise<void> {
       .digest('hex')
       .slice(0, 32)}\n`,
   )
+  const vendors = await Promise.all(
+    [...vendorEntries()].map(([file, contents]) =>
+      esbuild.build({
+        ...shared,
+        format: 'cjs',
+        metafile: true,
+        outfile: join(DIST, 'vendor', `${file}.cjs`),
+        plugins: [trim],
+        stdin: {contents, loader: 'js', resolveDir: ROOT, sourcefile: `${file}.js`},
+      }),
+    ),
+  )
   const fast = await esbuild.build({
     ...shared,
     entryPoints: [join(SRC, 'fast', 'index.ts')],
@@ -183,7 +243,10 @@ async function build(): Promise<void> {
     metafile: true,
     outfile: join(DIST, 'fast.cjs'),
   })
-  writeFileSync(join(DIST, 'THIRD-PARTY-LICENSES.txt'), licenses([cli.metafile, fast.metafile]))
+  writeFileSync(
+    join(DIST, 'THIRD-PARTY-LICENSES.txt'),
+    licenses([cli.metafile, fast.metafile, ...vendors.map((vendor) => vendor.metafile)]),
+  )
 
   const writeStub = (id: string, file: string, fast: boolean) => {
     const path = join(DIST, 'commands', `${file}.cjs`)

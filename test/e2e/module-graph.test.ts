@@ -13,7 +13,7 @@ import {cli, ROOT} from '../helpers/cli.js'
 import {testKeys} from '../helpers/keys.js'
 import {tempDir} from '../helpers/temp.js'
 
-const HEAVY = [/^node:zlib$/, /^node:internal\/deps\/undici\//]
+const HEAVY = [/^node:zlib$/, /^node:internal\/deps\/undici\//, /\/dist\/vendor\/(applications|confirm|select)\.cjs$/]
 const BUNDLE = /\/dist\/cli\.cjs$/
 const FAST = /\/dist\/fast\.cjs$/
 
@@ -41,6 +41,7 @@ describe('e2e: module graph of the JWT commands', function () {
       7,
     )
     expect(heavy(loaded)).to.include('node:zlib')
+    expect(heavy(loaded).some((file) => file.endsWith('/dist/vendor/applications.cjs'))).to.equal(true)
   })
 
   for (const args of [
@@ -105,7 +106,8 @@ describe('e2e: module graph of the JWT commands', function () {
       return seen
     }
 
-    const lazyOnly = [/node_modules\/@vonage\//, /node_modules\/node-fetch\//, /node_modules\/@inquirer\//]
+    // in the bundle, the SDK, the prompts and jose are modules that require their own files (dist/vendor)
+    const lazyOnly = [/^vendor:/, /node_modules\/@vonage\//, /node_modules\/node-fetch\//, /node_modules\/@inquirer\//]
     const reached = (file: string, lazy = false) =>
       [...reachable(file, lazy)].filter((input) => lazyOnly.some((pattern) => pattern.test(input)))
     expect(reached('src/commands/messenger/link.ts', true).length, 'the check sees them where they are').to.be.above(0)

@@ -316,6 +316,7 @@ describe('the published package: what it holds, and npx running it', function ()
     /^LICEN[CS]E(\.md|\.txt)?$/,
     /^bin\/run\.js$/,
     /^bin\/load-cli\.cjs$/,
+    /^bin\/package\.json$/,
     /^oclif\.manifest\.json$/,
     /^schemas\/[\w-]+\.json$/,
     /^dist\//,
