@@ -11,7 +11,9 @@ const FAST = new Set(['jwt:generate', 'jwt:decode', 'jwt:validate'])
 
 async function main() {
   const [id, ...argv] = process.argv.slice(2)
-  if (FAST.has(id) && process.env.NEXMO_MESSENGER_FAST !== '0') {
+  // help is oclif's: no need to load the fast path only to hear it decline (it declines help itself too)
+  const help = argv.includes('--help') || argv.includes('-h')
+  if (FAST.has(id) && !help && process.env.NEXMO_MESSENGER_FAST !== '0') {
     const code = await require('../dist/fast.cjs').runFast(id, argv)
     if (code !== undefined) {
       process.exitCode = code
