@@ -74,27 +74,38 @@ const trim: esbuild.Plugin = {
 }
 
 /**
- * One change to oclif, for speed, with the same output: its help renders every text (each flag's
- * description too) as an EJS template, compiling a function for each, about a fifth of a `--help`.
- * A text without `<%` has no tag, and EJS gives it back as it is: it is given back without EJS.
- * The build fails if the line is no longer there; test/e2e/help.test.ts compares the help of every
- * command with what oclif unchanged prints.
+ * Two changes to oclif, for speed and memory, with the same output. The build fails if a line is
+ * no longer there; test/e2e/help.test.ts compares the help of every command, and the list of them,
+ * with what oclif unchanged prints.
+ * - Its help renders every text (each flag's description too) as an EJS template, compiling a
+ *   function for each: about a fifth of a `--help`. A text without `<%` has no tag, and EJS gives
+ *   it back as it is: it is given back without EJS.
+ * - It sorts a plugin's commands with localeCompare, which loads ICU's collation data: 2.9 MiB of
+ *   every run's memory. Command ids are ASCII; code-unit order is enough to keep them in.
  */
-const OCLIF_HELP_TEMPLATE = {
-  file: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/]help[\\/]util\.js$/,
-  from: 'return ejs_1.default.render(t, context);',
-  to: "return t.includes('<%') ? ejs_1.default.render(t, context) : t;",
-}
+const OCLIF_PATCHES = [
+  {
+    file: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/]help[\\/]util\.js$/,
+    from: 'return ejs_1.default.render(t, context);',
+    to: "return t.includes('<%') ? ejs_1.default.render(t, context) : t;",
+  },
+  {
+    file: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/,
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
+  },
+]
 
-const helpTemplates: esbuild.Plugin = {
-  name: 'oclif-help-templates',
+const oclifPatches: esbuild.Plugin = {
+  name: 'oclif-patches',
   setup(build) {
-    build.onLoad({filter: OCLIF_HELP_TEMPLATE.file}, ({path}) => {
-      const source = readFileSync(path, 'utf8')
-      if (!source.includes(OCLIF_HELP_TEMPLATE.from))
-        throw new Error(`${path} has changed: scripts/build.ts cannot apply OCLIF_HELP_TEMPLATE; update or remove it`)
-      return {contents: source.replace(OCLIF_HELP_TEMPLATE.from, OCLIF_HELP_TEMPLATE.to), loader: 'js'}
-    })
+    for (const patch of OCLIF_PATCHES)
+      build.onLoad({filter: patch.file}, ({path}) => {
+        const source = readFileSync(path, 'utf8')
+        if (!source.includes(patch.from))
+          throw new Error(`${path} has changed: scripts/build.ts cannot apply its OCLIF_PATCHES; update or remove them`)
+        return {contents: source.replace(patch.from, patch.to), loader: 'js'}
+      })
   },
 }
 
@@ -204,7 +215,7 @@ export async function bundleCli(
     format: 'cjs',
     metafile: true,
     outfile: join(DIST, 'cli.cjs'),
-    plugins: [trim, helpTemplates, vendored],
+    plugins: [trim, oclifPatches, vendored],
     stdin: {contents: entry, loader: 'js', resolveDir: SRC, sourcefile: 'cli.cjs'},
     write,
   })

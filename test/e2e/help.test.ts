@@ -1,5 +1,6 @@
-// The bundle changes one line of oclif (scripts/build.ts, OCLIF_HELP_TEMPLATE: a text without an
-// EJS tag is not compiled as a template), for speed. What `--help` prints must not change: for every
+// The bundle changes two lines of oclif (scripts/build.ts, OCLIF_PATCHES: a text without an EJS tag
+// is not compiled as a template; command ids are sorted without ICU), for speed and memory. What
+// `--help` prints must not change, nor the order commands are listed in: for every
 // command, and at the top level, the built binary's help is compared with what oclif as published
 // (node_modules/@oclif/core) renders from the same manifest, at two widths.
 import {expect} from 'chai'
