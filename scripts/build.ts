@@ -169,7 +169,7 @@ const shared: esbuild.BuildOptions = {
   target: 'node20',
 }
 
-/** The license of every package bundled into dist/cli.cjs, as their licenses ask to be kept with copies. */
+/** The license of every package bundled into dist/, as their licenses ask to be kept with copies. */
 function licenses(metafiles: esbuild.Metafile[]): string {
   const folders = new Set<string>()
   for (const input of metafiles.flatMap((metafile) => Object.keys(metafile.inputs))) {
