@@ -65,6 +65,8 @@ try {
     rateLimit: rate(values['rate-limit']),
   })
   process.stdout.write(`sandbox listening on ${sandbox.url}\n`)
+  // stdout stays the one line scripts read the URL from; the page's address is for the person.
+  process.stderr.write(`linking page (log in, pick a Page, paste a JWT): ${sandbox.url}/messenger\n`)
   const stop = () => {
     sandbox.close().then(
       () => process.exit(0),

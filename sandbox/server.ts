@@ -8,6 +8,7 @@ import type {Api, ApiRequest} from './contract.js'
 import {externalAccountsApi} from './external-accounts.js'
 import {addFault, faultAnswer, takeFault} from './faults.js'
 import {graphApi, seedFacebookUser} from './graph.js'
+import {linkingPage, logIn, loginChoices} from './linking-page.js'
 import {pageControl} from './page-health.js'
 import {type Answer, BadBody, json, parseJson, readBody, sleep} from './http.js'
 import {bucketOf, isGraphPath, takeToken, throttled} from './rate-limit.js'
@@ -133,6 +134,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return json(200, {released: state.holds.releaseAll()})
       }
 
+      case 'GET /_sandbox/facebook/login': {
+        return loginChoices(state)
+      }
+
+      case 'POST /_sandbox/facebook/login': {
+        return logIn(state, request.body)
+      }
+
       case 'POST /_sandbox/facebook/users': {
         return seedFacebookUser(state, request.body)
       }
@@ -189,6 +198,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const gone = new AbortController()
       res.once('close', () => gone.abort())
       send(res, badBody ? json(400, {errors: [badBody]}) : await control(request, gone.signal))
+      return
+    }
+
+    // The hosted linking page is a static page, not an API: no faults, limits or log entries.
+    if (url.pathname === '/messenger' && (method === 'GET' || method === 'HEAD')) {
+      send(res, linkingPage())
       return
     }
 
