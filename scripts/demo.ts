@@ -133,6 +133,18 @@ try {
   )
   if (temporary.length > 0 || state.violations.length > 0 || state.accounts.length !== 1)
     throw new Error('the demo left applications behind, broke the API contract or linked the wrong Pages')
+  process.stdout.write(
+    [
+      '',
+      '# No Page or user token? A person links the Page on the linking page; the CLI waits, then prints it.',
+      '# Try it by hand: `npm run sandbox -- --port 4010` (it prints the page, <url>/messenger; seed a',
+      '# Facebook user as sandbox/README.md shows), then',
+      '#   VONAGE_API_HOST=http://127.0.0.1:4010 VONAGE_API_KEY=sandbox-key VONAGE_API_SECRET=sandbox-secret \\',
+      '#     nexmo messenger:link --browser --temp-app --linking-page http://127.0.0.1:4010/messenger',
+      '# and in the browser: Log in with Facebook, pick the Page, paste the JWT it printed, Subscribe.',
+      '',
+    ].join('\n'),
+  )
   process.stdout.write('demo finished: every step behaved as expected\n')
 } catch (error) {
   failed = true

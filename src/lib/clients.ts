@@ -8,7 +8,7 @@ import {type Credentials, resolveCredentials} from './credentials.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {Graph} from './facebook.js'
 import {baseUrl, type RequestGate} from './http.js'
-import {authorizer, type LinkAuthPlan} from './link-auth.js'
+import {type Authorize, authorizer, type LinkAuthPlan} from './link-auth.js'
 import {type Clock, type GraphSettings, systemClock, type VonageSettings} from './settings.js'
 
 export class Clients {
@@ -31,9 +31,18 @@ export class Clients {
 
   /** The External Accounts client, authenticated as planned (with --temp-app, after making the application). */
   async accounts(plan: LinkAuthPlan, cleanup: Cleanup, gate?: AdaptiveGate): Promise<ExternalAccounts> {
+    return (await this.accountsWithAuthorize(plan, cleanup, gate)).accounts
+  }
+
+  /** The same, and how it authorizes each request (for a JWT to show: messenger:link --browser). */
+  async accountsWithAuthorize(
+    plan: LinkAuthPlan,
+    cleanup: Cleanup,
+    gate?: AdaptiveGate,
+  ): Promise<{accounts: ExternalAccounts; authorize: Authorize}> {
     const {host, timeoutMs} = this.settings.vonage
     const authorize = await authorizer(plan, cleanup, (credentials) => this.applications(credentials))
-    return new ExternalAccounts({authorize, gate, host, timeoutMs})
+    return {accounts: new ExternalAccounts({authorize, gate, host, timeoutMs}), authorize}
   }
 
   get graph(): Graph {

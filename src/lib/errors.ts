@@ -17,6 +17,7 @@ export type ErrorKind =
   | 'warning' // a health check found something that needs attention soon, nothing failing (messenger:status)
   | 'failing' // a health check failed: some Page does not work now, or will not without a fix (messenger:status)
   | 'output' // the output could not be written (a full disk, a broken terminal): what was printed is incomplete
+  | 'timeout' // a wait for something a person does (messenger:link --browser) ended before it happened
   | 'interrupted' // SIGINT (Ctrl-C) at a prompt or during the work
   | 'terminated' // SIGTERM during the work
   | 'internal' // a bug: anything we did not anticipate
@@ -35,6 +36,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
   warning: 10,
   failing: 11,
   output: 12,
+  timeout: 13,
   interrupted: 130,
   terminated: 143,
 }

@@ -87,7 +87,7 @@ export async function planLinkAuth(
   return {applicationId: appId, key: parsePrivateKey(key), mode: 'application key'}
 }
 
-type Authorize = NonNullable<HttpSettings['authorize']>
+export type Authorize = NonNullable<HttpSettings['authorize']>
 
 /**
  * How each request is authorized; with --temp-app, after making the temporary application with the
