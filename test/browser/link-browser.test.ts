@@ -114,6 +114,14 @@ describe('messenger:link --browser with the linking page in a real browser', () 
     expect((await sandbox.state()).applications).to.deep.equal([])
   })
 
+  it('the --browser flags without --browser are a mistake, not ignored: exit 2', async () => {
+    const {code, stderr} = await cli(['messenger:link', '--page-id', '101', '--no-open', '--wait', '1m'], {
+      env: sandboxEnv(sandbox.url),
+    })
+    expect(code).to.equal(2)
+    expect(stderr).to.equal('Error: --no-open, --wait go with --browser\n')
+  })
+
   it('a page that takes a JWT, with only an API key and secret: refused before anything is made, exit 2', async () => {
     const {code, stderr, stdout} = await start()
     expect(code).to.equal(2)

@@ -63,6 +63,13 @@ Without a Page or user token, --browser leaves Facebook Login to a person on Von
   async run(): Promise<LinkResult> {
     const {flags} = await this.parse(MessengerLink)
     if (flags.browser) return this.browser(flags)
+    const browserOnly = [
+      flags['linking-page'] !== DEFAULT_LINKING_PAGE && '--linking-page',
+      !flags.open && '--no-open',
+      flags.wait !== '10m' && '--wait',
+    ].filter((name): name is string => typeof name === 'string')
+    if (browserOnly.length > 0)
+      throw usageError(`${browserOnly.join(', ')} ${browserOnly.length > 1 ? 'go' : 'goes'} with --browser`)
     const settings = {
       ...linkingSettings(flags),
       application: flags.application,
