@@ -37,11 +37,15 @@ export function parseWait(text: string): number | undefined {
   return seconds > 0 ? seconds : undefined
 }
 
-export interface BrowserLinkSettings extends LinkingSettings {
+/** What --browser adds (src/lib/flags.ts browserSettings). */
+export interface BrowserSettings {
   linkingPage: string
   /** Open the page in a browser; false only prints its URL. */
   open: boolean
   waitSeconds: number
+}
+
+export interface BrowserLinkSettings extends LinkingSettings, BrowserSettings {
   /** Wait for this Page rather than any new one. */
   pageId?: string
   application?: string

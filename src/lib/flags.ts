@@ -3,6 +3,8 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {DEFAULT_API_HOST} from './applications.js'
+import {type BrowserSettings, DEFAULT_LINKING_PAGE, parseWait} from './browser-link.js'
+import {usageError} from './errors.js'
 import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
 import type {FlagSpec, FlagSpecs} from './flag-spec.js'
@@ -79,6 +81,58 @@ export const linkAuthFlags = {
       'sign the linking calls with a temporary application made with your API key and secret, deleted again however the command ends (the manual flow\'s "Delete Me Later" app)',
     helpGroup: AUTH,
   }),
+}
+
+const BROWSER = 'BROWSER'
+
+/** messenger:link --browser: a person links the Page on the linking page, the command waits. */
+export const browserFlags = {
+  browser: Flags.boolean({
+    description: 'a person links the Page on the linking page (Facebook Login there); this waits for it',
+    helpGroup: BROWSER,
+  }),
+  'linking-page': Flags.string({
+    default: DEFAULT_LINKING_PAGE,
+    description: 'with --browser: the page to open; one whose path ends in /messenger takes a JWT',
+    helpGroup: BROWSER,
+  }),
+  open: Flags.boolean({
+    allowNo: true,
+    default: true,
+    description: "with --browser: open the page in a browser (BROWSER, else the system's); --no-open prints its URL",
+    helpGroup: BROWSER,
+  }),
+  wait: Flags.string({
+    default: '10m',
+    description: 'with --browser: how long to wait for the Page (90s, 10m, 1h)',
+    helpGroup: BROWSER,
+  }),
+}
+
+/**
+ * --browser's settings, or undefined without --browser. Its flags without it, and with it the flags
+ * that pick or name the Page (the linking page does that), are mistakes, never ignored.
+ */
+export function browserSettings(
+  flags: Parsed<typeof browserFlags> & {page?: string; 'page-token'?: string; 'user-token'?: string; name?: string},
+): BrowserSettings | undefined {
+  if (!flags.browser) {
+    const only = [
+      flags['linking-page'] !== DEFAULT_LINKING_PAGE && '--linking-page',
+      !flags.open && '--no-open',
+      flags.wait !== '10m' && '--wait',
+    ].filter((name): name is string => typeof name === 'string')
+    if (only.length > 0) throw usageError(`${only.join(', ')} ${only.length > 1 ? 'go' : 'goes'} with --browser`)
+    return undefined
+  }
+
+  const given = (['page', 'page-token', 'user-token', 'name'] as const).filter((name) => flags[name] !== undefined)
+  if (given.length > 0)
+    throw usageError(`--browser takes no --${given.join(', --')}: the linking page picks the Page and names it`)
+  const waitSeconds = parseWait(flags.wait)
+  if (waitSeconds === undefined)
+    throw usageError(`--wait takes a time such as 90s, 10m or 1h, not ${JSON.stringify(flags.wait)}`)
+  return {linkingPage: baseUrl(flags['linking-page'], '--linking-page'), open: flags.open, waitSeconds}
 }
 
 /** Where Facebook's Graph API is, and the user token that reads it. */

@@ -1,15 +1,18 @@
-import {Flags, type Interfaces} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/base-command.js'
-import {browserLink, DEFAULT_LINKING_PAGE, parseWait} from '../../lib/browser-link.js'
+import {browserLink} from '../../lib/browser-link.js'
 import {settle} from '../../lib/cleanup.js'
 import {Clients} from '../../lib/clients.js'
-import {usageError} from '../../lib/errors.js'
-import {linkAuthFlags, linkingSettings, pageFlags, pageSettings} from '../../lib/flags.js'
-import {baseUrl} from '../../lib/http.js'
+import {
+  browserFlags,
+  browserSettings,
+  linkAuthFlags,
+  linkingSettings,
+  pageFlags,
+  pageSettings,
+} from '../../lib/flags.js'
 import {link, type LinkResult} from '../../lib/linking.js'
-
-const BROWSER = 'BROWSER'
 
 export default class MessengerLink extends BaseCommand {
   static summary = 'Link a Facebook Page to your Vonage account: the manual flow\'s "Subscribe", in one command.'
@@ -36,72 +39,27 @@ Without a Page or user token, --browser leaves Facebook Login to a person on Von
   static flags = {
     ...linkAuthFlags,
     ...pageFlags,
+    ...browserFlags,
     application: Flags.string({description: 'also link this Messages application to the Page (a Page takes one)'}),
-    browser: Flags.boolean({
-      description: 'a person links the Page on the linking page (Facebook Login there); this waits for it',
-      helpGroup: BROWSER,
-    }),
-    'linking-page': Flags.string({
-      default: DEFAULT_LINKING_PAGE,
-      description: 'with --browser: the page to open; one whose path ends in /messenger takes a JWT',
-      helpGroup: BROWSER,
-    }),
     name: Flags.string({description: 'account name at Vonage [default: the Page name, when known]'}),
-    open: Flags.boolean({
-      allowNo: true,
-      default: true,
-      description: "with --browser: open the page in a browser (BROWSER, else the system's); --no-open prints its URL",
-      helpGroup: BROWSER,
-    }),
-    wait: Flags.string({
-      default: '10m',
-      description: 'with --browser: how long to wait for the Page (90s, 10m, 1h)',
-      helpGroup: BROWSER,
-    }),
   }
 
   async run(): Promise<LinkResult> {
     const {flags} = await this.parse(MessengerLink)
-    if (flags.browser) return this.browser(flags)
-    const browserOnly = [
-      flags['linking-page'] !== DEFAULT_LINKING_PAGE && '--linking-page',
-      !flags.open && '--no-open',
-      flags.wait !== '10m' && '--wait',
-    ].filter((name): name is string => typeof name === 'string')
-    if (browserOnly.length > 0)
-      throw usageError(`${browserOnly.join(', ')} ${browserOnly.length > 1 ? 'go' : 'goes'} with --browser`)
+    const browser = browserSettings(flags)
     const settings = {
       ...linkingSettings(flags),
       application: flags.application,
       name: flags.name,
       page: pageSettings(flags),
     }
-    const {finished, label} = await link(settings, new Clients(settings), this.reporter)
+    const clients = new Clients(settings)
+    const {finished, label} = browser
+      ? await browserLink({...settings, ...browser, pageId: flags['page-id']}, clients, this.reporter)
+      : await link(settings, clients, this.reporter)
     if (!this.jsonEnabled()) this.log(finished.value.account.external_id)
     const linked = finished.value.status === 'linked'
     this.notice(linked ? `Linked ${label}.` : `${label} was already linked with this Page token; nothing changed.`)
-    return settle(finished, `${label} is linked`)
-  }
-
-  /** --browser: the linking page does steps 3-4; this waits, then prints the Page id. */
-  private async browser(flags: Interfaces.InferredFlags<typeof MessengerLink.flags>) {
-    const given = (['page', 'page-token', 'user-token', 'name'] as const).filter((name) => flags[name] !== undefined)
-    if (given.length > 0)
-      throw usageError(`--browser takes no --${given.join(', --')}: the linking page picks the Page and names it`)
-    const waitSeconds = parseWait(flags.wait)
-    if (waitSeconds === undefined)
-      throw usageError(`--wait takes a time such as 90s, 10m or 1h, not ${JSON.stringify(flags.wait)}`)
-    const settings = {
-      ...linkingSettings(flags),
-      application: flags.application,
-      linkingPage: baseUrl(flags['linking-page'], '--linking-page'),
-      open: flags.open,
-      pageId: flags['page-id'],
-      waitSeconds,
-    }
-    const {finished, label} = await browserLink(settings, new Clients(settings), this.reporter)
-    if (!this.jsonEnabled()) this.log(finished.value.account.external_id)
-    this.notice(`Linked ${label}.`)
     return settle(finished, `${label} is linked`)
   }
 }
