@@ -10,15 +10,15 @@ import {spawn, spawnSync} from 'node:child_process'
 import {setTimeout as sleepFor} from 'node:timers/promises'
 
 import {checkApplicationId} from './applications.js'
-import {type Cleanup, type Finished, withCleanup} from './cleanup.js'
+import type {Cleanup, Finished} from './cleanup.js'
 import type {Clients} from './clients.js'
 import {PluginError, usageError} from './errors.js'
 import {type ExternalAccounts, type MessengerAccount, publicAccount} from './external-accounts.js'
 import {decodeJwt} from './jwt.js'
 import {ServiceClock} from './http.js'
 import {planLinkAuth} from './link-auth.js'
-import type {LinkResult} from './linking.js'
-import {pageLabel, type Reporter} from './output.js'
+import {type LinkResult, withAccounts} from './linking.js'
+import {formatRelative, pageLabel, type Reporter} from './output.js'
 import type {LinkingSettings} from './settings.js'
 
 /** Vonage's linking page today (the dashboard's Facebook connect; it takes no JWT). */
@@ -119,10 +119,7 @@ export async function browserLink(
   }
 
   let label = ''
-  const finished = await withCleanup(async (cleanup) => {
-    const {accounts, authorize} = await report.progress('Preparing the linking calls', () =>
-      clients.accountsWithAuthorize(plan, cleanup),
-    )
+  const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, authorize) => {
     const before = new Set((await accounts.list()).map((account) => account.external_id))
     if (settings.pageId !== undefined && before.has(settings.pageId))
       throw new PluginError('conflict', `Page ${settings.pageId} is already linked; use messenger:relink`)
@@ -133,7 +130,7 @@ export async function browserLink(
       const {claims} = await decodeJwt(jwt)
       const lapses =
         typeof claims.exp === 'number' && claims.exp < deadline
-          ? ` (it lapses before the wait ends, at exp ${claims.exp})`
+          ? ` (it lapses ${formatRelative(claims.exp, clients.now())}, before the wait ends)`
           : ''
       const copied = tools.copy(jwt)
         ? 'It is on the clipboard, and here'
@@ -178,7 +175,8 @@ async function waitForNewPage(
       throw new PluginError('timeout', `${what} within the wait (--wait); nothing was changed by this command`)
     }
 
-    await tools.sleep(Math.min(pause, left), cleanup.abortSignal).catch(() => cleanup.checkpoint())
+    // a signal aborts the sleep; checkpoint() then throws it
+    await tools.sleep(Math.min(pause, left), cleanup.abortSignal).catch(() => undefined)
     cleanup.checkpoint()
     const found = (await accounts.list()).find((account) =>
       settings.pageId === undefined ? !before.has(account.external_id) : account.external_id === settings.pageId,

@@ -29,13 +29,11 @@ export class Clients {
     })
   }
 
-  /** The External Accounts client, authenticated as planned (with --temp-app, after making the application). */
-  async accounts(plan: LinkAuthPlan, cleanup: Cleanup, gate?: AdaptiveGate): Promise<ExternalAccounts> {
-    return (await this.accountsWithAuthorize(plan, cleanup, gate)).accounts
-  }
-
-  /** The same, and how it authorizes each request (for a JWT to show: messenger:link --browser). */
-  async accountsWithAuthorize(
+  /**
+   * The External Accounts client, authenticated as planned (with --temp-app, after making the
+   * application), and how it authorizes each request (a JWT to show: messenger:link --browser).
+   */
+  async accounts(
     plan: LinkAuthPlan,
     cleanup: Cleanup,
     gate?: AdaptiveGate,

@@ -18,7 +18,7 @@ import {
 } from './external-accounts.js'
 import type {Graph} from './facebook.js'
 import {isAmbiguous} from './http.js'
-import {type LinkAuthPlan, planLinkAuth} from './link-auth.js'
+import {type Authorize, type LinkAuthPlan, planLinkAuth} from './link-auth.js'
 import {pageLabel, printable, type Reporter} from './output.js'
 import {checkPageToken, type ChosenPage, choosePage, linkDaysLeft} from './pages.js'
 import {confirmOrRefuse} from './prompts.js'
@@ -435,13 +435,15 @@ export function withAccounts<T>(
   clients: Clients,
   plan: LinkAuthPlan,
   report: Reporter,
-  act: (accounts: ExternalAccounts, cleanup: Cleanup) => Promise<T>,
+  act: (accounts: ExternalAccounts, cleanup: Cleanup, authorize: Authorize) => Promise<T>,
   gateMax?: number,
 ): Promise<Finished<T>> {
   return withCleanup(async (cleanup) => {
     const gate = gateMax === undefined ? undefined : new AdaptiveGate({abort: cleanup.abortSignal, max: gateMax})
-    const accounts = await report.progress('Preparing the linking calls', () => clients.accounts(plan, cleanup, gate))
-    return act(accounts, cleanup)
+    const {accounts, authorize} = await report.progress('Preparing the linking calls', () =>
+      clients.accounts(plan, cleanup, gate),
+    )
+    return act(accounts, cleanup, authorize)
   })
 }
 
