@@ -1,23 +1,25 @@
-// messenger:link --browser: the manual flow's steps 3-4 stay a person's (a linking page, Facebook
-// Login, pick the Page, Subscribe), everything around them is done here. The linked accounts are
-// read first, so that what is new can be told; for a page that takes a JWT (the seed's
-// static.nexmo.com/messenger, the sandbox's /messenger) one is made the usual way, put on the
-// clipboard where the platform allows and printed on stderr (never stdout); the page is opened;
-// the account list is polled, with backoff, until a Page that was not linked before (or the one
-// asked for) appears, or the wait ends. Ctrl-C or the time limit: the temporary application, if
-// one was made, is deleted, and the error says what is true.
+// messenger:link --browser and messenger:relink --browser: the manual flow's steps 3-4 stay a
+// person's (a linking page, Facebook Login, pick the Page, Subscribe — or Unsubscribe, then
+// Subscribe), everything around them is done here. The linked accounts are read first, so that what
+// is new can be told; for a page that takes a JWT (the seed's static.nexmo.com/messenger, the
+// sandbox's /messenger) one is made the usual way, put on the clipboard where the platform allows
+// and printed on stderr (never stdout), and a fresh one when it lapses during the wait; the page is
+// opened; the account list is polled, with backoff, until a Page that was not linked before (or the
+// one asked for, or for relink the Page with another token) appears, or the wait ends. Ctrl-C or
+// the time limit: the temporary application, if one was made, is deleted, and the error says what
+// is true.
 import {spawn, spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {setTimeout as sleepFor} from 'node:timers/promises'
 
 import {checkApplicationId} from './applications.js'
 import type {Cleanup, Finished} from './cleanup.js'
-import type {Clients} from './clients.js'
-import {PluginError, usageError} from './errors.js'
+import type {Clients, Signing} from './clients.js'
+import {kindOf, messageOf, PluginError, usageError} from './errors.js'
 import {type ExternalAccounts, type MessengerAccount, publicAccount} from './external-accounts.js'
 import {decodeJwt} from './jwt.js'
-import {ServiceClock} from './http.js'
-import {planLinkAuth} from './link-auth.js'
-import {type LinkResult, withAccounts} from './linking.js'
+import {type LinkAuthPlan, MIN_JWT_LIFETIME_LEFT, planLinkAuth} from './link-auth.js'
+import {type LinkResult, type RelinkReport, withAccounts} from './linking.js'
 import {formatRelative, pageLabel, type Reporter} from './output.js'
 import type {LinkingSettings} from './settings.js'
 
@@ -49,6 +51,14 @@ export interface BrowserLinkSettings extends LinkingSettings, BrowserSettings {
   /** Wait for this Page rather than any new one. */
   pageId?: string
   application?: string
+}
+
+export interface BrowserRelinkSettings extends LinkingSettings, BrowserSettings {
+  pageId: string
+  /** A new account name; without it, the one the Page had is put back. */
+  name?: string
+  /** How the user runs this CLI, for the commands messages give. */
+  bin: string
 }
 
 /** What touches the desktop, replaceable in tests. */
@@ -103,6 +113,44 @@ export const desktop: Desktop = {
 const FIRST_POLL_MS = 1000
 const LONGEST_POLL_MS = 10_000
 
+/** What the person is to do on the linking page, and how the list read shows it is done. */
+interface PersonStep {
+  /** After "Paste this JWT into the linking page, then": "pick the Page and press Subscribe". */
+  task: string
+  /** For the spinner, after "Waiting for": "a newly linked Page". */
+  waitingFor: string
+  /** The account, once the list shows the step done. */
+  done(listed: MessengerAccount[]): MessengerAccount | undefined
+  /** What did not happen, as the wait ended: "no new Page was linked". */
+  missed: string
+  /** What is true then, as the list last read showed it: "nothing was changed by this command". */
+  state(): string
+}
+
+/** Everything a wait for the person needs, from the command and from withAccounts. */
+interface Waiting {
+  settings: BrowserSettings
+  clients: Clients
+  report: Reporter
+  tools: Desktop
+  plan: LinkAuthPlan
+  accounts: ExternalAccounts
+  cleanup: Cleanup
+  signing: Signing
+}
+
+/** The auth plan, refused before any request when the page takes a JWT an API key cannot sign. */
+async function planForPage(settings: LinkingSettings & BrowserSettings, clients: Clients): Promise<LinkAuthPlan> {
+  const plan = await planLinkAuth(settings, clients.now())
+  if (pageTakesJwt(settings.linkingPage) && plan.mode === 'api key') {
+    throw usageError(
+      'the linking page takes a JWT, which an API key and secret cannot sign: give --jwt (or VONAGE_JWT), --app-id with its private key, or --temp-app',
+    )
+  }
+
+  return plan
+}
+
 export async function browserLink(
   settings: BrowserLinkSettings,
   clients: Clients,
@@ -110,43 +158,24 @@ export async function browserLink(
   tools: Desktop = desktop,
 ): Promise<{finished: Finished<LinkResult>; label: string}> {
   if (settings.application) checkApplicationId(settings.application)
-  const plan = await planLinkAuth(settings, clients.now())
-  const takesJwt = pageTakesJwt(settings.linkingPage)
-  if (takesJwt && plan.mode === 'api key') {
-    throw usageError(
-      'the linking page takes a JWT, which an API key and secret cannot sign: give --jwt (or VONAGE_JWT), --app-id with its private key, or --temp-app',
-    )
-  }
-
+  const plan = await planForPage(settings, clients)
   let label = ''
-  const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, authorize) => {
+  const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
     const before = new Set((await accounts.list()).map((account) => account.external_id))
-    if (settings.pageId !== undefined && before.has(settings.pageId))
-      throw new PluginError('conflict', `Page ${settings.pageId} is already linked; use messenger:relink`)
-    cleanup.checkpoint()
-    const deadline = clients.now() + settings.waitSeconds
-    if (takesJwt) {
-      const jwt = (await authorize(new ServiceClock(clients.now))).replace(/^Bearer /, '')
-      const {claims} = await decodeJwt(jwt)
-      const lapses =
-        typeof claims.exp === 'number' && claims.exp < deadline
-          ? ` (it lapses ${formatRelative(claims.exp, clients.now())}, before the wait ends)`
-          : ''
-      const copied = tools.copy(jwt)
-        ? 'It is on the clipboard, and here'
-        : 'Copy it from here (no clipboard tool was found)'
-      report.notice(`Paste this JWT into the linking page, then pick the Page and press Subscribe. ${copied}${lapses}:`)
-      process.stderr.write(`${jwt}\n`)
+    const {pageId} = settings
+    if (pageId !== undefined && before.has(pageId))
+      throw new PluginError('conflict', `Page ${pageId} is already linked; use messenger:relink`)
+    const step: PersonStep = {
+      done: (listed) =>
+        listed.find((account) =>
+          pageId === undefined ? !before.has(account.external_id) : account.external_id === pageId,
+        ),
+      missed: pageId === undefined ? 'no new Page was linked' : `Page ${pageId} was not linked`,
+      state: () => 'nothing was changed by this command',
+      task: 'pick the Page and press Subscribe',
+      waitingFor: pageId === undefined ? 'a newly linked Page' : `Page ${pageId} to be linked`,
     }
-
-    const opened = settings.open && (await tools.open(settings.linkingPage))
-    report.notice(
-      opened ? `Opened ${settings.linkingPage} in your browser.` : `Open ${settings.linkingPage} in your browser.`,
-    )
-    const account = await report.progress(
-      `Waiting for ${settings.pageId === undefined ? 'a newly linked Page' : `Page ${settings.pageId} to be linked`}`,
-      () => waitForNewPage(accounts, before, settings, deadline, clients, cleanup, tools),
-    )
+    const account = await personDoes({accounts, cleanup, clients, plan, report, settings, signing, tools}, step)
     label = pageLabel({id: account.external_id, name: account.name})
     if (settings.application) {
       await report.progress(`Linking application ${settings.application} to ${label}`, () =>
@@ -159,28 +188,178 @@ export async function browserLink(
   return {finished, label}
 }
 
-async function waitForNewPage(
-  accounts: ExternalAccounts,
-  before: ReadonlySet<string>,
-  settings: BrowserLinkSettings,
-  deadline: number,
-  clients: Clients,
-  cleanup: Cleanup,
-  tools: Desktop,
-): Promise<MessengerAccount> {
-  for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
-    const left = (deadline - clients.now()) * 1000
-    if (left <= 0) {
-      const what = settings.pageId === undefined ? 'no new Page was linked' : `Page ${settings.pageId} was not linked`
-      throw new PluginError('timeout', `${what} within the wait (--wait); nothing was changed by this command`)
-    }
+const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex')
 
-    // a signal aborts the sleep; checkpoint() then throws it
-    await tools.sleep(Math.min(pause, left), cleanup.abortSignal).catch(() => undefined)
-    cleanup.checkpoint()
-    const found = (await accounts.list()).find((account) =>
-      settings.pageId === undefined ? !before.has(account.external_id) : account.external_id === settings.pageId,
+/**
+ * messenger:relink --browser --page-id: the person presses Unsubscribe, then Subscribe, on the page;
+ * done when the Page is linked with another token (or linked again after it was seen unlinked). Its
+ * name (or --name) and application are then put back, as messenger:relink keeps them. Only a
+ * fingerprint of the previous token is kept.
+ */
+export async function browserRelink(
+  settings: BrowserRelinkSettings,
+  clients: Clients,
+  report: Reporter,
+  tools: Desktop = desktop,
+): Promise<Finished<RelinkReport>> {
+  const plan = await planForPage(settings, clients)
+  const {pageId} = settings
+  return withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
+    const previous = await accounts.get(pageId)
+    if (!previous)
+      throw new PluginError(
+        'not-found',
+        `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link --browser --page-id ${pageId}`,
+      )
+    const previousToken = fingerprint(previous.access_token)
+    const [application] = previous.applications
+    const linkAgain = `${settings.bin} messenger:link --browser --page-id ${pageId}${application ? ` --application ${application}` : ''}`
+    const describe = (now: MessengerAccount | undefined) =>
+      now === undefined
+        ? `Page ${pageId} is not linked now (it was unsubscribed, and not subscribed again): link it with ${linkAgain}`
+        : fingerprint(now.access_token) === previousToken
+          ? `Page ${pageId} keeps its previous link`
+          : `Page ${pageId} was re-linked on the linking page, but its name and application were not put back: run this again`
+    let seen: MessengerAccount | undefined = previous
+    let seenUnlinked = false
+    // Ctrl-C while waiting: what the Page's link is then, read afresh (the person may have just pressed Unsubscribe)
+    const withdraw = cleanup.add(`read the link of Page ${pageId}`, async () =>
+      cleanup.interrupted ? describe(await accounts.get(pageId)) : undefined,
     )
-    if (found) return found
+    const step: PersonStep = {
+      done(listed) {
+        seen = listed.find((account) => account.external_id === pageId)
+        seenUnlinked ||= seen === undefined
+        const renewed = seen !== undefined && (seenUnlinked || fingerprint(seen.access_token) !== previousToken)
+        return renewed ? seen : undefined
+      },
+      missed: `Page ${pageId} was not re-linked`,
+      state: () => describe(seen),
+      task: `pick Page ${pageId}, press Unsubscribe, then Subscribe`,
+      waitingFor: `Page ${pageId} to be linked with a fresh token`,
+    }
+    const account = await personDoes({accounts, cleanup, clients, plan, report, settings, signing, tools}, step)
+    withdraw()
+    if (fingerprint(account.access_token) === previousToken)
+      report.warning(
+        `Page ${pageId} was linked again with the same Page token it had: a link that had lapsed is still lapsed`,
+      )
+    const restored = await putBack(
+      accounts,
+      account,
+      {applications: previous.applications, name: settings.name ?? previous.name},
+      report,
+    )
+    return {results: [{applications: restored.applications, name: restored.name, page: pageId, status: 'relinked'}]}
+  })
+}
+
+/**
+ * After the page's Subscribe (which names the Page as it likes and links no application): the
+ * name and the application the Page had. An application that cannot be linked again is a failure
+ * (its messages would stop), a name that cannot be put back a warning.
+ */
+async function putBack(
+  accounts: ExternalAccounts,
+  account: MessengerAccount,
+  wanted: {name?: string; applications: string[]},
+  report: Reporter,
+): Promise<MessengerAccount> {
+  const pageId = account.external_id
+  let current = account
+  if (wanted.name !== undefined && current.name !== wanted.name) {
+    const answer = await accounts.update(pageId, {name: wanted.name})
+    if ('account' in answer) current = answer.account
+    else
+      report.warning(
+        `Vonage turned down the PATCH that names Page ${pageId} ${JSON.stringify(wanted.name)} (${answer.status}); it is named ${JSON.stringify(current.name ?? '')}`,
+      )
   }
+
+  for (const application of wanted.applications.filter((id) => !current.applications.includes(id))) {
+    current = await accounts.linkApplication(pageId, application).catch((error: unknown) => {
+      throw new PluginError(
+        kindOf(error) === 'interrupted' || kindOf(error) === 'terminated' ? kindOf(error) : 'partial',
+        `Page ${pageId} was re-linked on the linking page, but application ${application} could not be linked to it again (${messageOf(error)}): it has no application now; link it with messenger:link --page-id ${pageId} --application ${application} and the Page token`,
+        {cause: error},
+      )
+    })
+  }
+
+  return current
+}
+
+/** Hands the person the JWT (when the page takes one) and the page, then waits for the step to be done. */
+async function personDoes(waiting: Waiting, step: PersonStep): Promise<MessengerAccount> {
+  const {clients, cleanup, report, settings, signing, tools} = waiting
+  waiting.cleanup.checkpoint()
+  const deadline = clients.now() + settings.waitSeconds
+  let lapses: number | undefined
+  if (pageTakesJwt(settings.linkingPage)) {
+    lapses = await handOverJwt(waiting, (exp) => {
+      const lapse = exp !== undefined && exp < signing.clock.now() + settings.waitSeconds
+      const renew =
+        waiting.plan.mode === 'jwt'
+          ? 'a JWT given cannot be renewed, so the wait ends then'
+          : 'a fresh one is printed then'
+      const lapseNote = lapse
+        ? `; it lapses ${formatRelative(exp, signing.clock.now())}, before the wait ends (${renew})`
+        : ''
+      return `Paste this JWT into the linking page, then ${step.task}${lapseNote}. {copied}`
+    })
+  }
+
+  const opened = settings.open && (await tools.open(settings.linkingPage))
+  report.notice(
+    opened ? `Opened ${settings.linkingPage} in your browser.` : `Open ${settings.linkingPage} in your browser.`,
+  )
+  return report.progress(`Waiting for ${step.waitingFor}`, async () => {
+    for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
+      const left = (deadline - clients.now()) * 1000
+      if (left <= 0) throw new PluginError('timeout', `${step.missed} within the wait (--wait); ${step.state()}`)
+      // a signal aborts the sleep; checkpoint() then throws it
+      await tools.sleep(Math.min(pause, left), cleanup.abortSignal).catch(() => undefined)
+      cleanup.checkpoint()
+      if (lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now())
+        throw givenJwtLapsed(step)
+      const listed = await waiting.accounts.list().catch((error: unknown) => {
+        const lapsed = lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now()
+        throw lapsed ? givenJwtLapsed(step, error) : error
+      })
+      const found = step.done(listed)
+      if (found) return found
+      if (lapses !== undefined && waiting.plan.mode !== 'jwt' && lapses - signing.clock.now() < MIN_JWT_LIFETIME_LEFT) {
+        const now = signing.clock.now()
+        const when = `${lapses <= now ? 'lapsed' : 'lapses'} ${formatRelative(lapses, now)}`
+        lapses = await handOverJwt(
+          waiting,
+          () => `The JWT above ${when}: if the page has not taken it yet, paste this fresh one instead. {copied}`,
+        )
+      }
+    }
+  })
+}
+
+/** Signs the JWT the page takes, puts it on the clipboard where possible and on stderr after one line; its exp. */
+async function handOverJwt(
+  {signing, tools}: Waiting,
+  say: (exp: number | undefined) => string,
+): Promise<number | undefined> {
+  const jwt = (await signing.authorize(signing.clock)).replace(/^Bearer /, '')
+  const {exp} = (await decodeJwt(jwt)).claims
+  const lapses = typeof exp === 'number' ? exp : undefined
+  const copied = tools.copy(jwt)
+    ? 'It is on the clipboard, and here'
+    : 'Copy it from here (no clipboard tool was found)'
+  // the JWT is what the person needs, --json or not; never on stdout
+  process.stderr.write(`${say(lapses).replace('{copied}', copied)}:\n${jwt}\n`)
+  return lapses
+}
+
+function givenJwtLapsed(step: PersonStep, cause?: unknown): PluginError {
+  return new PluginError(
+    'auth',
+    `the JWT given (--jwt or VONAGE_JWT) lapsed while waiting, and a JWT given cannot be renewed; ${step.missed} while it lasted (as last read): ${step.state()}. With --app-id and its private key, or --temp-app, a fresh JWT is signed when one lapses`,
+    {cause},
+  )
 }

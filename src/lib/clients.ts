@@ -7,9 +7,15 @@ import type {AdaptiveGate} from './concurrency.js'
 import {type Credentials, resolveCredentials} from './credentials.js'
 import {ExternalAccounts} from './external-accounts.js'
 import {Graph} from './facebook.js'
-import {baseUrl, type RequestGate} from './http.js'
+import {baseUrl, type RequestGate, ServiceClock} from './http.js'
 import {type Authorize, authorizer, type LinkAuthPlan} from './link-auth.js'
 import {type Clock, type GraphSettings, systemClock, type VonageSettings} from './settings.js'
+
+/** How the External Accounts requests are authorized, and the clock they are signed by. */
+export interface Signing {
+  authorize: Authorize
+  clock: ServiceClock
+}
 
 export class Clients {
   private graphClient?: Graph
@@ -31,16 +37,18 @@ export class Clients {
 
   /**
    * The External Accounts client, authenticated as planned (with --temp-app, after making the
-   * application), and how it authorizes each request (a JWT to show: messenger:link --browser).
+   * application); how it authorizes each request and the service's clock as its answers show it
+   * (a JWT to show, and when it lapses: messenger:link --browser).
    */
   async accounts(
     plan: LinkAuthPlan,
     cleanup: Cleanup,
     gate?: AdaptiveGate,
-  ): Promise<{accounts: ExternalAccounts; authorize: Authorize}> {
+  ): Promise<{accounts: ExternalAccounts} & Signing> {
     const {host, timeoutMs} = this.settings.vonage
     const authorize = await authorizer(plan, cleanup, (credentials) => this.applications(credentials))
-    return {accounts: new ExternalAccounts({authorize, gate, host, timeoutMs}), authorize}
+    const clock = new ServiceClock(this.now)
+    return {accounts: new ExternalAccounts({authorize, clock, gate, host, timeoutMs}), authorize, clock}
   }
 
   get graph(): Graph {

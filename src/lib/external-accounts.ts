@@ -82,17 +82,20 @@ export class ExternalAccounts {
   }
 
   /**
-   * PATCH: changes the token (and the name, if given) of a linked Page, which stays linked
+   * PATCH: changes the token and/or the name of a linked Page, which stays linked
    * throughout. Not retried; callers read back after an ambiguous failure. `{status}` when the
    * service turns the request down without an error of ours: 404 (no such account, or no such
    * route), 405 or 501 (no PATCH here).
    */
   async update(
     pageId: string,
-    changes: {token: string; name?: string},
+    changes: {token?: string; name?: string},
   ): Promise<{account: MessengerAccount} | {status: 404 | 405 | 501}> {
     const action = `re-linking Page ${pageId}`
-    const body = {access_token: changes.token, ...(changes.name === undefined ? {} : {name: changes.name})}
+    const body = {
+      ...(changes.token === undefined ? {} : {access_token: changes.token}),
+      ...(changes.name === undefined ? {} : {name: changes.name}),
+    }
     const answer = await this.http.request('PATCH', `${ROOT}/messenger/${encodeURIComponent(checkPageId(pageId))}`, {
       accept: [...UPDATE_REFUSALS],
       action,

@@ -111,10 +111,19 @@ export const browserFlags = {
 
 /**
  * --browser's settings, or undefined without --browser. Its flags without it, and with it the flags
- * that pick or name the Page (the linking page does that), are mistakes, never ignored.
+ * that pick or name the Page (the linking page does that), are mistakes, never ignored. For relink
+ * the Page is named by --page-id (the one to re-link) and --name is its new name.
  */
 export function browserSettings(
-  flags: Parsed<typeof browserFlags> & {page?: string; 'page-token'?: string; 'user-token'?: string; name?: string},
+  flags: Parsed<typeof browserFlags> & {
+    all?: boolean
+    page?: string
+    'page-id'?: string
+    'page-token'?: string
+    'user-token'?: string
+    name?: string
+  },
+  command: 'link' | 'relink' = 'link',
 ): BrowserSettings | undefined {
   if (!flags.browser) {
     const only = [
@@ -126,9 +135,30 @@ export function browserSettings(
     return undefined
   }
 
-  const given = (['page', 'page-token', 'user-token', 'name'] as const).filter((name) => flags[name] !== undefined)
-  if (given.length > 0)
-    throw usageError(`--browser takes no --${given.join(', --')}: the linking page picks the Page and names it`)
+  const refused =
+    command === 'link'
+      ? (['page', 'page-token', 'user-token', 'name'] as const)
+      : (['all', 'page', 'page-token', 'user-token'] as const)
+  // a token from the environment (FACEBOOK_USER_TOKEN kept for scheduled runs) is not a mistake: it goes unused
+  const fromEnv = {'page-token': 'FACEBOOK_PAGE_TOKEN', 'user-token': 'FACEBOOK_USER_TOKEN'} as Record<string, string>
+  const given = refused.filter(
+    (name) =>
+      flags[name] !== undefined &&
+      flags[name] !== false &&
+      !(name in fromEnv && flags[name] === process.env[fromEnv[name]]),
+  )
+  if (given.length > 0) {
+    const why =
+      command === 'link'
+        ? 'the linking page picks the Page and names it'
+        : 'give the Page to re-link with --page-id; the linking page gets its token'
+    throw usageError(`--browser takes no --${given.join(', --')}: ${why}`)
+  }
+
+  if (command === 'relink' && flags['page-id'] === undefined)
+    throw usageError(
+      'messenger:relink --browser needs --page-id: the Page whose link a person renews on the linking page',
+    )
   const waitSeconds = parseWait(flags.wait)
   if (waitSeconds === undefined)
     throw usageError(`--wait takes a time such as 90s, 10m or 1h, not ${JSON.stringify(flags.wait)}`)

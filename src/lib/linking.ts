@@ -6,7 +6,7 @@
 // choose and check the Page, then act under a Cleanup with the External Accounts client.
 import {checkApplicationId} from './applications.js'
 import {type Cleanup, type Finished, signalKind, withCleanup} from './cleanup.js'
-import type {Clients} from './clients.js'
+import type {Clients, Signing} from './clients.js'
 import {AdaptiveGate, mapLimit} from './concurrency.js'
 import {batchFailureKind, type ErrorKind, kindOf, messageOf, PluginError, usageError} from './errors.js'
 import {
@@ -18,7 +18,7 @@ import {
 } from './external-accounts.js'
 import type {Graph} from './facebook.js'
 import {isAmbiguous} from './http.js'
-import {type Authorize, type LinkAuthPlan, planLinkAuth} from './link-auth.js'
+import {type LinkAuthPlan, planLinkAuth} from './link-auth.js'
 import {pageLabel, printable, type Reporter} from './output.js'
 import {checkPageToken, type ChosenPage, choosePage, linkDaysLeft} from './pages.js'
 import {confirmOrRefuse} from './prompts.js'
@@ -435,15 +435,15 @@ export function withAccounts<T>(
   clients: Clients,
   plan: LinkAuthPlan,
   report: Reporter,
-  act: (accounts: ExternalAccounts, cleanup: Cleanup, authorize: Authorize) => Promise<T>,
+  act: (accounts: ExternalAccounts, cleanup: Cleanup, signing: Signing) => Promise<T>,
   gateMax?: number,
 ): Promise<Finished<T>> {
   return withCleanup(async (cleanup) => {
     const gate = gateMax === undefined ? undefined : new AdaptiveGate({abort: cleanup.abortSignal, max: gateMax})
-    const {accounts, authorize} = await report.progress('Preparing the linking calls', () =>
+    const {accounts, ...signing} = await report.progress('Preparing the linking calls', () =>
       clients.accounts(plan, cleanup, gate),
     )
-    return act(accounts, cleanup, authorize)
+    return act(accounts, cleanup, signing)
   })
 }
 

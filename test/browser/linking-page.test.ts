@@ -4,12 +4,12 @@
 import {expect} from 'chai'
 import {copyFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {Browser, BrowserContext, Page, Response} from 'playwright-core'
+import type {Browser, BrowserContext, Page} from 'playwright-core'
 
 import {ROOT} from '../helpers/cli.js'
 import {nowSeconds, signToken, useSandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
-import {CHROMIUM, launchBrowser, watchForTrouble} from './browser.js'
+import {CHROMIUM, launchBrowser, LinkingPagePerson, watchForTrouble} from './browser.js'
 
 const ACCOUNTS = '/beta/chatapp-accounts/messenger'
 const HOSTILE = '<img src=x onerror=alert(1)>'
@@ -19,6 +19,7 @@ describe('the hosted linking page in a real browser', () => {
   let browser: Browser
   let context: BrowserContext
   let page: Page
+  let person: LinkingPagePerson
   let trouble: string[]
   let shots: string
 
@@ -31,16 +32,13 @@ describe('the hosted linking page in a real browser', () => {
   beforeEach(async () => {
     context = await browser.newContext({viewport: {height: 820, width: 760}})
     page = await context.newPage()
+    person = new LinkingPagePerson(page, shots)
     // The browser reports each 4xx answer as a console error; the page shows those itself.
     trouble = watchForTrouble(page)
   })
   afterEach(() => context?.close())
 
-  const shot = async (name: string) => {
-    const path = join(shots, `${name}.png`)
-    await page.screenshot({fullPage: true, path})
-    return path
-  }
+  const shot = async (name: string) => (await person.shot(name))!
 
   /** Seeds a Facebook user managing two Pages (one with a hostile name) and a Messages app; a JWT for it. */
   async function seed(claims: Record<string, unknown> = {}) {
@@ -65,35 +63,17 @@ describe('the hosted linking page in a real browser', () => {
 
   /** Opens the page, logs in as the seeded user, picks the Page and pastes the JWT. */
   async function fillIn(userId: string, pageId: string, jwt: string) {
-    await page.goto(`${sandbox.url}/messenger`)
-    await page.getByRole('button', {name: 'Log in with Facebook'}).click()
-    const choice = page.getByRole('list', {name: 'Facebook users'}).locator(`button[data-user-id="${userId}"]`)
-    await choice.waitFor()
-    await shot('1-login')
-    await choice.click()
-    await page.locator(`#page option[value="${pageId}"]`).waitFor({state: 'attached'})
-    await page.getByLabel('Facebook Page').selectOption(pageId)
-    await page.getByLabel('JWT').fill(jwt)
-    await shot('2-filled-in')
+    await person.logIn(`${sandbox.url}/messenger`, userId)
+    await person.fillIn(pageId, jwt)
   }
 
-  /** Presses a button, waits for the API's answer and for the page to show it: [status shown, text, HTTP status]. */
-  async function press(name: 'Subscribe' | 'Unsubscribe', method: string) {
-    const answered = page.waitForResponse(
-      (response: Response) => response.request().method() === method && response.url().includes(ACCOUNTS),
-    )
-    await page.getByRole('button', {exact: true, name}).click()
-    const response = await answered
-    await page.locator('#result:not([data-status="pending"])').waitFor({state: 'attached'})
-    const result = page.locator('#result')
-    return {http: response.status(), status: await result.getAttribute('data-status'), text: await result.textContent()}
-  }
+  const press = (name: 'Subscribe' | 'Unsubscribe') => person.press(name)
 
   it('Subscribe links the chosen Page with its token; Unsubscribe unlinks it', async () => {
     const {jwt, pages, userId} = await seed()
     await fillIn(userId, '101', jwt)
 
-    const subscribed = await press('Subscribe', 'POST')
+    const subscribed = await press('Subscribe')
     expect(subscribed).to.deep.equal({
       http: 201,
       status: 'ok',
@@ -106,7 +86,7 @@ describe('the hosted linking page in a real browser', () => {
     expect(state.accounts[0]).to.include({access_token: pages[0].access_token, external_id: '101'})
     expect(state.facebook.subscriptions).to.have.property('101')
 
-    const unsubscribed = await press('Unsubscribe', 'DELETE')
+    const unsubscribed = await press('Unsubscribe')
     expect(unsubscribed).to.deep.equal({
       http: 204,
       status: 'ok',
@@ -124,7 +104,7 @@ describe('the hosted linking page in a real browser', () => {
     const now = nowSeconds()
     const {jwt, userId} = await seed({exp: now - 60, iat: now - 960})
     await fillIn(userId, '101', jwt)
-    const refused = await press('Subscribe', 'POST')
+    const refused = await press('Subscribe')
     await shot('5-expired-jwt')
     expect(refused).to.deep.equal({
       http: 401,
@@ -139,7 +119,7 @@ describe('the hosted linking page in a real browser', () => {
   it("shows the API's error for Unsubscribe of a Page that is not linked", async () => {
     const {jwt, userId} = await seed()
     await fillIn(userId, '101', jwt)
-    const refused = await press('Unsubscribe', 'DELETE')
+    const refused = await press('Unsubscribe')
     expect(refused).to.include({http: 404, status: 'error'})
     expect(refused.text).to.match(/^Unsubscribe failed: 404 Not Found\n/)
     await sandbox.verify()
@@ -151,7 +131,7 @@ describe('the hosted linking page in a real browser', () => {
     await fillIn(userId, '102', jwt)
     expect(await page.locator('#page option[value="102"]').textContent()).to.equal(`${HOSTILE} (102)`)
     expect(await page.locator('img').count()).to.equal(0)
-    const subscribed = await press('Subscribe', 'POST')
+    const subscribed = await press('Subscribe')
     expect(subscribed.text).to.equal(`Subscribed: ${HOSTILE} (102) is linked`)
     expect(await page.locator('img').count()).to.equal(0)
     expect(trouble).to.deep.equal([])
