@@ -142,6 +142,7 @@ try {
       '#   VONAGE_API_HOST=http://127.0.0.1:4010 VONAGE_API_KEY=sandbox-key VONAGE_API_SECRET=sandbox-secret \\',
       '#     nexmo messenger:link --browser --temp-app --linking-page http://127.0.0.1:4010/messenger',
       '# and in the browser: Log in with Facebook, pick the Page, paste the JWT it printed, Subscribe.',
+      '# Renewing a link the same way: messenger:relink --browser --page-id ID (Unsubscribe, then Subscribe).',
       '',
     ].join('\n'),
   )
