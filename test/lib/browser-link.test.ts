@@ -1,0 +1,215 @@
+// The --browser procedures (src/lib/browser-link.ts) against the in-process sandbox, with the person
+// on the linking page played by the fake desktop's sleep: each poll's pause runs the next step of
+// the script (an Unsubscribe, a Subscribe, time passing on the injected clock). The real page in a
+// real browser is test/browser/link-browser.test.ts.
+import {expect} from 'chai'
+import {SignJWT} from 'jose'
+import {createPrivateKey} from 'node:crypto'
+
+import {browserLink, browserRelink, type Desktop} from '../../src/lib/browser-link.js'
+import {Clients} from '../../src/lib/clients.js'
+import {PluginError} from '../../src/lib/errors.js'
+import {ExternalAccounts} from '../../src/lib/external-accounts.js'
+import type {Reporter} from '../../src/lib/output.js'
+import type {AuthSettings} from '../../src/lib/settings.js'
+import {basic, CREDENTIALS, nowSeconds, useSandbox} from '../helpers/sandbox.js'
+
+const DASHBOARD = 'https://dashboard.example/messages/social-channels/facebook-connect' // takes no JWT
+
+describe('--browser procedures (library, against the sandbox)', () => {
+  const sandbox = useSandbox()
+  let accounts: ExternalAccounts
+  let app: string
+  let appKey: string
+  let token: string
+  let now: number
+
+  const settings = (auth: Partial<AuthSettings> = {}) => ({
+    auth: {tempApp: false, ...auth},
+    bin: 'nexmo',
+    graph: {host: sandbox.url, timeoutMs: 5000, version: 'v25.0'},
+    linkingPage: DASHBOARD,
+    open: false,
+    pageId: '101',
+    vonage: {...CREDENTIALS, host: sandbox.url, timeoutMs: 5000},
+    waitSeconds: 600,
+  })
+
+  /** What the person's steps threw: each test expects none. */
+  let stepErrors: unknown[]
+
+  /**
+   * The person: each pause between polls runs the next step; once there are none, the time runs out
+   * (on the injected clock each test's Clients reads), so a wait the steps do not end ends anyway.
+   */
+  function person(...steps: Array<() => Promise<unknown>>): Desktop {
+    return {
+      copy: () => false,
+      open: () => Promise.resolve(false),
+      async sleep() {
+        const step = steps.shift()
+        if (!step) now += 100_000
+        await step?.().catch((error: unknown) => stepErrors.push(error))
+      },
+    }
+  }
+
+  const clients = (given: {vonage: {host: string; timeoutMs: number}}): Clients => new Clients(given, () => now)
+
+  function recorder(): {report: Reporter; seen: string[]} {
+    const seen: string[] = []
+    const report: Reporter = {
+      fleet: () => {
+        throw new Error('no fleet here')
+      },
+      notice: (message) => seen.push(`notice: ${message}`),
+      progress: (_message, work) => work(),
+      warning: (message) => seen.push(`warning: ${message}`),
+    }
+    return {report, seen}
+  }
+
+  const stored = async () =>
+    ((await sandbox.state()).accounts as Array<Record<string, unknown>>).map(
+      ({access_token, applications, external_id, name}) => ({access_token, applications, external_id, name}),
+    )
+  const calls = async () =>
+    ((await sandbox.state()).log as Array<{method: string; path: string; status: number}>)
+      .filter((entry) => entry.path.startsWith('/beta'))
+      .map((entry) => `${entry.method} ${entry.path.replace('/beta/chatapp-accounts', '')} ${entry.status}`)
+
+  beforeEach(async () => {
+    stepErrors = []
+    now = nowSeconds()
+    accounts = new ExternalAccounts({headers: {authorization: basic()}, host: sandbox.url, timeoutMs: 5000})
+    const created = await sandbox.createApp('bot')
+    app = created.id
+    appKey = created.privateKey
+    const user = await sandbox.seedUser({
+      link: {application: app},
+      pages: [{id: '101', name: 'Corner Cafe'}],
+      user_token: 'USER',
+    })
+    token = user.body.pages[0].access_token
+  })
+  afterEach(async () => {
+    expect(stepErrors).to.deep.equal([])
+    await sandbox.verify()
+  })
+
+  /** A fresh Page token for 101, as Facebook hands out after a new login. */
+  const freshToken = async () =>
+    (await sandbox.seedUser({pages: [{id: '101', name: 'Corner Cafe'}], user_token: 'USER'})).body.pages[0]
+      .access_token as string
+
+  const unsubscribe = () => accounts.delete('101')
+  /** The linking page's Subscribe: no name, no application. */
+  const subscribe = (with_: string) => () => accounts.create({pageId: '101', token: with_})
+
+  it('relink: linked again with the same token after an Unsubscribe is done, with a warning; name and application put back', async () => {
+    const {report, seen} = recorder()
+    const given = settings()
+    const finished = await browserRelink(given, clients(given), report, person(unsubscribe, subscribe(token)))
+    expect(finished.value.results).to.deep.equal([
+      {applications: [app], name: 'Corner Cafe', page: '101', status: 'relinked'},
+    ])
+    expect(seen).to.include(
+      'warning: Page 101 was linked again with the same Page token it had: a link that had lapsed is still lapsed',
+    )
+    expect(await stored()).to.deep.equal([
+      {access_token: token, applications: [app], external_id: '101', name: 'Corner Cafe'},
+    ])
+  })
+
+  it('relink: a token changed in place is done at once; nothing to put back, so no further request', async () => {
+    const given = {...settings(), name: 'Corner Cafe'}
+    const fresh = await freshToken()
+    const before = (await calls()).length
+    const finished = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(() => accounts.update('101', {token: fresh})),
+    )
+    expect(finished.value.results[0]).to.include({page: '101', status: 'relinked'})
+    expect((await calls()).slice(before)).to.deep.equal([
+      'GET /messenger/101 200',
+      'PATCH /messenger/101 200', // the person's
+      'GET  200', // the list
+    ])
+  })
+
+  it('relink --name: the new name is set after the Subscribe, not the old one', async () => {
+    const given = {...settings(), name: 'Cafe on the Corner'}
+    const fresh = await freshToken()
+    await browserRelink(given, clients(given), recorder().report, person(unsubscribe, subscribe(fresh)))
+    expect(await stored()).to.deep.equal([
+      {access_token: fresh, applications: [app], external_id: '101', name: 'Cafe on the Corner'},
+    ])
+  })
+
+  it('relink: an application that cannot be linked again is exit 8 (partial), saying the Page has none now', async () => {
+    await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger/101/applications', status: 500})
+    const given = settings()
+    const fresh = await freshToken()
+    const error = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(unsubscribe, subscribe(fresh)),
+    ).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'partial'})
+    expect((error as Error).message).to.match(
+      new RegExp(
+        `^Page 101 was re-linked on the linking page, but application ${app} could not be linked to it again \\(.*\\): it has no application now; `,
+      ),
+    )
+    expect(await stored()).to.deep.equal([
+      {access_token: fresh, applications: [], external_id: '101', name: 'Corner Cafe'},
+    ])
+  })
+
+  it('relink: the wait ending after an Unsubscribe says the Page is not linked now, and how to link it', async () => {
+    const given = settings()
+    const error = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(unsubscribe, async () => (now += 601)),
+    ).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
+    expect((error as Error).message).to.equal(
+      `Page 101 was not re-linked within the wait (--wait); Page 101 is not linked now (it was unsubscribed, and not subscribed again): link it with nexmo messenger:link --browser --page-id 101 --application ${app}`,
+    )
+  })
+
+  it('link: a JWT given that lapses while waiting ends the wait before a request is sent with it', async () => {
+    await accounts.delete('101')
+    const jwt = await new SignJWT({application_id: app})
+      .setProtectedHeader({alg: 'RS256', typ: 'JWT'})
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(createPrivateKey(appKey))
+    const given = {...settings({jwt}), linkingPage: `${sandbox.url}/messenger`, pageId: undefined}
+    const {report} = recorder()
+    const stderr: string[] = []
+    const write = process.stderr.write
+    process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0)
+    let before = 0
+    const error = await browserLink(
+      given,
+      clients(given),
+      report,
+      person(async () => {
+        before = (await calls()).length
+        now += 301
+      }),
+    )
+      .catch((error_: unknown) => error_)
+      .finally(() => (process.stderr.write = write))
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'auth'})
+    expect((error as Error).message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting/)
+    expect(await calls(), 'no request after it lapsed').to.have.length(before)
+    expect(stderr.join('')).to.include(`${jwt}\n`)
+  })
+})
