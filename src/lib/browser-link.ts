@@ -313,19 +313,37 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
   report.notice(
     opened ? `Opened ${settings.linkingPage} in your browser.` : `Open ${settings.linkingPage} in your browser.`,
   )
+  const givenLapsed = () => lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now()
+  /** Why the last read of the list failed, while it keeps failing. */
+  let failing: string | undefined
   return report.progress(`Waiting for ${step.waitingFor}`, async () => {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = (deadline - clients.now()) * 1000
-      if (left <= 0) throw new PluginError('timeout', `${step.missed} within the wait (--wait); ${step.state()}`)
+      if (left <= 0) {
+        const unread = failing === undefined ? '' : ` as far as was read (the reads since failed: ${failing})`
+        throw new PluginError('timeout', `${step.missed} within the wait (--wait)${unread}; ${step.state()}`)
+      }
+
       // a signal aborts the sleep; checkpoint() then throws it
       await tools.sleep(Math.min(pause, left), cleanup.abortSignal).catch(() => undefined)
       cleanup.checkpoint()
-      if (lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now())
-        throw givenJwtLapsed(step)
-      const listed = await waiting.accounts.list().catch((error: unknown) => {
-        const lapsed = lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now()
-        throw lapsed ? givenJwtLapsed(step, error) : error
-      })
+      if (givenLapsed()) throw givenJwtLapsed(step)
+      let listed: MessengerAccount[]
+      try {
+        listed = await waiting.accounts.list()
+      } catch (error) {
+        if (givenLapsed()) throw givenJwtLapsed(step, error)
+        // a service failing for a while (each read already retried) does not abandon a person halfway through the page
+        const passing = error instanceof PluginError && (error.kind === 'network' || error.retry !== undefined)
+        if (!passing) throw error
+        if (failing === undefined)
+          report.notice(`Reading the linked Pages failed (${messageOf(error)}); still waiting.`)
+        failing = messageOf(error)
+        continue
+      }
+
+      if (failing !== undefined) report.notice('Reading the linked Pages works again.')
+      failing = undefined
       const found = step.done(listed)
       if (found) return found
       if (lapses !== undefined && waiting.plan.mode !== 'jwt' && lapses - signing.clock.now() < MIN_JWT_LIFETIME_LEFT) {

@@ -183,6 +183,37 @@ describe('--browser procedures (library, against the sandbox)', () => {
     )
   })
 
+  it('a read of the list failing (after its retries) does not end the wait: a notice, and the next read goes on', async () => {
+    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', retry_after: 0, skip: 1, status: 503, times: 4})
+    const {report, seen} = recorder()
+    const given = settings()
+    const fresh = await freshToken()
+    const finished = await browserRelink(given, clients(given), report, person(unsubscribe, subscribe(fresh)))
+    expect(finished.value.results[0]).to.include({status: 'relinked'})
+    expect(seen.filter((line) => line.startsWith('notice: Reading'))).to.deep.equal([
+      'notice: Reading the linked Pages failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox); try again later); still waiting.',
+      'notice: Reading the linked Pages works again.',
+    ])
+  })
+
+  it('the wait ending while the reads fail says so: what was last read is all it knows', async () => {
+    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', retry_after: 0, skip: 1, status: 503, times: 8})
+    const given = settings()
+    const error = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(
+        async () => undefined,
+        async () => (now += 601),
+      ),
+    ).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
+    expect((error as Error).message).to.equal(
+      'Page 101 was not re-linked within the wait (--wait) as far as was read (the reads since failed: Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox); try again later); Page 101 keeps its previous link',
+    )
+  })
+
   it('link: a JWT given that lapses while waiting ends the wait before a request is sent with it', async () => {
     await accounts.delete('101')
     const jwt = await new SignJWT({application_id: app})
@@ -194,7 +225,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     const {report} = recorder()
     const stderr: string[] = []
     const write = process.stderr.write
-    process.stderr.write = ((chunk: string) => stderr.push(chunk) > 0)
+    process.stderr.write = (chunk: string) => stderr.push(chunk) > 0
     let before = 0
     const error = await browserLink(
       given,
