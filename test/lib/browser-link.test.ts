@@ -12,12 +12,14 @@ import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import type {Reporter} from '../../src/lib/output.js'
 import type {AuthSettings} from '../../src/lib/settings.js'
+import {instantRetries} from '../helpers/in-process.js'
 import {basic, CREDENTIALS, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 
 const DASHBOARD = 'https://dashboard.example/messages/social-channels/facebook-connect' // takes no JWT
 
 describe('--browser procedures (library, against the sandbox)', () => {
   const sandbox = useSandbox()
+  const retryWaits = instantRetries()
   let accounts: ExternalAccounts
   let app: string
   let appKey: string
@@ -184,12 +186,13 @@ describe('--browser procedures (library, against the sandbox)', () => {
   })
 
   it('a read of the list failing (after its retries) does not end the wait: a notice, and the next read goes on', async () => {
-    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', retry_after: 0, skip: 1, status: 503, times: 4})
+    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', skip: 1, status: 503, times: 4})
     const {report, seen} = recorder()
     const given = settings()
     const fresh = await freshToken()
     const finished = await browserRelink(given, clients(given), report, person(unsubscribe, subscribe(fresh)))
     expect(finished.value.results[0]).to.include({status: 'relinked'})
+    expect(retryWaits, 'each read retried as any GET is').to.have.length.greaterThan(2)
     expect(seen.filter((line) => line.startsWith('notice: Reading'))).to.deep.equal([
       'notice: Reading the linked Pages failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox); try again later); still waiting.',
       'notice: Reading the linked Pages works again.',
@@ -197,7 +200,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
   })
 
   it('the wait ending while the reads fail says so: what was last read is all it knows', async () => {
-    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', retry_after: 0, skip: 1, status: 503, times: 8})
+    await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', skip: 1, status: 503, times: 8})
     const given = settings()
     const error = await browserRelink(
       given,
