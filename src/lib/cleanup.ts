@@ -1,4 +1,4 @@
-// Undo actions that must run however a command ends: on return, on error, and on SIGINT/SIGTERM.
+// Undo actions that must run however a command ends: on return, on error, and on SIGINT/SIGTERM/SIGHUP.
 // A signal does not cut the work short mid-request (undoing while a DELETE is still in flight
 // could "restore" an account that the DELETE then removes): the work stops at its next
 // checkpoint, then the undo actions run, newest first, and the command exits 130 or 143 saying
@@ -79,8 +79,13 @@ export class Cleanup {
   }
 }
 
-/** The error kind (and so the exit code, 143 or 130) a signal stands for. */
-export const signalKind = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? 'terminated' : 'interrupted')
+/**
+ * The error kind (and so the exit code, 130 or 143) a signal stands for: SIGHUP (the terminal closed,
+ * an SSH session lost during a wait) ends the work as SIGTERM does.
+ */
+export const signalKind = (signal: NodeJS.Signals) => (signal === 'SIGINT' ? 'interrupted' : 'terminated')
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 /** How undoable work ended when it was not a plain success: the sentences that make its error true. */
 export interface Finished<T> {
@@ -116,8 +121,7 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
     )
   }
 
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  for (const signal of SIGNALS) process.on(signal, onSignal)
   let outcome: {value: T} | {error: unknown}
   try {
     outcome = {value: await work(cleanup)}
@@ -126,8 +130,7 @@ export async function withCleanup<T>(work: (cleanup: Cleanup) => Promise<T>): Pr
   }
 
   const {failures, undone} = await cleanup.runAll()
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
+  for (const signal of SIGNALS) process.off(signal, onSignal)
   if ('value' in outcome) return {failures, signal: cleanup.interrupted, value: outcome.value}
   const also = failures.length === 0 ? '' : `; ${failures.join('; ')}`
   const didUndo = undone.length === 0 ? '' : `; ${undone.join('; ')}`
