@@ -3,7 +3,7 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {DEFAULT_API_HOST} from './applications.js'
-import {type BrowserSettings, DEFAULT_LINKING_PAGE, parseWait} from './browser-link.js'
+import {type BrowserSettings, DEFAULT_LINKING_PAGE, MAX_WAIT_SECONDS, parseWait} from './browser-link.js'
 import {usageError} from './errors.js'
 import {DEFAULT_GRAPH_HOST, DEFAULT_GRAPH_VERSION} from './facebook.js'
 import {baseUrl, DEFAULT_TIMEOUT_MS} from './http.js'
@@ -160,9 +160,9 @@ export function browserSettings(
       'messenger:relink --browser needs --page-id: the Page whose link a person renews on the linking page',
     )
   const waitSeconds = parseWait(flags.wait)
-  if (waitSeconds === undefined)
-    throw usageError(`--wait takes a time such as 90s, 10m or 1h, not ${JSON.stringify(flags.wait)}`)
-  return {linkingPage: baseUrl(flags['linking-page'], '--linking-page'), open: flags.open, waitSeconds}
+  if (waitSeconds === undefined || waitSeconds > MAX_WAIT_SECONDS)
+    throw usageError(`--wait takes a time from 1s to 24h, such as 90s, 10m or 1h, not ${JSON.stringify(flags.wait)}`)
+  return {linkingPage: baseUrl(flags['linking-page'], '--linking-page', {page: true}), open: flags.open, waitSeconds}
 }
 
 /** Where Facebook's Graph API is, and the user token that reads it. */

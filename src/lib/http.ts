@@ -118,7 +118,7 @@ export function isAmbiguous(error: unknown): boolean {
  * wrong with it: it may carry a user name and password (http://admin:hunter2@host), which would then
  * be in the message, the terminal's scrollback and CI logs.
  */
-export function baseUrl(value: string, name: string): string {
+export function baseUrl(value: string, name: string, {page = false}: {page?: boolean} = {}): string {
   const {credentials, example} = hostAdvice(name)
   if (value.trim() === '')
     throw new PluginError('usage', `${name} is empty; give a URL such as ${example}, or unset it to use the default`)
@@ -147,7 +147,7 @@ export function baseUrl(value: string, name: string): string {
     )
   }
 
-  if (url.search !== '' || url.hash !== '')
+  if (!page && (url.search !== '' || url.hash !== ''))
     throw new PluginError('usage', `${name} must be a base URL without a query or fragment`)
   return url.toString().replace(/\/+$/, '')
 }
@@ -157,6 +157,11 @@ export function baseUrl(value: string, name: string): string {
  * a user token, Vonage an API key and secret. Told apart by the setting's name ("--graph-host …").
  */
 function hostAdvice(name: string): {credentials: string; example: string} {
+  if (/linking-page/.test(name))
+    return {
+      credentials: 'a linking page takes none',
+      example: 'https://dashboard.nexmo.com/messages/social-channels/facebook-connect',
+    }
   return /graph/i.test(name)
     ? {
         credentials: 'Facebook takes a token instead, with --user-token (or FACEBOOK_USER_TOKEN)',

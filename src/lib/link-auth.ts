@@ -126,7 +126,8 @@ function signer(applicationId: string, key: KeyObject): Authorize {
 export async function checkUsableJwt(token: string, now: number): Promise<string> {
   const trimmed = token.trim()
   const {claims} = await decodeJwt(trimmed).catch((error) => {
-    throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${(error as Error).message}`, error)
+    const why = (error as Error).message.replace(/^that is not a JWT: /, '')
+    throw usageError(`the JWT given (--jwt or VONAGE_JWT) is not a JWT: ${why}`, error)
   })
   const renew =
     'sign a new one with `jwt:generate KEY application_id=APP_ID`, or leave out --jwt to use your API key and secret'
