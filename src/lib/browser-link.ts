@@ -15,8 +15,8 @@ import {setTimeout as sleepFor} from 'node:timers/promises'
 import {checkApplicationId} from './applications.js'
 import type {Cleanup, Finished} from './cleanup.js'
 import type {Clients, Signing} from './clients.js'
-import {kindOf, messageOf, PluginError, usageError} from './errors.js'
-import {type ExternalAccounts, type MessengerAccount, publicAccount} from './external-accounts.js'
+import {messageOf, PluginError, usageError} from './errors.js'
+import {checkPageId, type ExternalAccounts, type MessengerAccount, publicAccount} from './external-accounts.js'
 import {decodeJwt} from './jwt.js'
 import {type LinkAuthPlan, MIN_JWT_LIFETIME_LEFT, planLinkAuth} from './link-auth.js'
 import {type LinkResult, type RelinkReport, withAccounts} from './linking.js'
@@ -30,6 +30,9 @@ export const DEFAULT_LINKING_PAGE = 'https://dashboard.nexmo.com/messages/social
 export function pageTakesJwt(url: string): boolean {
   return /\/messenger\/?$/.test(new URL(url).pathname)
 }
+
+/** The longest --wait: a day (a JWT lives 24 h at most). */
+export const MAX_WAIT_SECONDS = 86_400
 
 /** "90s", "10m", "1h" or plain seconds → seconds; undefined when it is none of those. */
 export function parseWait(text: string): number | undefined {
@@ -87,26 +90,56 @@ export const desktop: Desktop = {
         spawnSync(command, args, {input: text, stdio: ['pipe', 'ignore', 'ignore'], timeout: 3000}).status === 0,
     )
   },
-  open(url) {
-    // BROWSER names the browser to run (one command; its arguments are not parsed), as many tools honour it
-    const browser = process.env.BROWSER?.trim()
-    const [command, args] = browser
-      ? [browser, [url]]
-      : process.platform === 'darwin'
-        ? ['open', [url]]
-        : process.platform === 'win32'
-          ? ['cmd', ['/c', 'start', '""', url]]
-          : ['xdg-open', [url]]
-    return new Promise((resolve) => {
-      const child = spawn(command, args, {detached: true, stdio: 'ignore'})
-      child.once('error', () => resolve(false))
-      child.once('spawn', () => {
-        child.unref()
-        resolve(true)
-      })
-    })
+  async open(url) {
+    // BROWSER: one or more commands separated by ":" (";" on Windows), each with its arguments and
+    // "%s" for the URL (else the URL goes last), as Python's webbrowser and many tools read it
+    const separator = process.platform === 'win32' ? ';' : ':'
+    const listed = (process.env.BROWSER ?? '').split(separator).filter((entry) => entry.trim() !== '')
+    const commands: Array<[string, string[]]> =
+      listed.length > 0
+        ? listed.map((entry) => {
+            const [command, ...args] = entry.trim().split(/\s+/)
+            return [
+              command,
+              args.some((arg) => arg.includes('%s')) ? args.map((arg) => arg.replaceAll('%s', url)) : [...args, url],
+            ]
+          })
+        : [
+            process.platform === 'darwin'
+              ? ['open', [url]]
+              : process.platform === 'win32'
+                ? ['cmd', ['/c', 'start', '""', url]]
+                : ['xdg-open', [url]],
+          ]
+    for (const [command, args] of commands) if (await opens(command, args)) return true
+    return false
   },
   sleep: (ms, signal) => sleepFor(ms, undefined, {signal}),
+}
+
+/** An opener still running after this long has opened the page (a browser that stays in the foreground). */
+const OPENER_SETTLES_MS = 3000
+
+/**
+ * Runs an opener: true unless it cannot start, or exits with a failure within OPENER_SETTLES_MS
+ * (xdg-open with no browser to run exits 3).
+ */
+function opens(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {detached: true, stdio: 'ignore'})
+    const settled = setTimeout(() => {
+      child.unref()
+      resolve(true)
+    }, OPENER_SETTLES_MS)
+    settled.unref()
+    const end = (opened: boolean) => {
+      clearTimeout(settled)
+      resolve(opened)
+    }
+
+    child.once('error', () => end(false))
+    child.once('exit', (code) => end(code === 0))
+  })
 }
 
 /** Polls start at 1 s and double up to 10 s. */
@@ -123,8 +156,10 @@ interface PersonStep {
   done(listed: MessengerAccount[]): MessengerAccount | undefined
   /** What did not happen, as the wait ended: "no new Page was linked". */
   missed: string
-  /** What is true then, as the list last read showed it: "nothing was changed by this command". */
+  /** What is true then, as the list last read showed it: "the linked Pages are as they were". */
   state(): string
+  /** What is true after Ctrl-C, read afresh: the person may have just pressed a button. */
+  now(): Promise<string>
 }
 
 /** Everything a wait for the person needs, from the command and from withAccounts. */
@@ -139,8 +174,15 @@ interface Waiting {
   signing: Signing
 }
 
-/** The auth plan, refused before any request when the page takes a JWT an API key cannot sign. */
-async function planForPage(settings: LinkingSettings & BrowserSettings, clients: Clients): Promise<LinkAuthPlan> {
+/**
+ * The auth plan, refused before any request when the page takes a JWT an API key cannot sign; and
+ * the Page id asked for, checked.
+ */
+async function planForPage(
+  settings: LinkingSettings & BrowserSettings & {pageId?: string},
+  clients: Clients,
+): Promise<LinkAuthPlan> {
+  if (settings.pageId !== undefined) checkPageId(settings.pageId)
   const plan = await planLinkAuth(settings, clients.now())
   if (pageTakesJwt(settings.linkingPage) && plan.mode === 'api key') {
     throw usageError(
@@ -159,42 +201,79 @@ export async function browserLink(
 ): Promise<{finished: Finished<LinkResult>; label: string}> {
   if (settings.application) checkApplicationId(settings.application)
   const plan = await planForPage(settings, clients)
+  const {application, pageId} = settings
   let label = ''
+  let problem: string | undefined
   const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
     const before = new Set((await accounts.list()).map((account) => account.external_id))
-    const {pageId} = settings
     if (pageId !== undefined && before.has(pageId))
       throw new PluginError('conflict', `Page ${pageId} is already linked; use messenger:relink`)
+    const isNew = (account: MessengerAccount) =>
+      pageId === undefined ? !before.has(account.external_id) : account.external_id === pageId
     const step: PersonStep = {
-      done: (listed) =>
-        listed.find((account) =>
-          pageId === undefined ? !before.has(account.external_id) : account.external_id === pageId,
-        ),
+      done: (listed) => listed.find(isNew),
       missed: pageId === undefined ? 'no new Page was linked' : `Page ${pageId} was not linked`,
-      state: () => 'nothing was changed by this command',
+      async now() {
+        const found = (await accounts.list()).find(isNew)
+        if (!found) return 'no Page was linked on the linking page'
+        const without = application
+          ? `, without application ${application}: ${attachCommand(found.external_id, application)}`
+          : ''
+        return `Page ${found.external_id} was linked on the linking page meanwhile${without}`
+      },
+      state: () => 'the linked Pages are as they were',
       task: 'pick the Page and press Subscribe',
       waitingFor: pageId === undefined ? 'a newly linked Page' : `Page ${pageId} to be linked`,
     }
     const account = await personDoes({accounts, cleanup, clients, plan, report, settings, signing, tools}, step)
     label = pageLabel({id: account.external_id, name: account.name})
-    if (settings.application) {
-      await report.progress(`Linking application ${settings.application} to ${label}`, () =>
-        accounts.linkApplication(account.external_id, settings.application!),
+    let linked = account
+    if (application) {
+      const attached = await report.progress(`Linking application ${application} to ${label}`, () =>
+        attachApplication(accounts, account, application),
       )
+      if (typeof attached === 'string') problem = attached
+      else linked = attached
     }
 
-    return {account: publicAccount(account), status: 'linked' as const}
+    return {account: publicAccount(linked), status: 'linked' as const}
   })
+  // the Page is linked (its id goes to stdout), the application is not: exit 8, saying how to finish
+  if (problem) finished.failures.unshift(problem)
   return {finished, label}
+}
+
+/** The command that links an application to a linked Page by hand. */
+const attachCommand = (pageId: string, application: string) =>
+  `link it with messenger:link --page-id ${pageId} --page-token - --application ${application} (the Page token on stdin)`
+
+/**
+ * Links the application to the Page the person linked; after a failure that may hide a success, the
+ * link is read back. The account, or what went wrong as the sentence an error ends with.
+ */
+async function attachApplication(
+  accounts: ExternalAccounts,
+  account: MessengerAccount,
+  application: string,
+): Promise<MessengerAccount | string> {
+  const pageId = account.external_id
+  try {
+    return await accounts.linkApplication(pageId, application)
+  } catch (error) {
+    const now = await accounts.get(pageId).catch(() => undefined)
+    if (now?.applications.includes(application)) return now
+    return `application ${application} could not be linked to Page ${pageId} (${messageOf(error)}), which has ${now === undefined ? 'an unknown application (reading it back failed)' : now.applications.length === 0 ? 'no application now' : `application ${now.applications[0]}`}: ${attachCommand(pageId, application)}`
+  }
 }
 
 const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /**
  * messenger:relink --browser --page-id: the person presses Unsubscribe, then Subscribe, on the page;
- * done when the Page is linked with another token (or linked again after it was seen unlinked). Its
- * name (or --name) and application are then put back, as messenger:relink keeps them. Only a
- * fingerprint of the previous token is kept.
+ * done when the Page's link changed (another token, or the name and application the page's
+ * Subscribe drops, or linked again after it was seen unlinked: a quick Unsubscribe + Subscribe can
+ * fall between two reads). Its name (or --name) and application are then put back, as
+ * messenger:relink keeps them. Only a fingerprint of the previous token is kept.
  */
 export async function browserRelink(
   settings: BrowserRelinkSettings,
@@ -204,43 +283,41 @@ export async function browserRelink(
 ): Promise<Finished<RelinkReport>> {
   const plan = await planForPage(settings, clients)
   const {pageId} = settings
-  return withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
+  const problems: string[] = []
+  const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
     const previous = await accounts.get(pageId)
     if (!previous)
       throw new PluginError(
         'not-found',
         `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link --browser --page-id ${pageId}`,
       )
-    const previousToken = fingerprint(previous.access_token)
+    const link = (account: MessengerAccount) =>
+      [fingerprint(account.access_token), account.name ?? '', [...account.applications].sort().join(',')].join('\n')
+    const previousLink = link(previous)
     const [application] = previous.applications
     const linkAgain = `${settings.bin} messenger:link --browser --page-id ${pageId}${application ? ` --application ${application}` : ''}`
     const describe = (now: MessengerAccount | undefined) =>
       now === undefined
         ? `Page ${pageId} is not linked now (it was unsubscribed, and not subscribed again): link it with ${linkAgain}`
-        : fingerprint(now.access_token) === previousToken
+        : link(now) === previousLink
           ? `Page ${pageId} keeps its previous link`
-          : `Page ${pageId} was re-linked on the linking page, but its name and application were not put back: run this again`
+          : `Page ${pageId} was linked again on the linking page just now, but its name and application were not put back: it is named ${JSON.stringify(now.name ?? '')}, with ${now.applications.length === 0 ? 'no application' : `application ${now.applications[0]}`}`
     let seen: MessengerAccount | undefined = previous
     let seenUnlinked = false
-    // Ctrl-C while waiting: what the Page's link is then, read afresh (the person may have just pressed Unsubscribe)
-    const withdraw = cleanup.add(`read the link of Page ${pageId}`, async () =>
-      cleanup.interrupted ? describe(await accounts.get(pageId)) : undefined,
-    )
     const step: PersonStep = {
       done(listed) {
         seen = listed.find((account) => account.external_id === pageId)
         seenUnlinked ||= seen === undefined
-        const renewed = seen !== undefined && (seenUnlinked || fingerprint(seen.access_token) !== previousToken)
-        return renewed ? seen : undefined
+        return seen !== undefined && (seenUnlinked || link(seen) !== previousLink) ? seen : undefined
       },
       missed: `Page ${pageId} was not re-linked`,
+      now: async () => describe(await accounts.get(pageId)),
       state: () => describe(seen),
       task: `pick Page ${pageId}, press Unsubscribe, then Subscribe`,
-      waitingFor: `Page ${pageId} to be linked with a fresh token`,
+      waitingFor: `Page ${pageId} to be linked again`,
     }
     const account = await personDoes({accounts, cleanup, clients, plan, report, settings, signing, tools}, step)
-    withdraw()
-    if (fingerprint(account.access_token) === previousToken)
+    if (fingerprint(account.access_token) === fingerprint(previous.access_token))
       report.warning(
         `Page ${pageId} was linked again with the same Page token it had: a link that had lapsed is still lapsed`,
       )
@@ -250,43 +327,43 @@ export async function browserRelink(
       {applications: previous.applications, name: settings.name ?? previous.name},
       report,
     )
-    return {results: [{applications: restored.applications, name: restored.name, page: pageId, status: 'relinked'}]}
+    if (restored.problem) problems.push(restored.problem)
+    const now = restored.account
+    return {results: [{applications: now.applications, name: now.name, page: pageId, status: 'relinked' as const}]}
   })
+  finished.failures.unshift(...problems)
+  return finished
 }
 
 /**
  * After the page's Subscribe (which names the Page as it likes and links no application): the
- * name and the application the Page had. An application that cannot be linked again is a failure
- * (its messages would stop), a name that cannot be put back a warning.
+ * name and the application the Page had. A name that cannot be put back is a warning; an
+ * application that cannot be linked again (its messages would stop) is the `problem` returned, and
+ * the command's exit code 8.
  */
 async function putBack(
   accounts: ExternalAccounts,
   account: MessengerAccount,
   wanted: {name?: string; applications: string[]},
   report: Reporter,
-): Promise<MessengerAccount> {
+): Promise<{account: MessengerAccount; problem?: string}> {
   const pageId = account.external_id
   let current = account
   if (wanted.name !== undefined && current.name !== wanted.name) {
-    const answer = await accounts.update(pageId, {name: wanted.name})
-    if ('account' in answer) current = answer.account
-    else
-      report.warning(
-        `Vonage turned down the PATCH that names Page ${pageId} ${JSON.stringify(wanted.name)} (${answer.status}); it is named ${JSON.stringify(current.name ?? '')}`,
-      )
+    const named = `Page ${pageId} could not be named ${JSON.stringify(wanted.name)} again`
+    const answer = await accounts.update(pageId, {name: wanted.name}).catch((error: unknown) => messageOf(error))
+    if (typeof answer === 'string') report.warning(`${named} (${answer})`)
+    else if ('account' in answer) current = answer.account
+    else report.warning(`${named}: Vonage turned down the PATCH (${answer.status})`)
   }
 
   for (const application of wanted.applications.filter((id) => !current.applications.includes(id))) {
-    current = await accounts.linkApplication(pageId, application).catch((error: unknown) => {
-      throw new PluginError(
-        kindOf(error) === 'interrupted' || kindOf(error) === 'terminated' ? kindOf(error) : 'partial',
-        `Page ${pageId} was re-linked on the linking page, but application ${application} could not be linked to it again (${messageOf(error)}): it has no application now; link it with messenger:link --page-id ${pageId} --application ${application} and the Page token`,
-        {cause: error},
-      )
-    })
+    const attached = await attachApplication(accounts, current, application)
+    if (typeof attached === 'string') return {account: current, problem: attached}
+    current = attached
   }
 
-  return current
+  return {account: current}
 }
 
 /** Hands the person the JWT (when the page takes one) and the page, then waits for the step to be done. */
@@ -310,13 +387,16 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
   }
 
   const opened = settings.open && (await tools.open(settings.linkingPage))
-  report.notice(
-    opened ? `Opened ${settings.linkingPage} in your browser.` : `Open ${settings.linkingPage} in your browser.`,
-  )
+  // what the person needs, --json or not (as the JWT)
+  process.stderr.write(`${opened ? 'Opened' : 'Open'} ${settings.linkingPage} in your browser.\n`)
   const givenLapsed = () => lapses !== undefined && waiting.plan.mode === 'jwt' && lapses <= signing.clock.now()
   /** Why the last read of the list failed, while it keeps failing. */
   let failing: string | undefined
-  return report.progress(`Waiting for ${step.waitingFor}`, async () => {
+  // Ctrl-C while waiting: what is true then, read afresh (the person may have just pressed a button)
+  const withdraw = cleanup.add('read the linked Pages again', async () =>
+    cleanup.interrupted ? step.now() : undefined,
+  )
+  const found = await report.progress(`Waiting for ${step.waitingFor}`, async () => {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = (deadline - clients.now()) * 1000
       if (left <= 0) {
@@ -356,6 +436,8 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
       }
     }
   })
+  withdraw()
+  return found
 }
 
 /** Signs the JWT the page takes, puts it on the clipboard where possible and on stderr after one line; its exp. */

@@ -139,34 +139,41 @@ describe('messenger:link and messenger:relink --browser with the linking page in
     expect(code, stderr).to.equal(3)
     expect(stdout).to.equal('')
     expect(stderr).to.match(
-      /^Error: the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting, and a JWT given cannot be renewed; no new Page was linked while it lasted \(as last read\): nothing was changed by this command\. With --app-id and its private key, or --temp-app, a fresh JWT is signed when one lapses$/m,
+      /^Error: the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting, and a JWT given cannot be renewed; no new Page was linked while it lasted \(as last read\): the linked Pages are as they were\. With --app-id and its private key, or --temp-app, a fresh JWT is signed when one lapses$/m,
     )
     expect((await sandbox.state()).accounts).to.deep.equal([])
     await sandbox.verify()
   })
 
-  it('link: Ctrl-C while waiting: the temporary application is deleted, nothing is linked, exit 130', async () => {
-    await seedCafe()
-    const run = start('link', ['--temp-app'])
-    await run.stderrMatches(OPEN_LINE)
-    expect((await sandbox.state()).applications).to.have.length(1)
-    run.child.kill('SIGINT')
-    const {code, stderr, stdout} = await run
-    expect(code, stderr).to.equal(130)
-    expect(stdout).to.equal('')
-    expect(stderr).to.match(/temporary application \S+ deleted/)
-    const state = await sandbox.state()
-    expect(state.applications).to.deep.equal([])
-    expect(state.accounts).to.deep.equal([])
-    await sandbox.verify()
-  })
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGHUP', 143], // the terminal closed, an SSH session lost
+  ] as const) {
+    it(`link: ${signal} while waiting: the temporary application is deleted, nothing is linked, exit ${code}`, async () => {
+      await seedCafe()
+      const run = start('link', ['--temp-app'])
+      await run.stderrMatches(OPEN_LINE)
+      expect((await sandbox.state()).applications).to.have.length(1)
+      run.child.kill(signal)
+      const {code: exit, stderr, stdout} = await run
+      expect(exit, stderr).to.equal(code)
+      expect(stdout).to.equal('')
+      expect(stderr).to.match(
+        /^Error: (interrupted|terminated); no Page was linked on the linking page; temporary application \S+ deleted$/m,
+      )
+      const state = await sandbox.state()
+      expect(state.applications).to.deep.equal([])
+      expect(state.accounts).to.deep.equal([])
+      await sandbox.verify()
+    })
+  }
 
   it('link: the --wait limit: one clear line, exit 13, the temporary application deleted', async () => {
     const {code, stderr, stdout} = await start('link', ['--temp-app', '--wait', '1s'])
     expect(code, stderr).to.equal(13)
     expect(stdout).to.equal('')
     expect(stderr).to.match(
-      /^Error: no new Page was linked within the wait \(--wait\); nothing was changed by this command$/m,
+      /^Error: no new Page was linked within the wait \(--wait\); the linked Pages are as they were$/m,
     )
     expect((await sandbox.state()).applications).to.deep.equal([])
     await sandbox.verify()
@@ -273,14 +280,18 @@ describe('messenger:link and messenger:relink --browser with the linking page in
     }
   })
 
-  it('opens the page with $BROWSER, and only prints the URL when that cannot run', async () => {
+  it('opens the page with $BROWSER, and only prints the URL when that cannot run or fails', async () => {
     const folder = tempDir('browser-env')
     const opener = join(folder, 'opener.sh')
-    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > "${join(folder, 'opened.txt')}"\n`, {mode: 0o700})
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$*" > "${join(folder, 'opened.txt')}"\n`, {mode: 0o700})
+    const failing = join(folder, 'failing.sh') // as xdg-open with no browser to run
+    writeFileSync(failing, '#!/bin/sh\nexit 3\n', {mode: 0o700})
     const url = `${sandbox.url}/messenger`
     for (const [browserCommand, said] of [
-      [opener, `Opened ${url} in your browser.`],
       [join(folder, 'no-such-browser'), `Open ${url} in your browser.`],
+      [failing, `Open ${url} in your browser.`],
+      // a list: the first that works; arguments, and %s for the URL
+      [`${failing}:${opener} --new-window %s`, `Opened ${url} in your browser.`],
     ]) {
       const {code, stderr} = await cli(
         ['messenger:link', '--browser', '--temp-app', '--wait', '1s', '--linking-page', url],
@@ -290,7 +301,7 @@ describe('messenger:link and messenger:relink --browser with the linking page in
       expect(stderr).to.include(said)
     }
 
-    expect(readFileSync(join(folder, 'opened.txt'), 'utf8')).to.equal(url)
+    expect(readFileSync(join(folder, 'opened.txt'), 'utf8')).to.equal(`--new-window ${url}`)
     expect((await sandbox.state()).applications).to.deep.equal([])
   })
 

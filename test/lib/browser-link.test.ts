@@ -80,6 +80,17 @@ describe('--browser procedures (library, against the sandbox)', () => {
       .filter((entry) => entry.path.startsWith('/beta'))
       .map((entry) => `${entry.method} ${entry.path.replace('/beta/chatapp-accounts', '')} ${entry.status}`)
 
+  /** What the procedures wrote to stderr themselves (the JWT, the page to open): kept out of the test output. */
+  let stderr: string[]
+  const realWrite = process.stderr.write
+  beforeEach(() => {
+    stderr = []
+    process.stderr.write = (chunk: string) => stderr.push(chunk) > 0
+  })
+  afterEach(() => {
+    process.stderr.write = realWrite
+  })
+
   beforeEach(async () => {
     stepErrors = []
     now = nowSeconds()
@@ -150,25 +161,127 @@ describe('--browser procedures (library, against the sandbox)', () => {
     ])
   })
 
-  it('relink: an application that cannot be linked again is exit 8 (partial), saying the Page has none now', async () => {
+  it('relink: an application that cannot be linked again is a failure (exit 8) the result carries, saying the Page has none now', async () => {
     await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger/101/applications', status: 500})
     const given = settings()
     const fresh = await freshToken()
-    const error = await browserRelink(
+    const finished = await browserRelink(
       given,
       clients(given),
       recorder().report,
       person(unsubscribe, subscribe(fresh)),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'partial'})
-    expect((error as Error).message).to.match(
+    )
+    expect(finished.value.results).to.deep.equal([
+      {applications: [], name: 'Corner Cafe', page: '101', status: 'relinked'},
+    ])
+    expect(finished.failures).to.have.length(1)
+    expect(finished.failures[0]).to.match(
       new RegExp(
-        `^Page 101 was re-linked on the linking page, but application ${app} could not be linked to it again \\(.*\\): it has no application now; `,
+        `^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: link it with messenger:link --page-id 101 --page-token - --application ${app} \\(the Page token on stdin\\)$`,
       ),
     )
     expect(await stored()).to.deep.equal([
       {access_token: fresh, applications: [], external_id: '101', name: 'Corner Cafe'},
     ])
+  })
+
+  it('relink: an application link whose answer was lost is read back: linked, so no failure', async () => {
+    await sandbox.fault({
+      method: 'POST',
+      path: '/beta/chatapp-accounts/messenger/101/applications',
+      status: 500,
+      when: 'after',
+    })
+    const given = settings()
+    const finished = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(unsubscribe, subscribe(await freshToken())),
+    )
+    expect(finished.failures).to.deep.equal([])
+    expect(finished.value.results[0].applications).to.deep.equal([app])
+  })
+
+  it('relink: a name that cannot be put back (PATCH 500) is a warning; the application is still linked again', async () => {
+    await sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', status: 500})
+    const {report, seen} = recorder()
+    const given = settings()
+    const finished = await browserRelink(
+      given,
+      clients(given),
+      report,
+      person(unsubscribe, subscribe(await freshToken())),
+    )
+    expect(finished.failures).to.deep.equal([])
+    expect(seen.filter((line) => line.startsWith('warning'))).to.have.length(1)
+    expect(seen.find((line) => line.startsWith('warning'))).to.match(
+      /^warning: Page 101 could not be named "Corner Cafe" again \(Vonage failed while/,
+    )
+    expect((await stored())[0]).to.deep.include({applications: [app], name: undefined})
+  })
+
+  it('relink: Unsubscribe + Subscribe between two reads, same token: seen by the name and application it lost', async () => {
+    const {report, seen} = recorder()
+    const given = settings()
+    const finished = await browserRelink(
+      given,
+      clients(given),
+      report,
+      person(async () => {
+        await unsubscribe()
+        await subscribe(token)()
+      }),
+    )
+    expect(finished.value.results[0]).to.deep.equal({
+      applications: [app],
+      name: 'Corner Cafe',
+      page: '101',
+      status: 'relinked',
+    })
+    expect(seen).to.include(
+      'warning: Page 101 was linked again with the same Page token it had: a link that had lapsed is still lapsed',
+    )
+  })
+
+  it('link --application: the Page linked but the application refused is a failure the result carries; the Page id is kept', async () => {
+    await accounts.delete('101')
+    await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger/101/applications', status: 500})
+    const given = {...settings(), application: app, pageId: undefined}
+    const {finished, label} = await browserLink(given, clients(given), recorder().report, person(subscribe(token)))
+    expect(label).to.equal('Page 101')
+    expect(finished.value.account).to.include({external_id: '101'})
+    expect(finished.failures[0]).to.match(
+      new RegExp(`^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: `),
+    )
+  })
+
+  it('link: Ctrl-C after the person subscribed, before the next read: the error says the Page was linked meanwhile', async () => {
+    await accounts.delete('101')
+    const given = {...settings(), application: app, pageId: undefined}
+    const error = await browserLink(
+      given,
+      clients(given),
+      recorder().report,
+      person(async () => {
+        await subscribe(token)()
+        process.emit('SIGINT', 'SIGINT')
+      }),
+    ).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'interrupted'})
+    expect((error as Error).message).to.equal(
+      `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with messenger:link --page-id 101 --page-token - --application ${app} (the Page token on stdin)`,
+    )
+    expect(stderr.join('')).to.include('SIGINT: finishing the request under way')
+  })
+
+  it('link --browser --page-id that is no Page id: refused before any request (exit 2)', async () => {
+    const given = {...settings(), pageId: 'abc'}
+    const error = await browserLink(given, clients(given), recorder().report, person()).catch(
+      (error_: unknown) => error_,
+    )
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
+    expect(await calls()).to.deep.equal([])
   })
 
   it('relink: the wait ending after an Unsubscribe says the Page is not linked now, and how to link it', async () => {
@@ -226,9 +339,6 @@ describe('--browser procedures (library, against the sandbox)', () => {
       .sign(createPrivateKey(appKey))
     const given = {...settings({jwt}), linkingPage: `${sandbox.url}/messenger`, pageId: undefined}
     const {report} = recorder()
-    const stderr: string[] = []
-    const write = process.stderr.write
-    process.stderr.write = (chunk: string) => stderr.push(chunk) > 0
     let before = 0
     const error = await browserLink(
       given,
@@ -238,9 +348,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
         before = (await calls()).length
         now += 301
       }),
-    )
-      .catch((error_: unknown) => error_)
-      .finally(() => (process.stderr.write = write))
+    ).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'auth'})
     expect((error as Error).message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting/)
     expect(await calls(), 'no request after it lapsed').to.have.length(before)
