@@ -371,7 +371,32 @@ describe('faults: the bad-input catalogue', function () {
       code: 2,
       env: {FACEBOOK_PAGE_TOKEN: 't'},
       line: 'messenger:link --page-id 101 --jwt nonsense',
-      message: /the JWT given \(--jwt or VONAGE_JWT\) is not a JWT/,
+      message: /the JWT given \(--jwt or VONAGE_JWT\) is not a JWT: expected three base64url parts/,
+    },
+    'messenger:link --browser, a --wait over a day': {
+      code: 2,
+      line: 'messenger:link --browser --temp-app --wait 25h',
+      message: /^Error: --wait takes a time from 1s to 24h, such as 90s, 10m or 1h, not "25h"$/,
+    },
+    'messenger:link --browser, a --wait of nothing': {
+      code: 2,
+      line: 'messenger:link --browser --temp-app --wait 0s',
+      message: /^Error: --wait takes a time from 1s to 24h/,
+    },
+    'messenger:link --browser, a --linking-page that is a file': {
+      code: 2,
+      line: 'messenger:link --browser --temp-app --linking-page file:///etc/passwd',
+      message: /^Error: --linking-page must be an http or https URL, not "file:"$/,
+    },
+    'messenger:link --browser, a --page-id that is no Page id': {
+      code: 2,
+      line: 'messenger:link --browser --temp-app --page-id abc',
+      message: /"abc" is not a Facebook Page id/,
+    },
+    'messenger:relink --browser without --page-id': {
+      code: 2,
+      line: 'messenger:relink --browser --temp-app',
+      message: /^Error: messenger:relink --browser needs --page-id/,
     },
     'messenger:link, an expired JWT': {
       code: 3,
