@@ -47,7 +47,8 @@ export async function createTempApplication(
       (await removeByName(client, name)) === 'deleted'
         ? `application ${name} had been created; it was deleted again`
         : `no application ${name} was created`,
-    {manual: 'app:temp:delete --all'},
+    // --prefix with the whole unique name: that application alone, never another run's
+    {manual: `app:temp:delete --all --prefix ${name}`},
   )
   let application: CreatedApplication
   try {
@@ -55,7 +56,7 @@ export async function createTempApplication(
   } catch (error) {
     byName()
     if (!mayHaveCreated(error)) throw error
-    const later = `if an application named ${name} shows up later, app:temp:delete --all removes it`
+    const later = `if an application named ${name} shows up later, app:temp:delete --all --prefix ${name} removes it`
     // A request that got no answer may still be under way at Vonage: not finding it yet proves nothing.
     const answered = error instanceof PluginError && error.kind !== 'network'
     const note = await removeByName(client, name).then(

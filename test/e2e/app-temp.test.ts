@@ -84,7 +84,7 @@ describe('e2e: app:temp and app:temp:delete against the sandbox', function () {
     expect(run.code, run.stderr).to.equal(7)
     // (the look-up itself may time out under load: then it says only what to do)
     expect(run.stderr).to.match(
-      /\((it is not there yet; )?if an application named messenger-link-temp-[\w-]+ shows up later, app:temp:delete --all removes it\)\n$/,
+      /\((it is not there yet; )?if an application named (messenger-link-temp-[\w-]+) shows up later, app:temp:delete --all --prefix \2 removes it\)\n$/,
     )
     expect(run.stderr).not.to.include('not created')
   })

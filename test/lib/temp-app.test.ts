@@ -93,7 +93,7 @@ describe('temp-app', () => {
         const running = createTempApplication(client, 'messenger-link-temp-held', DEFAULT_WEBHOOKS, cleanup)
         const held = await sandbox.waitForHeld()
         expect(cleanup.pending()).to.deep.equal([
-          'delete the application named messenger-link-temp-held, if it was created (run: app:temp:delete --all)',
+          'delete the application named messenger-link-temp-held, if it was created (run: app:temp:delete --all --prefix messenger-link-temp-held)',
         ])
         await sandbox.release(held.id)
         await running
@@ -161,7 +161,7 @@ describe('temp-app', () => {
           'network',
         )
         expect(error.message).to.match(
-          / \(it is not there yet; if an application named messenger-link-temp-f shows up later, app:temp:delete --all removes it\)$/,
+          / \(it is not there yet; if an application named messenger-link-temp-f shows up later, app:temp:delete --all --prefix messenger-link-temp-f removes it\)$/,
         )
       })
 
@@ -173,7 +173,7 @@ describe('temp-app', () => {
           'remote',
         )
         expect(error.message).to.match(
-          / \(if an application named messenger-link-temp-g shows up later, app:temp:delete --all removes it\)$/,
+          / \(if an application named messenger-link-temp-g shows up later, app:temp:delete --all --prefix messenger-link-temp-g removes it\)$/,
         )
       })
 
