@@ -205,9 +205,16 @@ export async function browserLink(
   let label = ''
   let problem: string | undefined
   const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
-    const before = new Set((await accounts.list()).map((account) => account.external_id))
-    if (pageId !== undefined && before.has(pageId))
-      throw new PluginError('conflict', `Page ${pageId} is already linked; use messenger:relink`)
+    const listed = await accounts.list()
+    const linkedAlready = listed.find((account) => account.external_id === pageId)
+    if (linkedAlready) {
+      // run again after the application failed: the Page is linked, only the application is missing
+      if (!application) throw new PluginError('conflict', `Page ${pageId} is already linked; use messenger:relink`)
+      label = pageLabel({id: linkedAlready.external_id, name: linkedAlready.name})
+      return addApplication(accounts, linkedAlready, application)
+    }
+
+    const before = new Set(listed.map((account) => account.external_id))
     const isNew = (account: MessengerAccount) =>
       pageId === undefined ? !before.has(account.external_id) : account.external_id === pageId
     const step: PersonStep = {
@@ -243,9 +250,31 @@ export async function browserLink(
   return {finished, label}
 }
 
-/** The command that links an application to a linked Page by hand. */
+/** The command that links an application to a linked Page (that has none) by hand. */
 const attachCommand = (pageId: string, application: string) =>
-  `link it with messenger:link --page-id ${pageId} --page-token - --application ${application} (the Page token on stdin)`
+  `link it with messenger:link --browser --page-id ${pageId} --application ${application}`
+
+/**
+ * link --browser --page-id of a Page linked already, with --application: what a run after a failed
+ * application link comes to. Linked with that application already: nothing to do; with none: it is
+ * linked; with another: the Page takes one, so that is refused, as messenger:link refuses it.
+ */
+async function addApplication(
+  accounts: ExternalAccounts,
+  account: MessengerAccount,
+  application: string,
+): Promise<LinkResult> {
+  const pageId = account.external_id
+  if (account.applications.includes(application)) return {account: publicAccount(account), status: 'already linked'}
+  if (account.applications.length > 0)
+    throw new PluginError(
+      'conflict',
+      `Page ${pageId} is linked, but to application ${account.applications[0]} (a Page takes one); detach it with messenger:unlink --page-id ${pageId} --application ${account.applications[0]}, then run this again`,
+    )
+  const attached = await attachApplication(accounts, account, application)
+  if (typeof attached === 'string') throw new PluginError('partial', `Page ${pageId} is linked, but ${attached}`)
+  return {account: publicAccount(attached), status: 'linked'}
+}
 
 /**
  * Links the application to the Page the person linked; after a failure that may hide a success, the

@@ -177,7 +177,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     expect(finished.failures).to.have.length(1)
     expect(finished.failures[0]).to.match(
       new RegExp(
-        `^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: link it with messenger:link --page-id 101 --page-token - --application ${app} \\(the Page token on stdin\\)$`,
+        `^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: link it with messenger:link --browser --page-id 101 --application ${app}$`,
       ),
     )
     expect(await stored()).to.deep.equal([
@@ -270,9 +270,33 @@ describe('--browser procedures (library, against the sandbox)', () => {
     ).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'interrupted'})
     expect((error as Error).message).to.equal(
-      `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with messenger:link --page-id 101 --page-token - --application ${app} (the Page token on stdin)`,
+      `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with messenger:link --browser --page-id 101 --application ${app}`,
     )
     expect(stderr.join('')).to.include('SIGINT: finishing the request under way')
+  })
+
+  it('link --browser --page-id --application of a Page linked already: the application added (the run after a failed one), else said', async () => {
+    await accounts.delete('101')
+    await accounts.create({pageId: '101', token})
+    const given = {...settings(), application: app}
+    const first = await browserLink(given, clients(given), recorder().report, person())
+    expect(first.finished.value.status).to.equal('linked')
+    expect((await stored())[0].applications).to.deep.equal([app])
+    const again = await browserLink(given, clients(given), recorder().report, person())
+    expect(again.finished.value.status).to.equal('already linked')
+    const other = await sandbox.createApp('other')
+    const given2 = {...settings(), application: other.id}
+    const error = await browserLink(given2, clients(given2), recorder().report, person()).catch(
+      (error_: unknown) => error_,
+    )
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'conflict'})
+    expect((error as Error).message).to.match(
+      /^Page 101 is linked, but to application \S+ \(a Page takes one\); detach it with/,
+    )
+    const without = await browserLink(settings(), clients(settings()), recorder().report, person()).catch(
+      (error_: unknown) => error_,
+    )
+    expect((without as Error).message).to.equal('Page 101 is already linked; use messenger:relink')
   })
 
   it('link --browser --page-id that is no Page id: refused before any request (exit 2)', async () => {

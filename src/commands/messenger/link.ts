@@ -59,7 +59,8 @@ Without a Page or user token, --browser leaves Facebook Login to a person on Von
       : await link(settings, clients, this.reporter)
     if (!this.jsonEnabled()) this.log(finished.value.account.external_id)
     const linked = finished.value.status === 'linked'
-    this.notice(linked ? `Linked ${label}.` : `${label} was already linked with this Page token; nothing changed.`)
+    const already = browser ? ` with application ${flags.application}` : ' with this Page token'
+    this.notice(linked ? `Linked ${label}.` : `${label} was already linked${already}; nothing changed.`)
     return settle(finished, `${label} is linked`)
   }
 }
