@@ -18,7 +18,7 @@ export default class MessengerLink extends BaseCommand {
   static summary = 'Link a Facebook Page to your Vonage account: the manual flow\'s "Subscribe", in one command.'
   static description = `The Page id goes to stdout. The link is read back to confirm it. A Page already linked with the same Page token is reported and left alone (exit 0); with another token, use messenger:relink.
 Authentication: --jwt (or VONAGE_JWT), else --app-id with its private key, else your API key and secret (one request, nothing to clean up); --temp-app makes a temporary application to sign with instead, and deletes it again.
-Without a Page or user token, --browser leaves Facebook Login to a person on Vonage's linking page, and waits (--wait) until a Page that was not linked before (or --page-id) is: the Page id goes to stdout. A page that takes a JWT (path ending in /messenger, as the seed's static.nexmo.com/messenger) gets one made as above, on the clipboard where possible and on stderr; an API key and secret cannot sign one.`
+Without a Page or user token, --browser leaves Facebook Login to a person on Vonage's linking page, and waits (--wait) until a Page that was not linked before (or --page-id) is: the Page id goes to stdout. With --page-id and --application, a Page linked already without an application just gets it (the run after a failed application link). A page that takes a JWT (path ending in /messenger, as the seed's static.nexmo.com/messenger) gets one made as above, on the clipboard where possible and on stderr; an API key and secret cannot sign one.`
 
   static examples = [
     {
