@@ -12,6 +12,8 @@ interface Task {
   manual?: string
   /** What is true once it ran: "temporary application X deleted". A string the action returns says it instead. */
   done?: string
+  /** It only finds out what is true (for the error to say), so it is nothing to do by hand after a second signal. */
+  readOnly?: boolean
   run: () => Promise<unknown>
 }
 
@@ -26,8 +28,12 @@ export class Cleanup {
   }
 
   /** Registers an undo action; the returned function withdraws it once the work is committed. */
-  add(label: string, run: () => Promise<unknown>, {done, manual}: {done?: string; manual?: string} = {}): () => void {
-    const task = {done, label, manual, run}
+  add(
+    label: string,
+    run: () => Promise<unknown>,
+    {done, manual, readOnly}: {done?: string; manual?: string; readOnly?: boolean} = {},
+  ): () => void {
+    const task = {done, label, manual, readOnly, run}
     this.tasks.push(task)
     return () => {
       const index = this.tasks.indexOf(task)
@@ -53,7 +59,10 @@ export class Cleanup {
 
   /** What is still to undo, with the command that does each by hand: for a second signal's last words. */
   pending(): string[] {
-    return this.tasks.map((task) => (task.manual ? `${task.label} (run: ${task.manual})` : task.label)).reverse()
+    return this.tasks
+      .filter((task) => !task.readOnly)
+      .map((task) => (task.manual ? `${task.label} (run: ${task.manual})` : task.label))
+      .reverse()
   }
 
   /**

@@ -99,6 +99,21 @@ describe('cleanup', () => {
     expect(process.listenerCount('SIGINT')).to.equal(0)
   })
 
+  it('SIGHUP (the terminal closed) undoes as SIGTERM does: terminated, exit 143; a read-only task is no undo left by hand', async () => {
+    let pending: string[] = []
+    const error = await withCleanup(async (cleanup) => {
+      cleanup.add('delete the application', async () => undefined, {manual: 'app:temp:delete X'})
+      cleanup.add('read the state again', async () => 'the state, read afresh', {readOnly: true})
+      pending = cleanup.pending()
+      process.emit('SIGHUP', 'SIGHUP')
+      cleanup.checkpoint()
+    }).catch((error_) => error_)
+    expect(pending).to.deep.equal(['delete the application (run: app:temp:delete X)'])
+    expect(error).to.include({exitCode: 143, kind: 'terminated'})
+    expect(error.message).to.equal('terminated; the state, read afresh; done: delete the application')
+    expect(process.listenerCount('SIGHUP')).to.equal(0)
+  })
+
   it('checkpoint is silent until a signal; withdrawing twice leaves the other tasks alone', async () => {
     const order: string[] = []
     const finished = await withCleanup(async (cleanup) => {
