@@ -15,6 +15,7 @@ import {setTimeout as sleepFor} from 'node:timers/promises'
 import {checkApplicationId} from './applications.js'
 import type {Cleanup, Finished} from './cleanup.js'
 import type {Clients, Signing} from './clients.js'
+import {findCredentials} from './credentials.js'
 import {messageOf, PluginError, usageError} from './errors.js'
 import {checkPageId, type ExternalAccounts, type MessengerAccount, publicAccount} from './external-accounts.js'
 import {decodeJwt} from './jwt.js'
@@ -54,6 +55,8 @@ export interface BrowserLinkSettings extends LinkingSettings, BrowserSettings {
   /** Wait for this Page rather than any new one. */
   pageId?: string
   application?: string
+  /** How the user runs this CLI, for the commands messages give. */
+  bin: string
 }
 
 export interface BrowserRelinkSettings extends LinkingSettings, BrowserSettings {
@@ -101,7 +104,9 @@ export const desktop: Desktop = {
             const [command, ...args] = entry.trim().split(/\s+/)
             return [
               command,
-              args.some((arg) => arg.includes('%s')) ? args.map((arg) => arg.replaceAll('%s', url)) : [...args, url],
+              args.some((arg) => arg.includes('%s'))
+                ? args.map((arg) => arg.replaceAll('%s', () => url))
+                : [...args, url],
             ]
           })
         : [
@@ -202,6 +207,7 @@ export async function browserLink(
   if (settings.application) checkApplicationId(settings.application)
   const plan = await planForPage(settings, clients)
   const {application, pageId} = settings
+  if (application) await checkApplicationExists(clients, settings, application)
   let label = ''
   let problem: string | undefined
   const finished = await withAccounts(clients, plan, report, async (accounts, cleanup, signing) => {
@@ -211,7 +217,7 @@ export async function browserLink(
       // run again after the application failed: the Page is linked, only the application is missing
       if (!application) throw new PluginError('conflict', `Page ${pageId} is already linked; use messenger:relink`)
       label = pageLabel({id: linkedAlready.external_id, name: linkedAlready.name})
-      return addApplication(accounts, linkedAlready, application)
+      return addApplication(accounts, linkedAlready, application, settings.bin)
     }
 
     const before = new Set(listed.map((account) => account.external_id))
@@ -224,7 +230,7 @@ export async function browserLink(
         const found = (await accounts.list()).find(isNew)
         if (!found) return 'no Page was linked on the linking page'
         const without = application
-          ? `, without application ${application}: ${attachCommand(found.external_id, application)}`
+          ? `, without application ${application}: link it with ${attachCommand(settings.bin, found.external_id, application)}`
           : ''
         return `Page ${found.external_id} was linked on the linking page meanwhile${without}`
       },
@@ -237,7 +243,7 @@ export async function browserLink(
     let linked = account
     if (application) {
       const attached = await report.progress(`Linking application ${application} to ${label}`, () =>
-        attachApplication(accounts, account, application),
+        attachApplication(accounts, account, application, settings.bin),
       )
       if (typeof attached === 'string') problem = attached
       else linked = attached
@@ -250,9 +256,25 @@ export async function browserLink(
   return {finished, label}
 }
 
+/**
+ * Before the person does anything: an application that does not exist is refused (exit 4), when
+ * there is an API key to ask with; without one, Vonage says so when it is linked.
+ */
+async function checkApplicationExists(clients: Clients, settings: LinkingSettings, application: string): Promise<void> {
+  const {apiKey, apiSecret} = settings.vonage
+  const credentials = await findCredentials({apiKey, apiSecret})
+  if (!credentials) return
+  const found = await (await clients.applications(credentials)).getApplication(application)
+  if (!found)
+    throw new PluginError(
+      'not-found',
+      `application ${application} does not exist at Vonage (for API key ${credentials.apiKey}); nothing was done`,
+    )
+}
+
 /** The command that links an application to a linked Page (that has none) by hand. */
-const attachCommand = (pageId: string, application: string) =>
-  `link it with messenger:link --browser --page-id ${pageId} --application ${application}`
+const attachCommand = (bin: string, pageId: string, application: string) =>
+  `${bin} messenger:link --browser --page-id ${pageId} --application ${application}`
 
 /**
  * link --browser --page-id of a Page linked already, with --application: what a run after a failed
@@ -263,6 +285,7 @@ async function addApplication(
   accounts: ExternalAccounts,
   account: MessengerAccount,
   application: string,
+  bin: string,
 ): Promise<LinkResult> {
   const pageId = account.external_id
   if (account.applications.includes(application)) return {account: publicAccount(account), status: 'already linked'}
@@ -271,7 +294,7 @@ async function addApplication(
       'conflict',
       `Page ${pageId} is linked, but to application ${account.applications[0]} (a Page takes one); detach it with messenger:unlink --page-id ${pageId} --application ${account.applications[0]}, then run this again`,
     )
-  const attached = await attachApplication(accounts, account, application)
+  const attached = await attachApplication(accounts, account, application, bin)
   if (typeof attached === 'string') throw new PluginError('partial', `Page ${pageId} is linked, but ${attached}`)
   return {account: publicAccount(attached), status: 'linked'}
 }
@@ -284,6 +307,7 @@ async function attachApplication(
   accounts: ExternalAccounts,
   account: MessengerAccount,
   application: string,
+  bin: string,
 ): Promise<MessengerAccount | string> {
   const pageId = account.external_id
   try {
@@ -291,7 +315,7 @@ async function attachApplication(
   } catch (error) {
     const now = await accounts.get(pageId).catch(() => undefined)
     if (now?.applications.includes(application)) return now
-    return `application ${application} could not be linked to Page ${pageId} (${messageOf(error)}), which has ${now === undefined ? 'an unknown application (reading it back failed)' : now.applications.length === 0 ? 'no application now' : `application ${now.applications[0]}`}: ${attachCommand(pageId, application)}`
+    return `application ${application} could not be linked to Page ${pageId} (${messageOf(error)}), which has ${now === undefined ? 'an unknown application (reading it back failed)' : now.applications.length === 0 ? 'no application now' : `application ${now.applications[0]}`}: link it with ${attachCommand(bin, pageId, application)}`
   }
 }
 
@@ -320,15 +344,21 @@ export async function browserRelink(
         'not-found',
         `Page ${pageId} is not linked, so there is nothing to re-link; link it with messenger:link --browser --page-id ${pageId}`,
       )
-    const link = (account: MessengerAccount) =>
-      [fingerprint(account.access_token), account.name ?? '', [...account.applications].sort().join(',')].join('\n')
-    const previousLink = link(previous)
+    const previousToken = fingerprint(previous.access_token)
+    /**
+     * Linked anew: another token, or what the page's Subscribe drops (the name, the application). A
+     * rename or another application, by someone else meanwhile, is not taken for it.
+     */
+    const renewed = (account: MessengerAccount) =>
+      fingerprint(account.access_token) !== previousToken ||
+      (previous.name !== undefined && account.name === undefined) ||
+      (previous.applications.length > 0 && account.applications.length === 0)
     const [application] = previous.applications
     const linkAgain = `${settings.bin} messenger:link --browser --page-id ${pageId}${application ? ` --application ${application}` : ''}`
     const describe = (now: MessengerAccount | undefined) =>
       now === undefined
         ? `Page ${pageId} is not linked now (it was unsubscribed, and not subscribed again): link it with ${linkAgain}`
-        : link(now) === previousLink
+        : !renewed(now)
           ? `Page ${pageId} keeps its previous link`
           : `Page ${pageId} was linked again on the linking page just now, but its name and application were not put back: it is named ${JSON.stringify(now.name ?? '')}, with ${now.applications.length === 0 ? 'no application' : `application ${now.applications[0]}`}`
     let seen: MessengerAccount | undefined = previous
@@ -337,7 +367,7 @@ export async function browserRelink(
       done(listed) {
         seen = listed.find((account) => account.external_id === pageId)
         seenUnlinked ||= seen === undefined
-        return seen !== undefined && (seenUnlinked || link(seen) !== previousLink) ? seen : undefined
+        return seen !== undefined && (seenUnlinked || renewed(seen)) ? seen : undefined
       },
       missed: `Page ${pageId} was not re-linked`,
       now: async () => describe(await accounts.get(pageId)),
@@ -346,16 +376,28 @@ export async function browserRelink(
       waitingFor: `Page ${pageId} to be linked again`,
     }
     const account = await personDoes({accounts, cleanup, clients, plan, report, settings, signing, tools}, step)
-    if (fingerprint(account.access_token) === fingerprint(previous.access_token))
+    if (fingerprint(account.access_token) === previousToken)
       report.warning(
         `Page ${pageId} was linked again with the same Page token it had: a link that had lapsed is still lapsed`,
       )
+    // a second Ctrl-C quits at once: its last words name the application left to link by hand
+    const putBackByHand = application
+      ? cleanup.add(
+          `link application ${application} to Page ${pageId} again`,
+          () =>
+            Promise.resolve(
+              `Page ${pageId} may be without application ${application}: link it with ${attachCommand(settings.bin, pageId, application)}`,
+            ),
+          {manual: attachCommand(settings.bin, pageId, application)},
+        )
+      : () => undefined
     const restored = await putBack(
       accounts,
       account,
       {applications: previous.applications, name: settings.name ?? previous.name},
-      report,
+      {bin: settings.bin, report},
     )
+    putBackByHand()
     if (restored.problem) problems.push(restored.problem)
     const now = restored.account
     return {results: [{applications: now.applications, name: now.name, page: pageId, status: 'relinked' as const}]}
@@ -374,7 +416,7 @@ async function putBack(
   accounts: ExternalAccounts,
   account: MessengerAccount,
   wanted: {name?: string; applications: string[]},
-  report: Reporter,
+  {bin, report}: {bin: string; report: Reporter},
 ): Promise<{account: MessengerAccount; problem?: string}> {
   const pageId = account.external_id
   let current = account
@@ -387,7 +429,7 @@ async function putBack(
   }
 
   for (const application of wanted.applications.filter((id) => !current.applications.includes(id))) {
-    const attached = await attachApplication(accounts, current, application)
+    const attached = await attachApplication(accounts, current, application, bin)
     if (typeof attached === 'string') return {account: current, problem: attached}
     current = attached
   }
@@ -422,15 +464,21 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
   /** Why the last read of the list failed, while it keeps failing. */
   let failing: string | undefined
   // Ctrl-C while waiting: what is true then, read afresh (the person may have just pressed a button)
-  const withdraw = cleanup.add('read the linked Pages again', async () =>
-    cleanup.interrupted ? step.now() : undefined,
+  const withdraw = cleanup.add(
+    'read the linked Pages again',
+    async () => (cleanup.interrupted ? step.now() : undefined),
+    {
+      readOnly: true,
+    },
   )
   const found = await report.progress(`Waiting for ${step.waitingFor}`, async () => {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = (deadline - clients.now()) * 1000
       if (left <= 0) {
-        const unread = failing === undefined ? '' : ` as far as was read (the reads since failed: ${failing})`
-        throw new PluginError('timeout', `${step.missed} within the wait (--wait)${unread}; ${step.state()}`)
+        const state =
+          failing === undefined ? step.state() : `the reads since failed (${failing}); when last read, ${step.state()}`
+        const unread = failing === undefined ? '' : ' as far as was read'
+        throw new PluginError('timeout', `${step.missed} within the wait (--wait)${unread}; ${state}`)
       }
 
       // a signal aborts the sleep; checkpoint() then throws it
@@ -445,9 +493,10 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
         // a service failing for a while (each read already retried) does not abandon a person halfway through the page
         const passing = error instanceof PluginError && (error.kind === 'network' || error.retry !== undefined)
         if (!passing) throw error
-        if (failing === undefined)
-          report.notice(`Reading the linked Pages failed (${messageOf(error)}); still waiting.`)
-        failing = messageOf(error)
+        // "try again later" is what this wait does
+        const why = messageOf(error).replace(/; (try again later|check the network and try again)$/, '')
+        if (failing === undefined) report.notice(`Reading the linked Pages failed (${why}); still waiting.`)
+        failing = why
         continue
       }
 

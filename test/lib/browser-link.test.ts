@@ -152,6 +152,34 @@ describe('--browser procedures (library, against the sandbox)', () => {
     ])
   })
 
+  it('relink: a rename (or another application) by someone else meanwhile is not taken for the Subscribe: still waiting', async () => {
+    const given = settings()
+    const error = await browserRelink(
+      given,
+      clients(given),
+      recorder().report,
+      person(() => accounts.update('101', {name: 'Renamed by a colleague'})),
+    ).catch((error_: unknown) => error_)
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
+    expect((error as Error).message).to.equal(
+      'Page 101 was not re-linked within the wait (--wait); Page 101 keeps its previous link',
+    )
+    expect((await stored())[0]).to.include({name: 'Renamed by a colleague'})
+  })
+
+  it('link --application that does not exist: refused before the person is asked (exit 4), nothing made', async () => {
+    const given = {...settings(), application: '00000000-0000-4000-8000-000000000000', pageId: undefined}
+    const error = await browserLink(given, clients(given), recorder().report, person()).catch(
+      (error_: unknown) => error_,
+    )
+    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'not-found'})
+    expect((error as Error).message).to.equal(
+      'application 00000000-0000-4000-8000-000000000000 does not exist at Vonage (for API key sandbox-key); nothing was done',
+    )
+    expect(await calls()).to.deep.equal([])
+    expect(stderr.join('')).to.equal('')
+  })
+
   it('relink --name: the new name is set after the Subscribe, not the old one', async () => {
     const given = {...settings(), name: 'Cafe on the Corner'}
     const fresh = await freshToken()
@@ -177,7 +205,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     expect(finished.failures).to.have.length(1)
     expect(finished.failures[0]).to.match(
       new RegExp(
-        `^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: link it with messenger:link --browser --page-id 101 --application ${app}$`,
+        `^application ${app} could not be linked to Page 101 \\(.*\\), which has no application now: link it with nexmo messenger:link --browser --page-id 101 --application ${app}$`,
       ),
     )
     expect(await stored()).to.deep.equal([
@@ -270,7 +298,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     ).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'interrupted'})
     expect((error as Error).message).to.equal(
-      `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with messenger:link --browser --page-id 101 --application ${app}`,
+      `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with nexmo messenger:link --browser --page-id 101 --application ${app}`,
     )
     expect(stderr.join('')).to.include('SIGINT: finishing the request under way')
   })
@@ -331,7 +359,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     expect(finished.value.results[0]).to.include({status: 'relinked'})
     expect(retryWaits, 'each read retried as any GET is').to.have.length.greaterThan(2)
     expect(seen.filter((line) => line.startsWith('notice: Reading'))).to.deep.equal([
-      'notice: Reading the linked Pages failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox); try again later); still waiting.',
+      'notice: Reading the linked Pages failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox)); still waiting.',
       'notice: Reading the linked Pages works again.',
     ])
   })
@@ -350,7 +378,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     ).catch((error_: unknown) => error_)
     expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
     expect((error as Error).message).to.equal(
-      'Page 101 was not re-linked within the wait (--wait) as far as was read (the reads since failed: Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox); try again later); Page 101 keeps its previous link',
+      'Page 101 was not re-linked within the wait (--wait) as far as was read; the reads since failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox)); when last read, Page 101 keeps its previous link',
     )
   })
 

@@ -55,7 +55,11 @@ Without a Page or user token, --browser leaves Facebook Login to a person on Von
     }
     const clients = new Clients(settings)
     const {finished, label} = browser
-      ? await browserLink({...settings, ...browser, pageId: flags['page-id']}, clients, this.reporter)
+      ? await browserLink(
+          {...settings, ...browser, bin: this.config.bin, pageId: flags['page-id']},
+          clients,
+          this.reporter,
+        )
       : await link(settings, clients, this.reporter)
     if (!this.jsonEnabled()) this.log(finished.value.account.external_id)
     const linked = finished.value.status === 'linked'
