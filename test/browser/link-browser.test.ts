@@ -286,7 +286,7 @@ describe('messenger:link and messenger:relink --browser with the linking page in
     writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$*" > "${join(folder, 'opened.txt')}"\n`, {mode: 0o700})
     const failing = join(folder, 'failing.sh') // as xdg-open with no browser to run
     writeFileSync(failing, '#!/bin/sh\nexit 3\n', {mode: 0o700})
-    const url = `${sandbox.url}/messenger`
+    const url = `${sandbox.url}/messenger?from=cli&a=$&b=1` // a query is allowed, and "$&" is no replacement pattern
     for (const [browserCommand, said] of [
       [join(folder, 'no-such-browser'), `Open ${url} in your browser.`],
       [failing, `Open ${url} in your browser.`],
