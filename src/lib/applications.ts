@@ -84,7 +84,12 @@ export class VonageApplications {
     silenceSdkDebug()
     const {Applications} = await import('@vonage/applications')
     const {apiKey, apiSecret, source} = settings.credentials
-    const sdk = new Applications({apiKey, apiSecret}, {apiHost: settings.apiHost, timeout: settings.timeoutMs})
+    // privateKey '': the SDK's Auth asks fs.existsSync(privateKey), which Node 24 warns about (DEP0187,
+    // on stderr) when it is undefined; an empty string is a path that does not exist, and signs nothing
+    const sdk = new Applications(
+      {apiKey, apiSecret, privateKey: ''},
+      {apiHost: settings.apiHost, timeout: settings.timeoutMs},
+    )
     return new VonageApplications(
       sdk,
       {host: settings.apiHost, service: 'Vonage', timeoutMs: settings.timeoutMs},

@@ -1,5 +1,6 @@
 // The shortest path a user takes, from the built binary against the sandbox: sign a JWT, link a
-// Page with it, re-link the Page. Small on purpose, so that scripts/other-nodes.sh can run it under
+// Page with it, re-link the Page; and a temporary application made and deleted, with no warning
+// from Node on the way (Node 24 warns of what Node 20 takes quietly). Small on purpose, so that scripts/other-nodes.sh can run it under
 // every Node major users run (it runs in `npm test` as well, on CI's own Node).
 import {expect} from 'chai'
 import {writeFileSync} from 'node:fs'
@@ -51,5 +52,16 @@ describe('e2e smoke: jwt:generate, messenger:link, messenger:relink', function (
       ['101', fresh.body.pages[0].access_token],
     ])
     await sandbox.verify()
+  })
+
+  it('makes and deletes a temporary application, and Node prints no warning of its own (DEP0187 on Node 24)', async () => {
+    const home = tempDir('smoke-temp')
+    const env = {...sandboxEnv(sandbox.url), HOME: home}
+    const made = await cli(['app:temp', '--keyfile', 'temp.key'], {cwd: home, env})
+    expect(made.code, made.stderr).to.equal(0)
+    const deleted = await cli(['app:temp:delete', made.stdout.trim()], {cwd: home, env})
+    expect(deleted.code, deleted.stderr).to.equal(0)
+    for (const run of [made, deleted]) expect(run.stderr).not.to.match(/\(node:\d+\)|Warning:/)
+    expect((await sandbox.state()).applications).to.deep.equal([])
   })
 })
