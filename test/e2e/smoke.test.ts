@@ -1,7 +1,8 @@
 // The shortest path a user takes, from the built binary against the sandbox: sign a JWT, link a
 // Page with it, re-link the Page; and a temporary application made and deleted, with no warning
-// from Node on the way (Node 24 warns of what Node 20 takes quietly). Small on purpose, so that scripts/other-nodes.sh can run it under
-// every Node major users run (it runs in `npm test` as well, on CI's own Node).
+// from Node on the way (Node 24 warns of what Node 20 takes quietly). Small on purpose, so that
+// scripts/other-nodes.sh can run it under every Node major users run (it runs in `npm test` as
+// well, on CI's own Node).
 import {expect} from 'chai'
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
