@@ -4,10 +4,10 @@
 // is new can be told; for a page that takes a JWT (the seed's static.nexmo.com/messenger, the
 // sandbox's /messenger) one is made the usual way, put on the clipboard where the platform allows
 // and printed on stderr (never stdout), and a fresh one when it lapses during the wait; the page is
-// opened; the account list is polled, with backoff, until a Page that was not linked before (or the
-// one asked for, or for relink the Page with another token) appears, or the wait ends. Ctrl-C or
-// the time limit: the temporary application, if one was made, is deleted, and the error says what
-// is true.
+// opened; the account list is polled, with backoff (a read that fails is retried, not the end), until
+// a Page that was not linked before (or the one asked for; for relink, that Page linked anew)
+// appears, or the wait ends. Ctrl-C or the time limit: the temporary application, if one was made,
+// is deleted, and the error says what is true, read afresh after a signal.
 import {spawn, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {setTimeout as sleepFor} from 'node:timers/promises'
@@ -440,7 +440,7 @@ async function putBack(
 /** Hands the person the JWT (when the page takes one) and the page, then waits for the step to be done. */
 async function personDoes(waiting: Waiting, step: PersonStep): Promise<MessengerAccount> {
   const {clients, cleanup, report, settings, signing, tools} = waiting
-  waiting.cleanup.checkpoint()
+  cleanup.checkpoint()
   const deadline = clients.now() + settings.waitSeconds
   let lapses: number | undefined
   if (pageTakesJwt(settings.linkingPage)) {
@@ -464,14 +464,9 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
   /** Why the last read of the list failed, while it keeps failing. */
   let failing: string | undefined
   // Ctrl-C while waiting: what is true then, read afresh (the person may have just pressed a button)
-  const withdraw = cleanup.add(
-    'read the linked Pages again',
-    async () => (cleanup.interrupted ? step.now() : undefined),
-    {
-      readOnly: true,
-    },
-  )
-  const found = await report.progress(`Waiting for ${step.waitingFor}`, async () => {
+  const readAgain = async () => (cleanup.interrupted ? step.now() : undefined)
+  const withdraw = cleanup.add('read the linked Pages again', readAgain, {readOnly: true})
+  const account = await report.progress(`Waiting for ${step.waitingFor}`, async () => {
     for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, LONGEST_POLL_MS)) {
       const left = (deadline - clients.now()) * 1000
       if (left <= 0) {
@@ -515,7 +510,7 @@ async function personDoes(waiting: Waiting, step: PersonStep): Promise<Messenger
     }
   })
   withdraw()
-  return found
+  return account
 }
 
 /** Signs the JWT the page takes, puts it on the clipboard where possible and on stderr after one line; its exp. */
