@@ -8,10 +8,10 @@ import {createPrivateKey} from 'node:crypto'
 
 import {browserLink, browserRelink, type Desktop} from '../../src/lib/browser-link.js'
 import {Clients} from '../../src/lib/clients.js'
-import {PluginError} from '../../src/lib/errors.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import type {Reporter} from '../../src/lib/output.js'
 import type {AuthSettings} from '../../src/lib/settings.js'
+import {failure} from '../helpers/failure.js'
 import {instantRetries} from '../helpers/in-process.js'
 import {basic, CREDENTIALS, nowSeconds, useSandbox} from '../helpers/sandbox.js'
 
@@ -154,14 +154,16 @@ describe('--browser procedures (library, against the sandbox)', () => {
 
   it('relink: a rename (or another application) by someone else meanwhile is not taken for the Subscribe: still waiting', async () => {
     const given = settings()
-    const error = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(() => accounts.update('101', {name: 'Renamed by a colleague'})),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
-    expect((error as Error).message).to.equal(
+    const error = await failure(
+      browserRelink(
+        given,
+        clients(given),
+        recorder().report,
+        person(() => accounts.update('101', {name: 'Renamed by a colleague'})),
+      ),
+      'timeout',
+    )
+    expect(error.message).to.equal(
       'Page 101 was not re-linked within the wait (--wait); Page 101 keeps its previous link',
     )
     expect((await stored())[0]).to.include({name: 'Renamed by a colleague'})
@@ -169,11 +171,8 @@ describe('--browser procedures (library, against the sandbox)', () => {
 
   it('link --application that does not exist: refused before the person is asked (exit 4), nothing made', async () => {
     const given = {...settings(), application: '00000000-0000-4000-8000-000000000000', pageId: undefined}
-    const error = await browserLink(given, clients(given), recorder().report, person()).catch(
-      (error_: unknown) => error_,
-    )
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'not-found'})
-    expect((error as Error).message).to.equal(
+    const error = await failure(browserLink(given, clients(given), recorder().report, person()), 'not-found')
+    expect(error.message).to.equal(
       'application 00000000-0000-4000-8000-000000000000 does not exist at Vonage (for API key sandbox-key); nothing was done',
     )
     expect(await calls()).to.deep.equal([])
@@ -287,17 +286,19 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('link: Ctrl-C after the person subscribed, before the next read: the error says the Page was linked meanwhile', async () => {
     await accounts.delete('101')
     const given = {...settings(), application: app, pageId: undefined}
-    const error = await browserLink(
-      given,
-      clients(given),
-      recorder().report,
-      person(async () => {
-        await subscribe(token)()
-        process.emit('SIGINT', 'SIGINT')
-      }),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'interrupted'})
-    expect((error as Error).message).to.equal(
+    const error = await failure(
+      browserLink(
+        given,
+        clients(given),
+        recorder().report,
+        person(async () => {
+          await subscribe(token)()
+          process.emit('SIGINT', 'SIGINT')
+        }),
+      ),
+      'interrupted',
+    )
+    expect(error.message).to.equal(
       `interrupted; Page 101 was linked on the linking page meanwhile, without application ${app}: link it with nexmo messenger:link --browser --page-id 101 --application ${app}`,
     )
     expect(stderr.join('')).to.include('SIGINT: finishing the request under way')
@@ -314,38 +315,30 @@ describe('--browser procedures (library, against the sandbox)', () => {
     expect(again.finished.value.status).to.equal('already linked')
     const other = await sandbox.createApp('other')
     const given2 = {...settings(), application: other.id}
-    const error = await browserLink(given2, clients(given2), recorder().report, person()).catch(
-      (error_: unknown) => error_,
-    )
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'conflict'})
-    expect((error as Error).message).to.match(
-      /^Page 101 is linked, but to application \S+ \(a Page takes one\); detach it with/,
-    )
-    const without = await browserLink(settings(), clients(settings()), recorder().report, person()).catch(
-      (error_: unknown) => error_,
-    )
-    expect((without as Error).message).to.equal('Page 101 is already linked; use messenger:relink')
+    const error = await failure(browserLink(given2, clients(given2), recorder().report, person()), 'conflict')
+    expect(error.message).to.match(/^Page 101 is linked, but to application \S+ \(a Page takes one\); detach it with/)
+    const without = await failure(browserLink(settings(), clients(settings()), recorder().report, person()), 'conflict')
+    expect(without.message).to.equal('Page 101 is already linked; use messenger:relink')
   })
 
   it('link --browser --page-id that is no Page id: refused before any request (exit 2)', async () => {
     const given = {...settings(), pageId: 'abc'}
-    const error = await browserLink(given, clients(given), recorder().report, person()).catch(
-      (error_: unknown) => error_,
-    )
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'usage'})
+    await failure(browserLink(given, clients(given), recorder().report, person()), 'usage')
     expect(await calls()).to.deep.equal([])
   })
 
   it('relink: the wait ending after an Unsubscribe says the Page is not linked now, and how to link it', async () => {
     const given = settings()
-    const error = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(unsubscribe, async () => (now += 601)),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
-    expect((error as Error).message).to.equal(
+    const error = await failure(
+      browserRelink(
+        given,
+        clients(given),
+        recorder().report,
+        person(unsubscribe, async () => (now += 601)),
+      ),
+      'timeout',
+    )
+    expect(error.message).to.equal(
       `Page 101 was not re-linked within the wait (--wait); Page 101 is not linked now (it was unsubscribed, and not subscribed again): link it with nexmo messenger:link --browser --page-id 101 --application ${app}`,
     )
   })
@@ -367,17 +360,19 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('the wait ending while the reads fail says so: what was last read is all it knows', async () => {
     await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', skip: 1, status: 503, times: 8})
     const given = settings()
-    const error = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(
-        async () => undefined,
-        async () => (now += 601),
+    const error = await failure(
+      browserRelink(
+        given,
+        clients(given),
+        recorder().report,
+        person(
+          async () => undefined,
+          async () => (now += 601),
+        ),
       ),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'timeout'})
-    expect((error as Error).message).to.equal(
+      'timeout',
+    )
+    expect(error.message).to.equal(
       'Page 101 was not re-linked within the wait (--wait) as far as was read; the reads since failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox)); when last read, Page 101 keeps its previous link',
     )
   })
@@ -392,17 +387,19 @@ describe('--browser procedures (library, against the sandbox)', () => {
     const given = {...settings({jwt}), linkingPage: `${sandbox.url}/messenger`, pageId: undefined}
     const {report} = recorder()
     let before = 0
-    const error = await browserLink(
-      given,
-      clients(given),
-      report,
-      person(async () => {
-        before = (await calls()).length
-        now += 301
-      }),
-    ).catch((error_: unknown) => error_)
-    expect(error).to.be.instanceOf(PluginError).and.include({kind: 'auth'})
-    expect((error as Error).message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting/)
+    const error = await failure(
+      browserLink(
+        given,
+        clients(given),
+        report,
+        person(async () => {
+          before = (await calls()).length
+          now += 301
+        }),
+      ),
+      'auth',
+    )
+    expect(error.message).to.match(/^the JWT given \(--jwt or VONAGE_JWT\) lapsed while waiting/)
     expect(await calls(), 'no request after it lapsed').to.have.length(before)
     expect(stderr.join('')).to.include(`${jwt}\n`)
   })
