@@ -6,7 +6,13 @@ import {expect} from 'chai'
 import {SignJWT} from 'jose'
 import {createPrivateKey} from 'node:crypto'
 
-import {browserLink, browserRelink, type Desktop} from '../../src/lib/browser-link.js'
+import {
+  browserLink,
+  type BrowserLinkSettings,
+  browserRelink,
+  type BrowserRelinkSettings,
+  type Desktop,
+} from '../../src/lib/browser-link.js'
 import {Clients} from '../../src/lib/clients.js'
 import {ExternalAccounts} from '../../src/lib/external-accounts.js'
 import type {Reporter} from '../../src/lib/output.js'
@@ -57,6 +63,13 @@ describe('--browser procedures (library, against the sandbox)', () => {
   }
 
   const clients = (given: {vonage: {host: string; timeoutMs: number}}): Clients => new Clients(given, () => now)
+
+  type Step = () => Promise<unknown>
+  /** The procedures as the commands call them: Clients on the injected clock, the person doing `steps`. */
+  const relinkWhile = (given: BrowserRelinkSettings, steps: Step[], report = recorder().report) =>
+    browserRelink(given, clients(given), report, person(...steps))
+  const linkWhile = (given: BrowserLinkSettings, steps: Step[], report = recorder().report) =>
+    browserLink(given, clients(given), report, person(...steps))
 
   function recorder(): {report: Reporter; seen: string[]} {
     const seen: string[] = []
@@ -122,7 +135,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('relink: linked again with the same token after an Unsubscribe is done, with a warning; name and application put back', async () => {
     const {report, seen} = recorder()
     const given = settings()
-    const finished = await browserRelink(given, clients(given), report, person(unsubscribe, subscribe(token)))
+    const finished = await relinkWhile(given, [unsubscribe, subscribe(token)], report)
     expect(finished.value.results).to.deep.equal([
       {applications: [app], name: 'Corner Cafe', page: '101', status: 'relinked'},
     ])
@@ -138,12 +151,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     const given = {...settings(), name: 'Corner Cafe'}
     const fresh = await freshToken()
     const before = (await calls()).length
-    const finished = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(() => accounts.update('101', {token: fresh})),
-    )
+    const finished = await relinkWhile(given, [() => accounts.update('101', {token: fresh})])
     expect(finished.value.results[0]).to.include({page: '101', status: 'relinked'})
     expect((await calls()).slice(before)).to.deep.equal([
       'GET /messenger/101 200',
@@ -155,12 +163,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('relink: a rename (or another application) by someone else meanwhile is not taken for the Subscribe: still waiting', async () => {
     const given = settings()
     const error = await failure(
-      browserRelink(
-        given,
-        clients(given),
-        recorder().report,
-        person(() => accounts.update('101', {name: 'Renamed by a colleague'})),
-      ),
+      relinkWhile(given, [() => accounts.update('101', {name: 'Renamed by a colleague'})]),
       'timeout',
     )
     expect(error.message).to.equal(
@@ -171,7 +174,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
 
   it('link --application that does not exist: refused before the person is asked (exit 4), nothing made', async () => {
     const given = {...settings(), application: '00000000-0000-4000-8000-000000000000', pageId: undefined}
-    const error = await failure(browserLink(given, clients(given), recorder().report, person()), 'not-found')
+    const error = await failure(linkWhile(given, []), 'not-found')
     expect(error.message).to.equal(
       'application 00000000-0000-4000-8000-000000000000 does not exist at Vonage (for API key sandbox-key); nothing was done',
     )
@@ -182,7 +185,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('relink --name: the new name is set after the Subscribe, not the old one', async () => {
     const given = {...settings(), name: 'Cafe on the Corner'}
     const fresh = await freshToken()
-    await browserRelink(given, clients(given), recorder().report, person(unsubscribe, subscribe(fresh)))
+    await relinkWhile(given, [unsubscribe, subscribe(fresh)])
     expect(await stored()).to.deep.equal([
       {access_token: fresh, applications: [app], external_id: '101', name: 'Cafe on the Corner'},
     ])
@@ -192,12 +195,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger/101/applications', status: 500})
     const given = settings()
     const fresh = await freshToken()
-    const finished = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(unsubscribe, subscribe(fresh)),
-    )
+    const finished = await relinkWhile(given, [unsubscribe, subscribe(fresh)])
     expect(finished.value.results).to.deep.equal([
       {applications: [], name: 'Corner Cafe', page: '101', status: 'relinked'},
     ])
@@ -220,12 +218,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
       when: 'after',
     })
     const given = settings()
-    const finished = await browserRelink(
-      given,
-      clients(given),
-      recorder().report,
-      person(unsubscribe, subscribe(await freshToken())),
-    )
+    const finished = await relinkWhile(given, [unsubscribe, subscribe(await freshToken())])
     expect(finished.failures).to.deep.equal([])
     expect(finished.value.results[0].applications).to.deep.equal([app])
   })
@@ -234,12 +227,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     await sandbox.fault({method: 'PATCH', path: '/beta/chatapp-accounts/messenger/101', status: 500})
     const {report, seen} = recorder()
     const given = settings()
-    const finished = await browserRelink(
-      given,
-      clients(given),
-      report,
-      person(unsubscribe, subscribe(await freshToken())),
-    )
+    const finished = await relinkWhile(given, [unsubscribe, subscribe(await freshToken())], report)
     expect(finished.failures).to.deep.equal([])
     expect(seen.filter((line) => line.startsWith('warning'))).to.have.length(1)
     expect(seen.find((line) => line.startsWith('warning'))).to.match(
@@ -251,14 +239,15 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('relink: Unsubscribe + Subscribe between two reads, same token: seen by the name and application it lost', async () => {
     const {report, seen} = recorder()
     const given = settings()
-    const finished = await browserRelink(
+    const finished = await relinkWhile(
       given,
-      clients(given),
+      [
+        async () => {
+          await unsubscribe()
+          await subscribe(token)()
+        },
+      ],
       report,
-      person(async () => {
-        await unsubscribe()
-        await subscribe(token)()
-      }),
     )
     expect(finished.value.results[0]).to.deep.equal({
       applications: [app],
@@ -275,7 +264,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     await accounts.delete('101')
     await sandbox.fault({method: 'POST', path: '/beta/chatapp-accounts/messenger/101/applications', status: 500})
     const given = {...settings(), application: app, pageId: undefined}
-    const {finished, label} = await browserLink(given, clients(given), recorder().report, person(subscribe(token)))
+    const {finished, label} = await linkWhile(given, [subscribe(token)])
     expect(label).to.equal('Page 101')
     expect(finished.value.account).to.include({external_id: '101'})
     expect(finished.failures[0]).to.match(
@@ -287,15 +276,12 @@ describe('--browser procedures (library, against the sandbox)', () => {
     await accounts.delete('101')
     const given = {...settings(), application: app, pageId: undefined}
     const error = await failure(
-      browserLink(
-        given,
-        clients(given),
-        recorder().report,
-        person(async () => {
+      linkWhile(given, [
+        async () => {
           await subscribe(token)()
           process.emit('SIGINT', 'SIGINT')
-        }),
-      ),
+        },
+      ]),
       'interrupted',
     )
     expect(error.message).to.equal(
@@ -308,36 +294,28 @@ describe('--browser procedures (library, against the sandbox)', () => {
     await accounts.delete('101')
     await accounts.create({pageId: '101', token})
     const given = {...settings(), application: app}
-    const first = await browserLink(given, clients(given), recorder().report, person())
+    const first = await linkWhile(given, [])
     expect(first.finished.value.status).to.equal('linked')
     expect((await stored())[0].applications).to.deep.equal([app])
-    const again = await browserLink(given, clients(given), recorder().report, person())
+    const again = await linkWhile(given, [])
     expect(again.finished.value.status).to.equal('already linked')
     const other = await sandbox.createApp('other')
     const given2 = {...settings(), application: other.id}
-    const error = await failure(browserLink(given2, clients(given2), recorder().report, person()), 'conflict')
+    const error = await failure(linkWhile(given2, []), 'conflict')
     expect(error.message).to.match(/^Page 101 is linked, but to application \S+ \(a Page takes one\); detach it with/)
-    const without = await failure(browserLink(settings(), clients(settings()), recorder().report, person()), 'conflict')
+    const without = await failure(linkWhile(settings(), []), 'conflict')
     expect(without.message).to.equal('Page 101 is already linked; use messenger:relink')
   })
 
   it('link --browser --page-id that is no Page id: refused before any request (exit 2)', async () => {
     const given = {...settings(), pageId: 'abc'}
-    await failure(browserLink(given, clients(given), recorder().report, person()), 'usage')
+    await failure(linkWhile(given, []), 'usage')
     expect(await calls()).to.deep.equal([])
   })
 
   it('relink: the wait ending after an Unsubscribe says the Page is not linked now, and how to link it', async () => {
     const given = settings()
-    const error = await failure(
-      browserRelink(
-        given,
-        clients(given),
-        recorder().report,
-        person(unsubscribe, async () => (now += 601)),
-      ),
-      'timeout',
-    )
+    const error = await failure(relinkWhile(given, [unsubscribe, async () => (now += 601)]), 'timeout')
     expect(error.message).to.equal(
       `Page 101 was not re-linked within the wait (--wait); Page 101 is not linked now (it was unsubscribed, and not subscribed again): link it with nexmo messenger:link --browser --page-id 101 --application ${app}`,
     )
@@ -348,7 +326,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
     const {report, seen} = recorder()
     const given = settings()
     const fresh = await freshToken()
-    const finished = await browserRelink(given, clients(given), report, person(unsubscribe, subscribe(fresh)))
+    const finished = await relinkWhile(given, [unsubscribe, subscribe(fresh)], report)
     expect(finished.value.results[0]).to.include({status: 'relinked'})
     expect(retryWaits, 'each read retried as any GET is').to.have.length.greaterThan(2)
     expect(seen.filter((line) => line.startsWith('notice: Reading'))).to.deep.equal([
@@ -360,18 +338,7 @@ describe('--browser procedures (library, against the sandbox)', () => {
   it('the wait ending while the reads fail says so: what was last read is all it knows', async () => {
     await sandbox.fault({method: 'GET', path: '/beta/chatapp-accounts', skip: 1, status: 503, times: 8})
     const given = settings()
-    const error = await failure(
-      browserRelink(
-        given,
-        clients(given),
-        recorder().report,
-        person(
-          async () => undefined,
-          async () => (now += 601),
-        ),
-      ),
-      'timeout',
-    )
+    const error = await failure(relinkWhile(given, [async () => undefined, async () => (now += 601)]), 'timeout')
     expect(error.message).to.equal(
       'Page 101 was not re-linked within the wait (--wait) as far as was read; the reads since failed (Vonage failed while listing the linked accounts: 503 (Sandbox fault: injected by the sandbox)); when last read, Page 101 keeps its previous link',
     )
@@ -388,14 +355,15 @@ describe('--browser procedures (library, against the sandbox)', () => {
     const {report} = recorder()
     let before = 0
     const error = await failure(
-      browserLink(
+      linkWhile(
         given,
-        clients(given),
+        [
+          async () => {
+            before = (await calls()).length
+            now += 301
+          },
+        ],
         report,
-        person(async () => {
-          before = (await calls()).length
-          now += 301
-        }),
       ),
       'auth',
     )
