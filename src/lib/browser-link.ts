@@ -51,20 +51,21 @@ export interface BrowserSettings {
   waitSeconds: number
 }
 
-export interface BrowserLinkSettings extends LinkingSettings, BrowserSettings {
-  /** Wait for this Page rather than any new one. */
-  pageId?: string
-  application?: string
+interface BrowserCommandSettings extends LinkingSettings, BrowserSettings {
   /** How the user runs this CLI, for the commands messages give. */
   bin: string
 }
 
-export interface BrowserRelinkSettings extends LinkingSettings, BrowserSettings {
+export interface BrowserLinkSettings extends BrowserCommandSettings {
+  /** Wait for this Page rather than any new one. */
+  pageId?: string
+  application?: string
+}
+
+export interface BrowserRelinkSettings extends BrowserCommandSettings {
   pageId: string
   /** A new account name; without it, the one the Page had is put back. */
   name?: string
-  /** How the user runs this CLI, for the commands messages give. */
-  bin: string
 }
 
 /** What touches the desktop, replaceable in tests. */
@@ -230,7 +231,7 @@ export async function browserLink(
         const found = (await accounts.list()).find(isNew)
         if (!found) return 'no Page was linked on the linking page'
         const without = application
-          ? `, without application ${application}: link it with ${attachCommand(settings.bin, found.external_id, application)}`
+          ? `, without application ${application}: link it with ${linkCommand(settings.bin, found.external_id, application)}`
           : ''
         return `Page ${found.external_id} was linked on the linking page meanwhile${without}`
       },
@@ -272,9 +273,12 @@ async function checkApplicationExists(clients: Clients, settings: LinkingSetting
     )
 }
 
-/** The command that links an application to a linked Page (that has none) by hand. */
-const attachCommand = (bin: string, pageId: string, application: string) =>
-  `${bin} messenger:link --browser --page-id ${pageId} --application ${application}`
+/**
+ * The command that links the Page with the linking page, or, for a Page linked already without an
+ * application, links the application.
+ */
+const linkCommand = (bin: string, pageId: string, application?: string) =>
+  `${bin} messenger:link --browser --page-id ${pageId}${application ? ` --application ${application}` : ''}`
 
 /**
  * link --browser --page-id of a Page linked already, with --application: what a run after a failed
@@ -315,7 +319,7 @@ async function attachApplication(
   } catch (error) {
     const now = await accounts.get(pageId).catch(() => undefined)
     if (now?.applications.includes(application)) return now
-    return `application ${application} could not be linked to Page ${pageId} (${messageOf(error)}), which has ${now === undefined ? 'an unknown application (reading it back failed)' : now.applications.length === 0 ? 'no application now' : `application ${now.applications[0]}`}: link it with ${attachCommand(bin, pageId, application)}`
+    return `application ${application} could not be linked to Page ${pageId} (${messageOf(error)}), which has ${now === undefined ? 'an unknown application (reading it back failed)' : now.applications.length === 0 ? 'no application now' : `application ${now.applications[0]}`}: link it with ${linkCommand(bin, pageId, application)}`
   }
 }
 
@@ -354,7 +358,7 @@ export async function browserRelink(
       (previous.name !== undefined && account.name === undefined) ||
       (previous.applications.length > 0 && account.applications.length === 0)
     const [application] = previous.applications
-    const linkAgain = `${settings.bin} messenger:link --browser --page-id ${pageId}${application ? ` --application ${application}` : ''}`
+    const linkAgain = linkCommand(settings.bin, pageId, application)
     const describe = (now: MessengerAccount | undefined) =>
       now === undefined
         ? `Page ${pageId} is not linked now (it was unsubscribed, and not subscribed again): link it with ${linkAgain}`
@@ -384,11 +388,8 @@ export async function browserRelink(
     const putBackByHand = application
       ? cleanup.add(
           `link application ${application} to Page ${pageId} again`,
-          () =>
-            Promise.resolve(
-              `Page ${pageId} may be without application ${application}: link it with ${attachCommand(settings.bin, pageId, application)}`,
-            ),
-          {manual: attachCommand(settings.bin, pageId, application)},
+          () => Promise.resolve(`Page ${pageId} may be without application ${application}: link it with ${linkAgain}`),
+          {manual: linkAgain},
         )
       : () => undefined
     const restored = await putBack(

@@ -127,9 +127,9 @@ export function browserSettings(
 ): BrowserSettings | undefined {
   if (!flags.browser) {
     const only = [
-      flags['linking-page'] !== DEFAULT_LINKING_PAGE && '--linking-page',
+      flags['linking-page'] !== browserFlags['linking-page'].default && '--linking-page',
       !flags.open && '--no-open',
-      flags.wait !== '10m' && '--wait',
+      flags.wait !== browserFlags.wait.default && '--wait',
     ].filter((name): name is string => typeof name === 'string')
     if (only.length > 0) throw usageError(`${only.join(', ')} ${only.length > 1 ? 'go' : 'goes'} with --browser`)
     return undefined
@@ -140,13 +140,14 @@ export function browserSettings(
       ? (['page', 'page-token', 'user-token', 'name'] as const)
       : (['all', 'page', 'page-token', 'user-token'] as const)
   // a token from the environment (FACEBOOK_USER_TOKEN kept for scheduled runs) is not a mistake: it goes unused
-  const fromEnv = {'page-token': 'FACEBOOK_PAGE_TOKEN', 'user-token': 'FACEBOOK_USER_TOKEN'} as Record<string, string>
-  const given = refused.filter(
-    (name) =>
-      flags[name] !== undefined &&
-      flags[name] !== false &&
-      !(name in fromEnv && flags[name] === process.env[fromEnv[name]]),
-  )
+  const fromEnv: Record<string, string | undefined> = {
+    'page-token': pageFlags['page-token'].env,
+    'user-token': graphFlags['user-token'].env,
+  }
+  const given = refused.filter((name) => {
+    const env = fromEnv[name]
+    return flags[name] !== undefined && flags[name] !== false && !(env && flags[name] === process.env[env])
+  })
   if (given.length > 0) {
     const why =
       command === 'link'
